@@ -19,8 +19,8 @@ AS $$
           AND allowed.to_status = background_task_transition_allowed.to_status)
 $$;
 
--- Locks the task for a change to to_status, or explains why it cannot change.
-CREATE FUNCTION public.background_task_lock_for(task_id uuid, to_status text) RETURNS public.background_tasks
+-- Locks the task, or explains that there is no such task for the caller.
+CREATE FUNCTION public.background_task_lock(task_id uuid) RETURNS public.background_tasks
     LANGUAGE plpgsql
 AS $$
 #variable_conflict use_variable
@@ -37,6 +37,18 @@ BEGIN
             USING ERRCODE = 'no_data_found',
                   HINT = 'Check the task id; a task finished more than 7 days ago may have moved to background_tasks_archive.';
     END IF;
+    RETURN task;
+END
+$$;
+
+-- Locks the task for a change to to_status, or explains why it cannot change.
+CREATE FUNCTION public.background_task_lock_for(task_id uuid, to_status text) RETURNS public.background_tasks
+    LANGUAGE plpgsql
+AS $$
+#variable_conflict use_variable
+DECLARE
+    task public.background_tasks := public.background_task_lock(task_id);
+BEGIN
     IF NOT public.background_task_transition_allowed(task.status, to_status) THEN
         RAISE EXCEPTION 'Background task % cannot change from % to %', task_id, task.status, to_status
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -134,14 +146,7 @@ DECLARE
     task public.background_tasks;
 BEGIN
     PERFORM public.background_task_check_acting_user(user_id);
-    IF task_id IS NULL THEN
-        RAISE EXCEPTION 'task_id is required: pass the id of the background task' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    SELECT * INTO task FROM public.background_tasks t WHERE t.id = task_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'Background task % does not exist (or is not visible to you)', task_id
-            USING ERRCODE = 'no_data_found';
-    END IF;
+    task := public.background_task_lock(task_id);
     IF task.created_by IS DISTINCT FROM user_id AND NOT public.tasklane_is_supervisor() THEN
         RAISE EXCEPTION 'Background task % belongs to another user: only its owner, a supervisor or an admin can dismiss it', task_id
             USING ERRCODE = 'insufficient_privilege';
