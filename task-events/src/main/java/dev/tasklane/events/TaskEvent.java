@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * One fact about a background task, as it travels on Kafka: every event carries the task's whole identity, so a
  * consumer can act on whichever event of a task reaches it first.
  *
- * <p>The JSON form names its type in the {@code event_type} field; the four names are the only type ids that travel,
+ * <p>The JSON form names its type in the {@code event_type} field; these names are the only type ids that travel,
  * never Java class names.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "event_type")
@@ -18,9 +18,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TaskRequested.class, name = TaskRequested.TYPE),
         @JsonSubTypes.Type(value = TaskStarted.class, name = TaskStarted.TYPE),
         @JsonSubTypes.Type(value = TaskCompleted.class, name = TaskCompleted.TYPE),
-        @JsonSubTypes.Type(value = TaskFailed.class, name = TaskFailed.TYPE)
+        @JsonSubTypes.Type(value = TaskFailed.class, name = TaskFailed.TYPE),
+        @JsonSubTypes.Type(value = TaskDismissed.class, name = TaskDismissed.TYPE)
 })
-public sealed interface TaskEvent permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed {
+public sealed interface TaskEvent permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed, TaskDismissed {
 
     UUID eventId();
 

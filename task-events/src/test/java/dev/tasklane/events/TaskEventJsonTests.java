@@ -21,7 +21,7 @@ class TaskEventJsonTests {
     private static final UUID USER = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
     void sampleSurvivesARoundTripUnchanged(String eventType) {
         TaskEvent event = TaskEventJson.read(Samples.json(eventType));
 
@@ -74,6 +74,15 @@ class TaskEventJsonTests {
     }
 
     @Test
+    void dismissedSampleReadsIntoItsFields() {
+        TaskDismissed event = (TaskDismissed) TaskEventJson.read(Samples.json("TaskDismissed"));
+
+        assertThat(event.dismissedBy()).isEqualTo(UUID.fromString("5e5e0000-0000-4000-8000-000000000003"));
+        assertThat(event.createdBy()).isEqualTo(USER);
+        assertThat(event.attempt()).isEqualTo(2);
+    }
+
+    @Test
     void writesTimestampsAsRfc3339UtcAndTheTypeAsEventType() {
         TaskRef task = new TaskRef(TASK, TaskTypes.SYNC_QUO, EntityTypes.CLIENT, CLIENT, "Jane Doe", USER, 1);
         TaskStarted event = new TaskStarted(UUID.randomUUID(), Instant.parse("2026-11-30T14:03:27.530Z"), task.taskId(),
@@ -88,7 +97,7 @@ class TaskEventJsonTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
     void unknownFieldsAreIgnored(String eventType) {
         ObjectNode json = Samples.tree(eventType);
         json.put("priority", "high");
@@ -105,7 +114,7 @@ class TaskEventJsonTests {
             "TaskRequested, task_type", "TaskRequested, entity_type", "TaskRequested, entity_id",
             "TaskRequested, entity_name", "TaskRequested, attempt",
             "TaskStarted, worker", "TaskCompleted, worker", "TaskFailed, worker", "TaskFailed, error",
-            "TaskCompleted, task_id", "TaskFailed, attempt"
+            "TaskCompleted, task_id", "TaskFailed, attempt", "TaskDismissed, dismissed_by", "TaskDismissed, task_id"
     })
     void aMissingRequiredFieldIsAnErrorThatNamesIt(String eventType, String field) {
         ObjectNode json = Samples.tree(eventType);

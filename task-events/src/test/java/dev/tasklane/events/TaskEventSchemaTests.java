@@ -29,13 +29,13 @@ class TaskEventSchemaTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
     void sampleConformsToItsSchema(String eventType) {
         assertThat(validate(eventType, Samples.tree(eventType))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
     void whatJavaWritesConformsToTheSchema(String eventType) {
         TaskRef task = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, UUID.randomUUID(),
                 "Sam Driver", null);
@@ -43,6 +43,7 @@ class TaskEventSchemaTests {
             case TaskRequested.TYPE -> TaskRequested.of(task, Map.of("driver_id", task.entityId().toString()));
             case TaskStarted.TYPE -> TaskStarted.of(task, "w-1");
             case TaskCompleted.TYPE -> TaskCompleted.of(task, "w-1", Map.of("drivers", 1));
+            case TaskDismissed.TYPE -> TaskDismissed.of(task, UUID.randomUUID());
             default -> TaskFailed.of(task, "w-1", new TaskError("It broke: do this.", "X", "worker", true));
         };
 
