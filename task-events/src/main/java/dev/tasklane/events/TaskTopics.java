@@ -1,6 +1,13 @@
 package dev.tasklane.events;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Topic names. Requests go to one topic per task type, so each worker consumes only its own work; every status change
@@ -15,10 +22,13 @@ public final class TaskTopics {
     public static final String STATUS = "task.status";
 
     /**
-     * Every request topic and nothing else: the retry ({@code -retry…}) and dead-letter ({@code -dlt}) topics of
+     * The regular expression of every request topic and nothing else: the retry ({@code -retry…}) and dead-letter ({@code -dlt}) topics of
      * Spring Kafka's conventions contain a '-', which the pattern does not accept.
      */
-    public static final Pattern REQUESTED_PATTERN = Pattern.compile("task\\.requested\\.[a-z][a-z0-9_]*");
+    public static final String REQUESTED_REGEX = "task\\.requested\\.[a-z][a-z0-9_]*";
+
+    /** {@link #REQUESTED_REGEX} compiled. */
+    public static final Pattern REQUESTED_PATTERN = Pattern.compile(REQUESTED_REGEX);
 
     /** Spring Kafka's default suffix of a dead-letter topic ({@code DeadLetterPublishingRecoverer}). */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";
@@ -37,5 +47,23 @@ public final class TaskTopics {
     /** Where a consumer of {@code topic} sends records it cannot process. */
     public static String deadLetter(String topic) {
         return topic + DEAD_LETTER_SUFFIX;
+    }
+
+    /**
+     * The topics of {@code taskTypes} and {@link #STATUS}, each with its dead-letter topic, for a service to declare at
+     * start-up (creating a topic that exists changes nothing). Request and status topics keep their records forever:
+     * the ledger is rebuilt by replaying them.
+     */
+    public static List<NewTopic> declarations(Collection<String> taskTypes, int partitions, short replicationFactor) {
+        List<String> topics = new ArrayList<>();
+        taskTypes.forEach(taskType -> topics.add(requested(taskType)));
+        topics.add(STATUS);
+        List<NewTopic> declarations = new ArrayList<>();
+        for (String topic : topics) {
+            declarations.add(new NewTopic(topic, partitions, replicationFactor)
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+            declarations.add(new NewTopic(deadLetter(topic), partitions, replicationFactor));
+        }
+        return declarations;
     }
 }

@@ -45,4 +45,16 @@ class TaskTopicsTests {
                 .hasMessageContaining("'task_type'");
         assertThat(TaskTypes.isValid(taskType)).isFalse();
     }
+
+    @Test
+    void declarationsCoverEachRequestTopicTheStatusTopicAndTheirDeadLetterTopics() {
+        var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1);
+
+        assertThat(declarations).extracting(org.apache.kafka.clients.admin.NewTopic::name).containsExactlyInAnyOrder(
+                "task.requested.calculate_drive_times", "task.requested.calculate_drive_times-dlt",
+                "task.requested.sync_quo", "task.requested.sync_quo-dlt", "task.status", "task.status-dlt");
+        assertThat(declarations).allSatisfy(topic -> assertThat(topic.numPartitions()).isEqualTo(6));
+        assertThat(declarations).filteredOn(topic -> !topic.name().endsWith("-dlt"))
+                .allSatisfy(topic -> assertThat(topic.configs()).containsEntry("retention.ms", "-1"));
+    }
 }

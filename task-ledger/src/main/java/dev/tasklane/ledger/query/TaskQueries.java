@@ -1,0 +1,78 @@
+package dev.tasklane.ledger.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.ledger.system.CallerTransactions;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a caller may read of {@code background_tasks}. Every query runs as the caller under row-level security; the
+ * filters written here only narrow what the database already allows.
+ */
+@Component
+public class TaskQueries {
+
+    private static final String UNDISMISSED_FAILURES = "SELECT " + TaskView.COLUMNS
+            + " FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL";
+
+    private final JdbcTemplate jdbc;
+    private final CallerTransactions callers;
+
+    TaskQueries(JdbcTemplate jdbc, CallerTransactions callers) {
+        this.jdbc = jdbc;
+        this.callers = callers;
+    }
+
+    /** The caller's own undismissed failures, newest first. */
+    List<TaskView> ownFailures(Caller caller, Paging paging) {
+        return failures(caller, paging, caller.userId(), null);
+    }
+
+    /** Everyone's undismissed failures the caller may see, newest first, optionally of one task type or one user. */
+    List<TaskView> failures(Caller caller, Paging paging, UUID ofUser, String taskType) {
+        StringBuilder sql = new StringBuilder(UNDISMISSED_FAILURES);
+        List<Object> parameters = new ArrayList<>();
+        if (ofUser != null) {
+            sql.append(" AND created_by = ?");
+            parameters.add(ofUser);
+        }
+        if (taskType != null) {
+            sql.append(" AND task_type = ?");
+            parameters.add(taskType);
+        }
+        if (paging.before() != null) {
+            sql.append(" AND failed_at < ?");
+            parameters.add(paging.before());
+        }
+        sql.append(" ORDER BY failed_at DESC, id LIMIT ?");
+        parameters.add(paging.limit());
+        return callers.asCaller(caller, () -> jdbc.query(sql.toString(), TaskView.MAPPER, parameters.toArray()));
+    }
+
+    /** Undismissed failures by task type and by user, with the oldest and newest of each type. */
+    Map<String, Object> failureSummary(Caller caller) {
+        return callers.asCaller(caller, () -> Map.of(
+                "by_task_type", jdbc.queryForList("""
+                        SELECT task_type, failed_count, affected_users, oldest_failed_at, newest_failed_at
+                        FROM failed_tasks_summary ORDER BY failed_count DESC, task_type"""),
+                "by_user", jdbc.queryForList("""
+                        SELECT created_by, count(*) AS failed_count, max(failed_at) AS newest_failed_at
+                        FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL
+                        GROUP BY created_by ORDER BY failed_count DESC"""),
+                "total", jdbc.queryForObject(
+                        "SELECT count(*) FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL",
+                        Long.class)));
+    }
+
+    /** Every task of one client, driver or appointment the caller may see, newest first. */
+    List<TaskView> ofEntity(Caller caller, String entityType, UUID entityId) {
+        return callers.asCaller(caller, () -> jdbc.query("SELECT " + TaskView.COLUMNS
+                + " FROM background_tasks WHERE entity_type = ? AND entity_id = ? ORDER BY created_at DESC",
+                TaskView.MAPPER, entityType, entityId));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.tasklane.ledger.realtime;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.ledger.query.TaskView;
+import dev.tasklane.ledger.system.CallerTransactions;
+import dev.tasklane.ledger.system.LedgerProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The open {@code /task-events} streams of this instance, and what each may receive: a task's change goes to its
+ * owner and to supervisors and admins, nobody else. Each change is an SSE event named {@code task} whose id is the
+ * task's {@code change_seq}; a client that reconnects with {@code Last-Event-ID} first gets what changed since (as
+ * itself, under row-level security), and may get a change twice: it is told apart by id and change_seq.
+ */
+@Component
+public class TaskEventStream implements DisposableBean {
+
+    private static final Log LOG = LogFactory.getLog(TaskEventStream.class);
+
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "task-events-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final CallerTransactions callers;
+    private final JdbcTemplate jdbc;
+    private final LedgerProperties.Stream settings;
+
+    TaskEventStream(CallerTransactions callers, JdbcTemplate jdbc, LedgerProperties properties, MeterRegistry meters) {
+        this.callers = callers;
+        this.jdbc = jdbc;
+        this.settings = properties.stream();
+        long every = settings.heartbeat().toMillis();
+        heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        Gauge.builder("tasklane.ledger.streams", subscribers, Set::size)
+                .description("Open /task-events streams on this instance").register(meters);
+    }
+
+    /** One open stream and who is listening on it. */
+    private record Subscriber(Caller caller, SseEmitter emitter) {
+
+        boolean maySee(TaskView task) {
+            return caller.seesEveryone() || caller.userId().equals(task.createdBy());
+        }
+
+        /** Sends one event; false when the client has gone. */
+        synchronized boolean send(SseEmitter.SseEventBuilder event) {
+            try {
+                emitter.send(event);
+                return true;
+            }
+            catch (IOException | IllegalStateException gone) {
+                emitter.completeWithError(gone);
+                return false;
+            }
+        }
+    }
+
+    /** Opens a stream for {@code caller}, first replaying what changed after {@code lastEventId} when given. */
+    SseEmitter subscribe(Caller caller, Long lastEventId) {
+        SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
+        Subscriber subscriber = new Subscriber(caller, emitter);
+        emitter.onCompletion(() -> subscribers.remove(subscriber));
+        emitter.onTimeout(() -> subscribers.remove(subscriber));
+        emitter.onError(error -> subscribers.remove(subscriber));
+        subscribers.add(subscriber);
+
+        if (lastEventId != null) {
+            for (TaskView missed : changesSince(caller, lastEventId)) {
+                if (!subscriber.send(event(missed))) {
+                    return emitter;
+                }
+            }
+        }
+        Long position = jdbc.queryForObject("SELECT coalesce(max(change_seq), 0) FROM background_tasks", Long.class);
+        subscriber.send(SseEmitter.event().name("ready").id(String.valueOf(position))
+                .data(Map.of("change_seq", position), MediaType.APPLICATION_JSON));
+        return emitter;
+    }
+
+    private List<TaskView> changesSince(Caller caller, long lastEventId) {
+        return callers.asCaller(caller, () -> jdbc.query("SELECT " + TaskView.COLUMNS + " FROM background_tasks "
+                + "WHERE change_seq > ? OR updated_at > now() - make_interval(secs => ?) ORDER BY change_seq LIMIT ?",
+                TaskView.MAPPER, lastEventId, settings.resumeOverlap().toSeconds(), settings.resumeLimit()));
+    }
+
+    boolean hasSubscribers() {
+        return !subscribers.isEmpty();
+    }
+
+    /** Sends a changed task to every stream that may see it. */
+    void publish(TaskView task) {
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.maySee(task) && !subscriber.send(event(task))) {
+                subscribers.remove(subscriber);
+            }
+        }
+    }
+
+    private static SseEmitter.SseEventBuilder event(TaskView task) {
+        return SseEmitter.event().name("task").id(String.valueOf(task.changeSeq())).data(task, MediaType.APPLICATION_JSON);
+    }
+
+    private void heartbeat() {
+        for (Subscriber subscriber : subscribers) {
+            if (!subscriber.send(SseEmitter.event().comment("heartbeat"))) {
+                subscribers.remove(subscriber);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        heartbeats.shutdownNow();
+        subscribers.forEach(subscriber -> subscriber.emitter().complete());
+        subscribers.clear();
+        LOG.debug("Closed every task event stream");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tasklane.ledger.realtime;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.ledger.system.ApiException;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** {@code GET /task-events}: Server-Sent Events of the task changes the caller may see. */
+@RestController
+class TaskEventsController {
+
+    private final TaskEventStream stream;
+
+    TaskEventsController(TaskEventStream stream) {
+        this.stream = stream;
+    }
+
+    @GetMapping(path = "/task-events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(Authentication authentication, HttpServletResponse response,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
+            @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter) {
+        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter;
+        Long resumeAfter = null;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                resumeAfter = Long.parseLong(lastEventId.trim());
+            }
+            catch (NumberFormatException e) {
+                throw ApiException.badField("Last-Event-ID", "must be the id of an event of this stream (a number), was '"
+                        + lastEventId + "'");
+            }
+        }
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        return stream.subscribe(Caller.of(authentication), resumeAfter);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tasklane.ledger.system;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Every error as {@code {"success": false, "error": code, "message": what to do, "fields": {…}}}; never a stack trace.
+ */
+@RestControllerAdvice
+class ApiErrors {
+
+    private static final Log LOG = LogFactory.getLog(ApiErrors.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Map<String, Object>> api(ApiException e) {
+        return body(e.status(), e.error(), e.getMessage(), e.fields());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        return body(HttpStatus.BAD_REQUEST, "invalid_request",
+                "The request body is not the JSON this endpoint takes: send an object such as {\"task_id\": \"<uuid>\"}.",
+                Map.of());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e) {
+        return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                "Send the body as JSON with 'Content-Type: application/json'.", Map.of());
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
+        return body(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                e.getMethod() + " is not supported here; use " + e.getSupportedHttpMethods() + ".", Map.of());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<Map<String, Object>> noResource(NoResourceFoundException e) {
+        return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at /" + e.getResourcePath() + ".", Map.of());
+    }
+
+    @ExceptionHandler(DataAccessResourceFailureException.class)
+    ResponseEntity<Map<String, Object>> databaseDown(DataAccessResourceFailureException e) {
+        LOG.warn("Database unreachable: " + e.getMessage());
+        return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
+                "The task database cannot be reached right now; nothing was changed. Try again in a minute.", Map.of());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.error("Unexpected error, reference " + reference, e);
+        return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                "Something went wrong on our side and nothing was changed. If it happens again, report reference "
+                        + reference + ".", Map.of());
+    }
+
+    static ResponseEntity<Map<String, Object>> body(HttpStatus status, String error, String message,
+            Map<String, String> fields) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        body.put("error", error);
+        body.put("message", message);
+        if (!fields.isEmpty()) {
+            body.put("fields", fields);
+        }
+        return ResponseEntity.status(status).body(body);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.tasklane.ledger.system;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The Kafka topics the service declares at start-up ({@code tasklane.topics.*}), the same keys in every service.
+ *
+ * @param taskTypes         the task types whose request topics exist
+ * @param partitions        partitions of each topic: the most consumers of one group that can share the work
+ * @param replicationFactor copies of each partition: 1 on one broker, 3 in production
+ */
+@ConfigurationProperties("tasklane.topics")
+public record TopicsProperties(
+        @DefaultValue({"calculate_drive_times", "sync_quo"}) List<String> taskTypes,
+        @DefaultValue("6") int partitions,
+        @DefaultValue("1") short replicationFactor) {
+}

@@ -1,0 +1,162 @@
+package dev.tasklane.ledger.query;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.tasklane.events.TaskEvent;
+import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.ledger.LedgerFixture;
+import dev.tasklane.ledger.LedgerIntegrationTest;
+import dev.tasklane.ledger.TaskEvents;
+import dev.tasklane.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@LedgerIntegrationTest
+class TaskQueriesIntegrationTests {
+
+    @Autowired
+    KafkaTemplate<String, TaskEvent> kafka;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @LocalServerPort
+    int port;
+
+    private LedgerFixture ledger() {
+        return new LedgerFixture(kafka, jdbc);
+    }
+
+    private LedgerClient client() {
+        return new LedgerClient(port);
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("tasks").forEach(task -> ids.add(task.get("id").asString()));
+        return ids;
+    }
+
+    @Test
+    void aUserGetsTheirOwnFailuresWithWhatAPersonNeeds() {
+        UUID alice = UUID.randomUUID();
+        TaskEvents failure = ledger().aFailedTask(alice);
+        ledger().aFailedTask(UUID.randomUUID());
+
+        LedgerClient.Response response = client().get("/get-failed-tasks", TestTokens.user(alice));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("success").asBoolean()).isTrue();
+        assertThat(ids(response.body())).containsExactly(failure.id().toString());
+        JsonNode task = response.body().get("tasks").get(0);
+        assertThat(task.get("entity_type").asString()).isEqualTo("client");
+        assertThat(task.get("entity_id").asString()).isEqualTo(failure.ref().entityId().toString());
+        assertThat(task.get("entity_name").asString()).isEqualTo("Jane Doe");
+        assertThat(task.get("task_type").asString()).isEqualTo("sync_quo");
+        assertThat(task.get("error_message").asString()).contains("QUO_API_KEY");
+        assertThat(task.get("attempt").asInt()).isEqualTo(1);
+        assertThat(task.get("failed_at").asString()).isNotBlank();
+    }
+
+    @Test
+    void listsArePagedNewestFirst() {
+        UUID bob = UUID.randomUUID();
+        List<String> newestFirst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            newestFirst.add(0, ledger().aFailedTask(bob).id().toString());
+        }
+
+        JsonNode first = client().get("/get-failed-tasks?limit=2", TestTokens.user(bob)).body();
+        JsonNode second = client().get("/get-failed-tasks?limit=2&before=" + first.get("next_before").asString(),
+                TestTokens.user(bob)).body();
+        JsonNode last = client().get("/get-failed-tasks?limit=2&before=" + second.get("next_before").asString(),
+                TestTokens.user(bob)).body();
+
+        assertThat(ids(first)).isEqualTo(newestFirst.subList(0, 2));
+        assertThat(ids(second)).isEqualTo(newestFirst.subList(2, 4));
+        assertThat(ids(last)).isEqualTo(newestFirst.subList(4, 5));
+        assertThat(last.get("next_before").isNull()).isTrue();
+    }
+
+    @Test
+    void badPagingIsA400ThatNamesTheField() {
+        String token = TestTokens.user(UUID.randomUUID());
+
+        LedgerClient.Response limit = client().get("/get-failed-tasks?limit=0", token);
+        LedgerClient.Response before = client().get("/get-failed-tasks?before=yesterday", token);
+
+        assertThat(limit.status()).isEqualTo(400);
+        assertThat(limit.body().get("fields").has("limit")).isTrue();
+        assertThat(limit.body().get("message").asString()).contains("limit must be from 1 to 200");
+        assertThat(before.status()).isEqualTo(400);
+        assertThat(before.body().get("fields").get("before").asString()).contains("2026-11-30T14:03:27Z");
+    }
+
+    @Test
+    void aSupervisorSeesEveryonesFailuresAndFiltersThem() {
+        UUID carol = UUID.randomUUID();
+        UUID dave = UUID.randomUUID();
+        TaskEvents carols = ledger().aFailedTask(carol);
+        TaskEvents daves = ledger().aFailedTask(dave);
+        String supervisor = TestTokens.supervisor(UUID.randomUUID());
+
+        assertThat(ids(client().get("/get-all-failed-tasks?limit=200", supervisor).body()))
+                .contains(carols.id().toString(), daves.id().toString());
+        assertThat(ids(client().get("/get-all-failed-tasks?user=" + carol, supervisor).body()))
+                .containsExactly(carols.id().toString());
+        assertThat(ids(client().get("/get-all-failed-tasks?user=" + carol + "&task_type=calculate_drive_times",
+                supervisor).body())).isEmpty();
+        assertThat(client().get("/get-all-failed-tasks?user=carol", supervisor).body().get("fields").has("user")).isTrue();
+    }
+
+    @Test
+    void theSummaryCountsFailuresByTaskTypeAndByUser() {
+        UUID erin = UUID.randomUUID();
+        ledger().aFailedTask(erin);
+        ledger().aFailedTask(erin);
+
+        JsonNode summary = client().get("/get-failed-tasks-summary", TestTokens.admin(UUID.randomUUID())).body();
+
+        JsonNode byType = summary.get("by_task_type");
+        assertThat(byType.isArray()).isTrue();
+        assertThat(byType.get(0).get("task_type").asString()).isEqualTo("sync_quo");
+        assertThat(byType.get(0).get("failed_count").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(byType.get(0).has("oldest_failed_at")).isTrue();
+        List<JsonNode> erins = new ArrayList<>();
+        summary.get("by_user").forEach(row -> {
+            if (erin.toString().equals(row.get("created_by").asString())) {
+                erins.add(row);
+            }
+        });
+        assertThat(erins).singleElement().satisfies(row -> assertThat(row.get("failed_count").asInt()).isEqualTo(2));
+        assertThat(summary.get("total").asLong()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void theTasksOfAnEntityAreItsOwnersAndNobodyElses() {
+        UUID frank = UUID.randomUUID();
+        TaskEvents task = TaskEvents.aTask(frank);
+        ledger().publish(task.requested(Instant.now()), task.started(Instant.now()));
+        ledger().awaitRow(task.id(), "running", 1);
+        String path = "/tasks?entity_type=client&entity_id=" + task.ref().entityId();
+
+        JsonNode own = client().get(path, TestTokens.user(frank)).body();
+        JsonNode others = client().get(path, TestTokens.user(UUID.randomUUID())).body();
+
+        assertThat(ids(own)).containsExactly(task.id().toString());
+        assertThat(own.get("tasks").get(0).get("status").asString()).isEqualTo("running");
+        assertThat(ids(others)).isEmpty();
+        assertThat(client().get("/tasks?entity_type=client", TestTokens.user(frank)).body().get("fields").has("entity_id"))
+                .isTrue();
+        assertThat(client().get("/tasks?entity_type=client&entity_id=42", TestTokens.user(frank)).status()).isEqualTo(400);
+    }
+}
