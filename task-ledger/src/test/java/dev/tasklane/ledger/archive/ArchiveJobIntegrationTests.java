@@ -1,0 +1,141 @@
+package dev.tasklane.ledger.archive;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.ledger.LedgerIntegrationTest;
+import dev.tasklane.ledger.system.LedgerProperties;
+import dev.tasklane.testsupport.TestTokens;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@LedgerIntegrationTest
+class ArchiveJobIntegrationTests {
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ArchiveJob job;
+
+    @Autowired
+    LedgerProperties properties;
+
+    @LocalServerPort
+    int port;
+
+    private List<UUID> finishedDaysAgo(int count, int days) {
+        return jdbc.queryForList("""
+                INSERT INTO background_tasks (entity_type, entity_id, entity_name, task_type, status, created_at, completed_at)
+                SELECT 'client', gen_random_uuid(), 'Client ' || n, 'sync_quo', 'completed',
+                       now() - make_interval(days => ? + 1), now() - make_interval(days => ?)
+                FROM generate_series(1, ?) AS n RETURNING id""", UUID.class, days, days, count);
+    }
+
+    private long archived(List<UUID> ids) {
+        return jdbc.queryForObject("SELECT count(*) FROM background_tasks_archive WHERE id = ANY(?::uuid[])", Long.class,
+                (Object) ids.stream().map(UUID::toString).toArray(String[]::new));
+    }
+
+    /** Another ledger instance in the middle of its run: it holds the archive's advisory lock. */
+    private Connection anotherInstanceRunning() throws Exception {
+        Connection other = dataSource.getConnection();
+        try (var statement = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            statement.setLong(1, ArchiveJob.LOCK_KEY);
+            statement.execute();
+        }
+        return other;
+    }
+
+    @Test
+    void aRunMovesOldFinishedTasksAndPostsTheCountToSlack() throws Exception {
+        List<String> posts = new CopyOnWriteArrayList<>();
+        HttpServer slack = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slack.createContext("/services/T000/B000/XXXX", exchange -> {
+            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slack.start();
+        try {
+            URI webhook = URI.create("http://127.0.0.1:" + slack.getAddress().getPort() + "/services/T000/B000/XXXX");
+            LedgerProperties withSlack = new LedgerProperties(new LedgerProperties.Archive("0 0 3 * * *", "UTC", 100, webhook),
+                    properties.stream(), properties.retryableTaskTypes(), properties.publishTimeout());
+            ArchiveJob posting = new ArchiveJob(dataSource, withSlack, new SlackNotifier(withSlack, RestClient.builder()),
+                    new SimpleMeterRegistry());
+            List<UUID> old = finishedDaysAgo(250, 9);
+            List<UUID> recent = finishedDaysAgo(3, 2);
+
+            ArchiveJob.Outcome outcome = posting.run();
+
+            assertThat(outcome.ran()).isTrue();
+            assertThat(outcome.archived()).isGreaterThanOrEqualTo(250);
+            assertThat(archived(old)).isEqualTo(250);
+            assertThat(archived(recent)).isZero();
+            assertThat(posts).singleElement().satisfies(post -> assertThat(post)
+                    .contains("\"text\"").contains("Tasklane archived " + outcome.archived() + " background tasks"));
+        }
+        finally {
+            slack.stop(0);
+        }
+    }
+
+    @Test
+    void whileAnotherInstanceRunsItThisOneSkipsAndTheAdminIsTold() throws Exception {
+        List<UUID> old = finishedDaysAgo(5, 8);
+        try (Connection other = anotherInstanceRunning()) {
+
+            ArchiveJob.Outcome outcome = job.run();
+            LedgerClient.Response response = new LedgerClient(port).post("/admin/archive",
+                    TestTokens.admin(UUID.randomUUID()), null);
+
+            assertThat(outcome.ran()).isFalse();
+            assertThat(archived(old)).isZero();
+            assertThat(response.status()).isEqualTo(409);
+            assertThat(response.body().get("message").asString()).contains("running on another ledger instance");
+        }
+        assertThat(job.run().ran()).as("the lock is free again once the other run ends").isTrue();
+        assertThat(archived(old)).isEqualTo(5);
+    }
+
+    @Test
+    void anAdminRunsTheArchiveOnDemand() {
+        List<UUID> old = finishedDaysAgo(4, 30);
+
+        LedgerClient.Response response = new LedgerClient(port).post("/admin/archive", TestTokens.admin(UUID.randomUUID()),
+                null);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("archived").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(archived(old)).isEqualTo(4);
+    }
+
+    @Test
+    void aSlackWebhookThatFailsNeverFailsTheRunNorShowsItsUrl() {
+        LedgerProperties broken = new LedgerProperties(new LedgerProperties.Archive("0 0 3 * * *", "UTC", 100,
+                URI.create("http://127.0.0.1:9/services/SECRET-PATH")), properties.stream(),
+                properties.retryableTaskTypes(), properties.publishTimeout());
+        ArchiveJob posting = new ArchiveJob(dataSource, broken, new SlackNotifier(broken, RestClient.builder()),
+                new SimpleMeterRegistry());
+
+        assertThat(posting.run().ran()).isTrue();
+    }
+}

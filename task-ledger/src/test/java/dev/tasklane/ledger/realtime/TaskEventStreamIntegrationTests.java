@@ -1,0 +1,124 @@
+package dev.tasklane.ledger.realtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.tasklane.events.TaskEvent;
+import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.ledger.LedgerFixture;
+import dev.tasklane.ledger.LedgerIntegrationTest;
+import dev.tasklane.ledger.SseClient;
+import dev.tasklane.ledger.TaskEvents;
+import dev.tasklane.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@LedgerIntegrationTest
+class TaskEventStreamIntegrationTests {
+
+    @Autowired
+    KafkaTemplate<String, TaskEvent> kafka;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @LocalServerPort
+    int port;
+
+    private LedgerFixture ledger() {
+        return new LedgerFixture(kafka, jdbc);
+    }
+
+    private LedgerClient client() {
+        return new LedgerClient(port);
+    }
+
+    @Test
+    void aFailureReachesItsOwnerAndSupervisorsButNotAnotherUser() {
+        UUID owner = UUID.randomUUID();
+        try (SseClient owners = SseClient.open(client(), TestTokens.user(owner));
+                SseClient others = SseClient.open(client(), TestTokens.user(UUID.randomUUID()));
+                SseClient supervisors = SseClient.open(client(), TestTokens.supervisor(UUID.randomUUID()))) {
+
+            TaskEvents task = ledger().aFailedTask(owner);
+
+            SseClient.Event failure = owners.awaitTask(task.id().toString(), "failed");
+            assertThat(failure.data().get("entity_name").asString()).isEqualTo("Jane Doe");
+            assertThat(failure.data().get("error_message").asString()).contains("QUO_API_KEY");
+            assertThat(failure.id()).isEqualTo(failure.data().get("change_seq").asString());
+            supervisors.awaitTask(task.id().toString(), "failed");
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !others.sawTask(task.id().toString()));
+        }
+    }
+
+    @Test
+    void aDismissalMadeThroughTheOldSqlFunctionIsStreamedToo() {
+        UUID owner = UUID.randomUUID();
+        TaskEvents task = ledger().aFailedTask(owner);
+        try (SseClient stream = SseClient.open(client(), TestTokens.user(owner))) {
+
+            jdbc.queryForList("SELECT dismiss_background_task(?, ?)", task.id(), owner);
+
+            SseClient.Event dismissal = stream.await(event -> event.name().equals("task")
+                    && event.data().get("id").asString().equals(task.id().toString())
+                    && !event.data().get("dismissed_at").isNull());
+            assertThat(dismissal.data().get("dismissed_by").asString()).isEqualTo(owner.toString());
+        }
+    }
+
+    @Test
+    void aClientThatReconnectsWithLastEventIdGetsWhatItMissed() {
+        UUID owner = UUID.randomUUID();
+        String lastSeen;
+        try (SseClient first = SseClient.open(client(), TestTokens.user(owner))) {
+            lastSeen = first.events().get(first.events().size() - 1).id();
+        }
+
+        TaskEvents missed = ledger().aFailedTask(owner);
+        TaskEvents someoneElses = ledger().aFailedTask(UUID.randomUUID());
+
+        try (SseClient resumed = SseClient.open(client(), TestTokens.user(owner), lastSeen)) {
+            resumed.awaitTask(missed.id().toString(), "failed");
+            assertThat(resumed.sawTask(someoneElses.id().toString())).as("resume runs under row-level security").isFalse();
+        }
+    }
+
+    @Test
+    void anIdleStreamSendsHeartbeats() {
+        try (SseClient stream = SseClient.open(client(), TestTokens.user(UUID.randomUUID()))) {
+            stream.awaitComment("heartbeat");
+        }
+    }
+
+    @Test
+    void aBadLastEventIdIsA400() {
+        LedgerClient.Response response = client().get("/task-events?last_event_id=yesterday",
+                TestTokens.user(UUID.randomUUID()));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("fields").has("Last-Event-ID")).isTrue();
+    }
+
+    @Test
+    void everyStatusChangeIsStreamedInOrder() {
+        UUID owner = UUID.randomUUID();
+        try (SseClient stream = SseClient.open(client(), TestTokens.user(owner))) {
+            TaskEvents task = TaskEvents.aTask(owner);
+            ledger().publish(task.requested(Instant.now()));
+            stream.awaitTask(task.id().toString(), "pending");
+            ledger().publish(task.started(Instant.now()));
+            stream.awaitTask(task.id().toString(), "running");
+            ledger().publish(task.completed(Instant.now()));
+
+            stream.awaitTask(task.id().toString(), "completed");
+        }
+    }
+}
