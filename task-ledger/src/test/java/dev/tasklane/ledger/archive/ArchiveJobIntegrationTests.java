@@ -117,6 +117,21 @@ class ArchiveJobIntegrationTests {
     }
 
     @Test
+    void twoInstancesRunningAtOnceArchiveEachTaskOnce() throws Exception {
+        List<UUID> old = finishedDaysAgo(5000, 10);
+        ArchiveJob secondInstance = new ArchiveJob(dataSource, properties,
+                new SlackNotifier(properties, RestClient.builder()), new SimpleMeterRegistry());
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(job::run);
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(secondInstance::run);
+
+        assertThat(first.get().ran() || second.get().ran()).isTrue();
+        assertThat(archived(old)).isEqualTo(5000);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM background_tasks WHERE id = ANY(?::uuid[])", Long.class,
+                (Object) old.stream().map(UUID::toString).toArray(String[]::new))).isZero();
+    }
+
+    @Test
     void anAdminRunsTheArchiveOnDemand() {
         List<UUID> old = finishedDaysAgo(4, 30);
 
