@@ -2,7 +2,7 @@ package dev.tasklane.ledger.archive;
 
 import java.util.Map;
 
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.tasklane.auth.Caller;
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;

@@ -16,7 +16,7 @@ import dev.tasklane.events.TaskStatus;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.ledger.projection.TaskProjector;
 import dev.tasklane.ledger.projection.TaskState;
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 import dev.tasklane.ledger.system.CallerTransactions;
 import dev.tasklane.ledger.system.LedgerProperties;
 import org.springframework.http.HttpStatus;

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import dev.tasklane.ledger.projection.TaskState;
 import dev.tasklane.ledger.projection.TaskRows;
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

@@ -3,7 +3,7 @@ package dev.tasklane.ledger.query;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 
 /**
  * {@code limit} and {@code before} of a list: at most {@code limit} failures that failed before {@code before},

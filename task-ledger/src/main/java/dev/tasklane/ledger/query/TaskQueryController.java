@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import dev.tasklane.auth.Caller;
 import dev.tasklane.events.TaskTypes;
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;

@@ -1,7 +1,7 @@
 package dev.tasklane.ledger.realtime;
 
 import dev.tasklane.auth.Caller;
-import dev.tasklane.ledger.system.ApiException;
+import dev.tasklane.http.ApiException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;

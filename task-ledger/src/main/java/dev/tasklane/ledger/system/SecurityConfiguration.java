@@ -1,6 +1,7 @@
 package dev.tasklane.ledger.system;
 
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
+import dev.tasklane.http.ApiErrors;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +11,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /** Who may call what: the design's HTTP API table. */
 @Configuration(proxyBeanMethods = false)
-@Import(TasklaneSecurityConfiguration.class)
+@Import({TasklaneSecurityConfiguration.class, ApiErrors.class})
 class SecurityConfiguration {
 
     @Bean

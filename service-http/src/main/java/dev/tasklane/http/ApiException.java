@@ -1,4 +1,4 @@
-package dev.tasklane.ledger.system;
+package dev.tasklane.http;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.tasklane.ledger.system;
+package dev.tasklane.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +20,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * Every error as {@code {"success": false, "error": code, "message": what to do, "fields": {…}}}; never a stack trace.
  */
 @RestControllerAdvice
-class ApiErrors {
+public class ApiErrors {
 
     private static final Log LOG = LogFactory.getLog(ApiErrors.class);
 
@@ -69,7 +69,7 @@ class ApiErrors {
                         + reference + ".", Map.of());
     }
 
-    static ResponseEntity<Map<String, Object>> body(HttpStatus status, String error, String message,
+    public static ResponseEntity<Map<String, Object>> body(HttpStatus status, String error, String message,
             Map<String, String> fields) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);
