@@ -1,18 +1,11 @@
 package dev.tasklane.ledger.realtime;
 
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.tasklane.ledger.query.TaskView;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
+import dev.tasklane.schema.PgNotificationListener;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
@@ -32,85 +25,40 @@ import tools.jackson.databind.json.JsonMapper;
 class TaskChangeListener implements SmartLifecycle {
 
     static final String CHANNEL = "background_task_changes";
-    private static final Log LOG = LogFactory.getLog(TaskChangeListener.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    private final DataSourceProperties database;
     private final JdbcTemplate jdbc;
     private final TaskEventStream stream;
-    private volatile boolean running;
+    private final PgNotificationListener listener;
     private volatile long lastSeen;
-    private Thread thread;
 
     TaskChangeListener(DataSourceProperties database, JdbcTemplate jdbc, TaskEventStream stream) {
-        this.database = database;
         this.jdbc = jdbc;
         this.stream = stream;
+        this.listener = new PgNotificationListener(CHANNEL, () -> DriverManager.getConnection(database.determineUrl(),
+                database.determineUsername(), database.determinePassword()), this::dispatch, this::catchUp);
     }
 
     @Override
     public void start() {
         lastSeen = jdbc.queryForObject("SELECT coalesce(max(change_seq), 0) FROM background_tasks", Long.class);
-        running = true;
-        thread = new Thread(this::listen, "task-change-listener");
-        thread.setDaemon(true);
-        thread.start();
+        listener.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        listener.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return listener.isRunning();
     }
 
-    private void listen() {
-        Duration backoff = Duration.ofSeconds(1);
-        while (running) {
-            try (Connection connection = DriverManager.getConnection(database.determineUrl(),
-                    database.determineUsername(), database.determinePassword())) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + CHANNEL);
-                }
-                catchUp();
-                backoff = Duration.ofSeconds(1);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] batch = notifications.getNotifications(1000);
-                    if (batch != null && batch.length > 0) {
-                        dispatch(batch);
-                    }
-                }
-            }
-            catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warn("Lost the database notifications of task changes (" + e.getMessage() + "); reconnecting in "
-                        + backoff.toSeconds() + " s. Open streams resume with what changed meanwhile.");
-                try {
-                    Thread.sleep(backoff.toMillis());
-                }
-                catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
-        }
-    }
-
-    private void dispatch(PGNotification[] batch) {
-        List<String> ids = new ArrayList<>(batch.length);
-        for (PGNotification notification : batch) {
-            JsonNode change = JSON.readTree(notification.getParameter());
+    private void dispatch(List<String> payloads) {
+        List<String> ids = new ArrayList<>(payloads.size());
+        for (String payload : payloads) {
+            JsonNode change = JSON.readTree(payload);
             ids.add(change.get("id").asString());
             lastSeen = Math.max(lastSeen, change.get("change_seq").asLong());
         }
