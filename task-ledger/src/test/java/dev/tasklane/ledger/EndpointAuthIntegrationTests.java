@@ -1,5 +1,6 @@
 package dev.tasklane.ledger;
 
+import dev.tasklane.testsupport.HttpJson;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,7 +58,7 @@ class EndpointAuthIntegrationTests {
     @ParameterizedTest(name = "{0} {1} with {2}: 401")
     @MethodSource("badTokens")
     void withoutAValidTokenEveryEndpointAnswers401(String method, String path, String kind, String token) {
-        LedgerClient.Response response = call(method, path, token, "{\"task_id\": \"" + UUID.randomUUID() + "\"}");
+        HttpJson.Response response = call(method, path, token, "{\"task_id\": \"" + UUID.randomUUID() + "\"}");
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.body().get("error").asString()).isEqualTo("unauthorized");
@@ -118,7 +119,7 @@ class EndpointAuthIntegrationTests {
     void theStreamAcceptsTheTokenInTheQueryForBrowsersEventSource() {
         assertThat(stream("/task-events?access_token=" + TestTokens.user(UUID.randomUUID()), null).status())
                 .isEqualTo(200);
-        assertThat(new LedgerClient(port).get("/get-failed-tasks?access_token=" + TestTokens.user(UUID.randomUUID()),
+        assertThat(new HttpJson(port).get("/get-failed-tasks?access_token=" + TestTokens.user(UUID.randomUUID()),
                 null).status()).as("only the stream takes a token in the URL").isEqualTo(401);
     }
 
@@ -129,8 +130,8 @@ class EndpointAuthIntegrationTests {
         assertThat(call("GET", "/actuator/metrics", TestTokens.user(UUID.randomUUID()), null).status()).isEqualTo(403);
     }
 
-    private LedgerClient.Response call(String method, String path, String token, String body) {
-        LedgerClient client = new LedgerClient(port);
+    private HttpJson.Response call(String method, String path, String token, String body) {
+        HttpJson client = new HttpJson(port);
         if (path.startsWith("/task-events")) {
             return stream(path, token);
         }
@@ -138,8 +139,8 @@ class EndpointAuthIntegrationTests {
     }
 
     /** A stream request: its status, and its body when it is an error rather than a stream. */
-    private LedgerClient.Response stream(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(new LedgerClient(port).uri(path)).timeout(Duration.ofSeconds(10));
+    private HttpJson.Response stream(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(new HttpJson(port).uri(path)).timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -148,9 +149,9 @@ class EndpointAuthIntegrationTests {
                     HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream in = response.body()) {
                 if (response.statusCode() == 200) {
-                    return new LedgerClient.Response(200, null);
+                    return new HttpJson.Response(200, null);
                 }
-                return new LedgerClient.Response(response.statusCode(),
+                return new HttpJson.Response(response.statusCode(),
                         tools.jackson.databind.json.JsonMapper.builder().build().readTree(in.readAllBytes()));
             }
         }

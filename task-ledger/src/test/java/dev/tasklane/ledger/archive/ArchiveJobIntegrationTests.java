@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.system.LedgerProperties;
 import dev.tasklane.testsupport.TestTokens;
@@ -104,7 +104,7 @@ class ArchiveJobIntegrationTests {
         try (Connection other = anotherInstanceRunning()) {
 
             ArchiveJob.Outcome outcome = job.run();
-            LedgerClient.Response response = new LedgerClient(port).post("/admin/archive",
+            HttpJson.Response response = new HttpJson(port).post("/admin/archive",
                     TestTokens.admin(UUID.randomUUID()), null);
 
             assertThat(outcome.ran()).isFalse();
@@ -135,7 +135,7 @@ class ArchiveJobIntegrationTests {
     void anAdminRunsTheArchiveOnDemand() {
         List<UUID> old = finishedDaysAgo(4, 30);
 
-        LedgerClient.Response response = new LedgerClient(port).post("/admin/archive", TestTokens.admin(UUID.randomUUID()),
+        HttpJson.Response response = new HttpJson(port).post("/admin/archive", TestTokens.admin(UUID.randomUUID()),
                 null);
 
         assertThat(response.status()).isEqualTo(200);

@@ -2,7 +2,7 @@ package dev.tasklane.ledger.command;
 
 import java.util.UUID;
 
-import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.TasklaneInfrastructure;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -38,11 +38,11 @@ class KafkaDownIntegrationTests {
         UUID id = jdbc.queryForObject("SELECT create_background_task('client', gen_random_uuid(), 'A', 'sync_quo', ?)",
                 UUID.class, owner);
         jdbc.queryForList("SELECT fail_background_task(?, 'Quo was down: retrying.')", id);
-        LedgerClient client = new LedgerClient(port);
+        HttpJson client = new HttpJson(port);
         String body = "{\"task_id\": \"" + id + "\"}";
 
-        LedgerClient.Response dismiss = client.post("/dismiss-task", TestTokens.user(owner), body);
-        LedgerClient.Response retry = client.post("/retry-task", TestTokens.user(owner), body);
+        HttpJson.Response dismiss = client.post("/dismiss-task", TestTokens.user(owner), body);
+        HttpJson.Response retry = client.post("/retry-task", TestTokens.user(owner), body);
 
         assertThat(dismiss.status()).isEqualTo(503);
         assertThat(dismiss.body().get("message").asString()).contains("nothing was changed");

@@ -9,11 +9,11 @@ import dev.tasklane.events.TaskDismissed;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTopics;
-import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.TaskEvents;
-import dev.tasklane.ledger.TopicReader;
+import dev.tasklane.testsupport.TestTopics;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,8 +40,8 @@ class TaskCommandsIntegrationTests {
         return new LedgerFixture(kafka, jdbc);
     }
 
-    private LedgerClient client() {
-        return new LedgerClient(port);
+    private HttpJson client() {
+        return new HttpJson(port);
     }
 
     private static String body(UUID taskId) {
@@ -53,14 +53,14 @@ class TaskCommandsIntegrationTests {
         UUID owner = UUID.randomUUID();
         TaskEvents task = ledger().aFailedTask(owner);
 
-        LedgerClient.Response response = client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
+        HttpJson.Response response = client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().get("already_dismissed").asBoolean()).isFalse();
         Map<String, Object> row = ledger().row(task.id());
         assertThat(row.get("dismissed_at")).isNotNull();
         assertThat(row).containsEntry("dismissed_by", owner).containsEntry("status", "failed");
-        TaskDismissed event = TopicReader.awaitEvent(TaskTopics.STATUS, task.id(), TaskDismissed.class);
+        TaskDismissed event = TestTopics.awaitEvent(TaskTopics.STATUS, task.id(), TaskDismissed.class);
         assertThat(event.dismissedBy()).isEqualTo(owner);
         assertThat(event.attempt()).isEqualTo(1);
         assertThat(client().get("/get-failed-tasks", TestTokens.user(owner)).body().get("count").asInt()).isZero();
@@ -72,11 +72,11 @@ class TaskCommandsIntegrationTests {
         TaskEvents task = ledger().aFailedTask(owner);
         client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
 
-        LedgerClient.Response again = client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
+        HttpJson.Response again = client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("already_dismissed").asBoolean()).isTrue();
-        assertThat(TopicReader.events(TaskTopics.STATUS, task.id(), TaskDismissed.class)).hasSize(1);
+        assertThat(TestTopics.events(TaskTopics.STATUS, task.id(), TaskDismissed.class)).hasSize(1);
     }
 
     @Test
@@ -86,8 +86,8 @@ class TaskCommandsIntegrationTests {
         ledger().publish(task.requested(Instant.now()), task.started(Instant.now()));
         ledger().awaitRow(task.id(), "running", 1);
 
-        LedgerClient.Response dismiss = client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
-        LedgerClient.Response retry = client().post("/retry-task", TestTokens.user(owner), body(task.id()));
+        HttpJson.Response dismiss = client().post("/dismiss-task", TestTokens.user(owner), body(task.id()));
+        HttpJson.Response retry = client().post("/retry-task", TestTokens.user(owner), body(task.id()));
 
         assertThat(dismiss.status()).isEqualTo(409);
         assertThat(dismiss.body().get("message").asString()).contains("is running: only a failed task can be dismissed");
@@ -103,7 +103,7 @@ class TaskCommandsIntegrationTests {
         TaskEvents mine2 = ledger().aFailedTask(owner);
         TaskEvents theirs = ledger().aFailedTask(UUID.randomUUID());
 
-        LedgerClient.Response response = client().post("/dismiss-all-tasks", TestTokens.user(owner), null);
+        HttpJson.Response response = client().post("/dismiss-all-tasks", TestTokens.user(owner), null);
 
         assertThat(response.body().get("dismissed").asInt()).isEqualTo(2);
         assertThat(ledger().row(mine1.id()).get("dismissed_at")).isNotNull();
@@ -118,14 +118,14 @@ class TaskCommandsIntegrationTests {
         UUID owner = UUID.randomUUID();
         TaskEvents task = ledger().aFailedTask(owner);
 
-        LedgerClient.Response response = client().post("/retry-task", TestTokens.user(owner), body(task.id()));
+        HttpJson.Response response = client().post("/retry-task", TestTokens.user(owner), body(task.id()));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.body().get("attempt").asInt()).isEqualTo(2);
         assertThat(ledger().row(task.id())).containsEntry("status", "pending").containsEntry("attempt", 2)
                 .containsEntry("error_message", null);
         TaskRequested request = await().atMost(20, TimeUnit.SECONDS).until(
-                () -> TopicReader.events(TaskTopics.requested("sync_quo"), task.id(), TaskRequested.class),
+                () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.id(), TaskRequested.class),
                 requests -> requests.size() == 2).get(1);
         assertThat(request.attempt()).isEqualTo(2);
         assertThat(request.createdBy()).isEqualTo(owner);
@@ -139,7 +139,7 @@ class TaskCommandsIntegrationTests {
                 UUID.class, owner);
         jdbc.queryForList("SELECT fail_background_task(?, 'It broke: try again.')", id);
 
-        LedgerClient.Response response = client().post("/retry-task", TestTokens.user(owner), body(id));
+        HttpJson.Response response = client().post("/retry-task", TestTokens.user(owner), body(id));
 
         assertThat(response.status()).isEqualTo(409);
         assertThat(response.body().get("message").asString()).contains("No worker handles task type test_task");
@@ -149,10 +149,10 @@ class TaskCommandsIntegrationTests {
     void badBodiesAreA400ThatNamesTheField() {
         String token = TestTokens.user(UUID.randomUUID());
 
-        LedgerClient.Response missing = client().post("/dismiss-task", token, "{}");
-        LedgerClient.Response notAnId = client().post("/retry-task", token, "{\"task_id\": \"42\"}");
-        LedgerClient.Response notJson = client().post("/dismiss-task", token, "{\"task_id\": ");
-        LedgerClient.Response noBody = client().post("/retry-task", token, null);
+        HttpJson.Response missing = client().post("/dismiss-task", token, "{}");
+        HttpJson.Response notAnId = client().post("/retry-task", token, "{\"task_id\": \"42\"}");
+        HttpJson.Response notJson = client().post("/dismiss-task", token, "{\"task_id\": ");
+        HttpJson.Response noBody = client().post("/retry-task", token, null);
 
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body().get("fields").get("task_id").asString()).contains("is required");

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.TaskEvents;
@@ -36,8 +36,8 @@ class TaskQueriesIntegrationTests {
         return new LedgerFixture(kafka, jdbc);
     }
 
-    private LedgerClient client() {
-        return new LedgerClient(port);
+    private HttpJson client() {
+        return new HttpJson(port);
     }
 
     private static List<String> ids(JsonNode page) {
@@ -52,7 +52,7 @@ class TaskQueriesIntegrationTests {
         TaskEvents failure = ledger().aFailedTask(alice);
         ledger().aFailedTask(UUID.randomUUID());
 
-        LedgerClient.Response response = client().get("/get-failed-tasks", TestTokens.user(alice));
+        HttpJson.Response response = client().get("/get-failed-tasks", TestTokens.user(alice));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().get("success").asBoolean()).isTrue();
@@ -91,8 +91,8 @@ class TaskQueriesIntegrationTests {
     void badPagingIsA400ThatNamesTheField() {
         String token = TestTokens.user(UUID.randomUUID());
 
-        LedgerClient.Response limit = client().get("/get-failed-tasks?limit=0", token);
-        LedgerClient.Response before = client().get("/get-failed-tasks?before=yesterday", token);
+        HttpJson.Response limit = client().get("/get-failed-tasks?limit=0", token);
+        HttpJson.Response before = client().get("/get-failed-tasks?before=yesterday", token);
 
         assertThat(limit.status()).isEqualTo(400);
         assertThat(limit.body().get("fields").has("limit")).isTrue();

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
-import dev.tasklane.ledger.SseClient;
+import dev.tasklane.testsupport.SseClient;
 import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,8 @@ class TaskEventStreamIntegrationTests {
         return new LedgerFixture(kafka, jdbc);
     }
 
-    private LedgerClient client() {
-        return new LedgerClient(port);
+    private HttpJson client() {
+        return new HttpJson(port);
     }
 
     @Test
@@ -100,7 +100,7 @@ class TaskEventStreamIntegrationTests {
 
     @Test
     void aBadLastEventIdIsA400() {
-        LedgerClient.Response response = client().get("/task-events?last_event_id=yesterday",
+        HttpJson.Response response = client().get("/task-events?last_event_id=yesterday",
                 TestTokens.user(UUID.randomUUID()));
 
         assertThat(response.status()).isEqualTo(400);

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskTopics;
-import dev.tasklane.ledger.LedgerClient;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.TaskEvents;
@@ -57,7 +57,7 @@ class LedgerRebuildIntegrationTests {
     @Test
     void theRebuiltTableEqualsTheLiveOne() throws Exception {
         LedgerFixture ledger = new LedgerFixture(kafka, jdbc);
-        LedgerClient client = new LedgerClient(port);
+        HttpJson client = new HttpJson(port);
         UUID owner = UUID.randomUUID();
         Instant t0 = Instant.now().minusSeconds(30);
 

@@ -1,4 +1,4 @@
-package dev.tasklane.ledger;
+package dev.tasklane.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,15 +10,15 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** HTTP calls to a running ledger, as a browser or the gateway would make them. */
-public final class LedgerClient {
+/** JSON over HTTP to a service under test, as a browser or another service would call it. */
+public final class HttpJson {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    public LedgerClient(int port) {
+    public HttpJson(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 

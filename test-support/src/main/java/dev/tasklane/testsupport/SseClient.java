@@ -1,4 +1,4 @@
-package dev.tasklane.ledger;
+package dev.tasklane.testsupport;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,13 +39,13 @@ public final class SseClient implements AutoCloseable {
         response.thenAcceptAsync(answer -> read(answer.body()));
     }
 
-    public static SseClient open(LedgerClient ledger, String token) {
-        return open(ledger, token, null);
+    public static SseClient open(HttpJson service, String token) {
+        return open(service, token, null);
     }
 
     /** Opens a stream and waits for its {@code ready} event. */
-    public static SseClient open(LedgerClient ledger, String token, String lastEventId) {
-        SseClient client = new SseClient(ledger.uri("/task-events"), token, lastEventId);
+    public static SseClient open(HttpJson service, String token, String lastEventId) {
+        SseClient client = new SseClient(service.uri("/task-events"), token, lastEventId);
         client.await(event -> event.name().equals("ready"));
         return client;
     }

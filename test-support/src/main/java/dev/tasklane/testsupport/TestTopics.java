@@ -1,4 +1,4 @@
-package dev.tasklane.ledger;
+package dev.tasklane.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventDeserializer;
-import dev.tasklane.testsupport.TestKafka;
+
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -17,9 +17,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import static org.awaitility.Awaitility.await;
 
 /** Reads what was published to a topic, from the beginning, for assertions. */
-public final class TopicReader {
+public final class TestTopics {
 
-    private TopicReader() {
+    private TestTopics() {
     }
 
     /** Waits until {@code topic} holds an event about {@code taskId} that matches, and returns it. */

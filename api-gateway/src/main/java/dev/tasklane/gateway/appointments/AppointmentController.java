@@ -1,0 +1,39 @@
+package dev.tasklane.gateway.appointments;
+
+import java.util.Map;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.gateway.idempotency.IdempotentRequests;
+import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The old system's appointment webhook. */
+@RestController
+class AppointmentController {
+
+    private final AppointmentService appointments;
+    private final IdempotentRequests idempotent;
+
+    AppointmentController(AppointmentService appointments, IdempotentRequests idempotent) {
+        this.appointments = appointments;
+        this.idempotent = idempotent;
+    }
+
+    @PostMapping("/save-appointment")
+    @Operation(summary = "Save an appointment and queue the update of its client's Quo contact",
+            description = "Body: {appointment_id?, client_id, scheduled_at (RFC 3339), driver_id?, pickup_address?, "
+                    + "dropoff_address?, status? (scheduled|completed|cancelled), notes?}.")
+    ResponseEntity<Map<String, Object>> save(Authentication authentication,
+            @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
+            @RequestBody(required = false) AppointmentRequest request) {
+        AppointmentRequest body = request == null
+                ? new AppointmentRequest(null, null, null, null, null, null, null, null) : request;
+        Caller caller = Caller.of(authentication);
+        return idempotent.run(caller, key, "/save-appointment", body, () -> appointments.save(caller, body));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.tasklane.gateway.clients;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.events.EntityTypes;
+import dev.tasklane.events.TaskRef;
+import dev.tasklane.events.TaskTypes;
+import dev.tasklane.gateway.outbox.Outbox;
+import dev.tasklane.gateway.system.GatewayProperties;
+import dev.tasklane.gateway.system.Validation;
+import dev.tasklane.http.ApiException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Saves clients and queues what a change needs, in the caller's transaction: a new client needs its drive times and
+ * its Quo contact; a new address needs drive times; a new name, phone or email needs the Quo contact updated.
+ */
+@Component
+class ClientService {
+
+    private final JdbcTemplate jdbc;
+    private final Outbox outbox;
+    private final GatewayProperties properties;
+
+    ClientService(JdbcTemplate jdbc, Outbox outbox, GatewayProperties properties) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.properties = properties;
+    }
+
+    Map<String, Object> add(Caller caller, ClientRequest request) {
+        Validation check = new Validation(properties.defaultPhoneRegion());
+        String name = check.required("name", request.name());
+        String phone = check.phone("phone", request.phone());
+        String email = check.email("email", request.email());
+        String address = check.required("address", request.address());
+        String notes = check.optional("notes", request.notes());
+        check.throwIfInvalid();
+
+        UUID id = jdbc.queryForObject("INSERT INTO clients (name, phone, email, address, notes, created_by) "
+                + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", UUID.class, name, phone, email, address, notes, caller.userId());
+        Map<String, Object> taskIds = new LinkedHashMap<>();
+        taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(TaskTypes.CALCULATE_DRIVE_TIMES, id, name, caller));
+        taskIds.put(TaskTypes.SYNC_QUO, queue(TaskTypes.SYNC_QUO, id, name, caller));
+
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("client_id", id);
+        answer.put("task_ids", taskIds);
+        answer.put("message", "Client saved. Drive times and Quo sync processing in background.");
+        return answer;
+    }
+
+    Map<String, Object> update(Caller caller, ClientRequest request) {
+        Validation check = new Validation(properties.defaultPhoneRegion());
+        UUID id = check.id("client_id", request.clientId());
+        String name = request.name() == null ? null : check.required("name", request.name());
+        String phone = request.phone() == null ? null : check.phone("phone", request.phone());
+        String email = request.email() == null ? null : check.email("email", request.email());
+        String address = request.address() == null ? null : check.required("address", request.address());
+        String notes = request.notes() == null ? null : check.optional("notes", request.notes());
+        check.throwIfInvalid();
+
+        List<Map<String, Object>> found = jdbc.queryForList(
+                "SELECT name, phone, email, address, notes, active FROM clients WHERE id = ? FOR UPDATE", id);
+        if (found.isEmpty()) {
+            throw ApiException.notFound("There is no client " + id + ". Check the client_id, or add the client first.");
+        }
+        Map<String, Object> current = found.get(0);
+        String newName = request.name() == null ? (String) current.get("name") : name;
+        String newPhone = request.phone() == null ? (String) current.get("phone") : phone;
+        String newEmail = request.email() == null ? (String) current.get("email") : email;
+        String newAddress = request.address() == null ? (String) current.get("address") : address;
+        String newNotes = request.notes() == null ? (String) current.get("notes") : notes;
+        boolean active = request.active() == null ? (Boolean) current.get("active") : request.active();
+        List<String> changed = new ArrayList<>();
+        note(changed, "name", current, newName);
+        note(changed, "phone", current, newPhone);
+        note(changed, "email", current, newEmail);
+        note(changed, "address", current, newAddress);
+        note(changed, "notes", current, newNotes);
+        note(changed, "active", current, active);
+
+        Map<String, Object> taskIds = new LinkedHashMap<>();
+        if (!changed.isEmpty()) {
+            jdbc.update("UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?, active = ? WHERE id = ?",
+                    newName, newPhone, newEmail, newAddress, newNotes, active, id);
+            boolean reactivated = changed.contains("active") && active;
+            if (active && (changed.contains("address") || reactivated)) {
+                taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(TaskTypes.CALCULATE_DRIVE_TIMES, id, newName, caller));
+            }
+            if (changed.contains("name") || changed.contains("phone") || changed.contains("email")) {
+                taskIds.put(TaskTypes.SYNC_QUO, queue(TaskTypes.SYNC_QUO, id, newName, caller));
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("client_id", id);
+        answer.put("changed", changed);
+        answer.put("task_ids", taskIds);
+        answer.put("message", changed.isEmpty() ? "Nothing changed." : taskIds.isEmpty() ? "Client updated."
+                : "Client updated. " + describe(taskIds) + " processing in background.");
+        return answer;
+    }
+
+    private UUID queue(String taskType, UUID clientId, String name, Caller caller) {
+        return outbox.request(TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, name, caller.userId()),
+                Map.of("client_id", clientId.toString()));
+    }
+
+    private static void note(List<String> changed, String field, Map<String, Object> current, Object value) {
+        if (!Objects.equals(current.get(field), value)) {
+            changed.add(field);
+        }
+    }
+
+    static String describe(Map<String, Object> taskIds) {
+        List<String> work = new ArrayList<>();
+        if (taskIds.containsKey(TaskTypes.CALCULATE_DRIVE_TIMES)) {
+            work.add("Drive times");
+        }
+        if (taskIds.containsKey(TaskTypes.SYNC_QUO)) {
+            work.add("Quo sync");
+        }
+        return String.join(" and ", work);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.tasklane.gateway.idempotency;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.gateway.system.GatewayProperties;
+import dev.tasklane.http.ApiException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs a POST's work in one transaction and, when the request carries an {@code Idempotency-Key}, remembers its
+ * answer in that same transaction: a retry with the same key (a double click, a flaky network) gets the first answer
+ * back, marked {@code Idempotent-Replayed: true}, and nothing is done twice. A second request that arrives while the
+ * first is still running waits for it (on the key's unique index) and then replays its answer. A failed request
+ * leaves no key, so its retry runs normally. The same key with a different body is refused (422).
+ */
+@Component
+public class IdempotentRequests {
+
+    public static final String HEADER = "Idempotency-Key";
+    public static final String REPLAYED = "Idempotent-Replayed";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final GatewayProperties properties;
+
+    IdempotentRequests(JdbcTemplate jdbc, TransactionTemplate transactions, GatewayProperties properties) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.properties = properties;
+    }
+
+    /**
+     * Runs {@code work} (which answers 200 with a JSON object) in a transaction, once per key.
+     *
+     * @param request the parsed request, to tell a retry from a different request with the same key
+     */
+    public ResponseEntity<Map<String, Object>> run(Caller caller, String key, String endpoint, Object request,
+            Supplier<Map<String, Object>> work) {
+        if (key == null) {
+            return ResponseEntity.ok(transactions.execute(status -> work.get()));
+        }
+        if (key.isBlank() || key.length() > 255) {
+            throw ApiException.badField(HEADER, "must be 1 to 255 characters, for example a UUID made once per form submission");
+        }
+        String hash = hash(endpoint, request);
+        return transactions.execute(status -> {
+            int inserted = jdbc.update("INSERT INTO idempotency_keys (user_id, idempotency_key, endpoint, request_hash) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", caller.userId(), key, endpoint, hash);
+            if (inserted == 1) {
+                Map<String, Object> answer = work.get();
+                jdbc.update("UPDATE idempotency_keys SET response_status = 200, response_body = ?::jsonb "
+                        + "WHERE user_id = ? AND idempotency_key = ?", JSON.writeValueAsString(answer), caller.userId(), key);
+                return ResponseEntity.ok(answer);
+            }
+            return replay(caller.userId(), key, endpoint, hash);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private ResponseEntity<Map<String, Object>> replay(UUID user, String key, String endpoint, String hash) {
+        List<Map<String, Object>> stored = jdbc.queryForList("SELECT endpoint, request_hash, response_status, "
+                + "response_body::text AS body FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?", user, key);
+        Map<String, Object> first = stored.get(0);
+        if (!endpoint.equals(first.get("endpoint")) || !hash.equals(first.get("request_hash"))) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
+                    "This Idempotency-Key was already used for a different request (" + first.get("endpoint")
+                            + "). Use a new key for each new submission.", Map.of(HEADER, "was used for another request"));
+        }
+        return ResponseEntity.status((Integer) first.get("response_status")).header(REPLAYED, "true")
+                .body(JSON.readValue((String) first.get("body"), Map.class));
+    }
+
+    private static String hash(String endpoint, Object request) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(endpoint.getBytes(StandardCharsets.UTF_8));
+            sha.update(JSON.writeValueAsBytes(request));
+            return HexFormat.of().formatHex(sha.digest());
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets answers older than {@code tasklane.gateway.idempotency-key-lifetime}. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
+    void forgetOldKeys() {
+        jdbc.update("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)",
+                properties.idempotencyKeyLifetime().toSeconds());
+    }
+}

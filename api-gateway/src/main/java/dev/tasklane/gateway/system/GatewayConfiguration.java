@@ -1,0 +1,70 @@
+package dev.tasklane.gateway.system;
+
+import javax.sql.DataSource;
+
+import dev.tasklane.auth.TasklaneSecurityConfiguration;
+import dev.tasklane.events.TaskTopics;
+import dev.tasklane.http.ApiErrors;
+import dev.tasklane.schema.SchemaCheck;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.servlet.DispatcherType;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/** Security, topics, the schema check and the OpenAPI description. */
+@Configuration(proxyBeanMethods = false)
+@Import({TasklaneSecurityConfiguration.class, ApiErrors.class})
+@EnableScheduling
+class GatewayConfiguration {
+
+    @Bean
+    SecurityFilterChain gatewaySecurity(HttpSecurity http, TasklaneSecurityConfiguration security) throws Exception {
+        return security.apply(http)
+                .authorizeHttpRequests(requests -> requests
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
+                                "/actuator/prometheus").permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                        .requestMatchers("/", "/*.html", "/js/**", "/css/**", "/images/**", "/favicon.ico").permitAll()
+                        .requestMatchers("/actuator/**").hasRole("ADMIN")
+                        .anyRequest().authenticated())
+                .build();
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics taskTopics(TopicsProperties topics) {
+        return new KafkaAdmin.NewTopics(TaskTopics.declarations(topics.taskTypes(), topics.partitions(),
+                topics.replicationFactor()).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    SmartInitializingSingleton schemaCheck(DataSource dataSource) {
+        return () -> SchemaCheck.requireApplied(dataSource);
+    }
+
+    @Bean
+    OpenAPI gatewayApi() {
+        return new OpenAPI()
+                .info(new Info().title("Tasklane API gateway").version("1")
+                        .description("Save a client, driver or appointment and get an answer at once; the slow work "
+                                + "(drive times from Google Maps, the Quo contact) runs as background tasks. "
+                                + "The task endpoints of the ledger are routed through this gateway too: "
+                                + "GET /get-failed-tasks, GET /get-all-failed-tasks, GET /get-failed-tasks-summary, "
+                                + "POST /dismiss-task, POST /dismiss-all-tasks, POST /retry-task, GET /tasks, "
+                                + "GET /task-events (Server-Sent Events), POST /admin/archive; see docs/services/task-ledger.md."))
+                .components(new Components().addSecuritySchemes("bearer",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")))
+                .addSecurityItem(new SecurityRequirement().addList("bearer"));
+    }
+}

@@ -1,0 +1,261 @@
+package dev.tasklane.gateway.clients;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import dev.tasklane.events.TaskRequested;
+import dev.tasklane.events.TaskTopics;
+import dev.tasklane.gateway.GatewayIntegrationTest;
+import dev.tasklane.testsupport.HttpJson;
+import dev.tasklane.testsupport.TestTokens;
+import dev.tasklane.testsupport.TestTopics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@GatewayIntegrationTest
+class AddClientIntegrationTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @LocalServerPort
+    int port;
+
+    private final UUID user = UUID.randomUUID();
+
+    private HttpJson gateway() {
+        return new HttpJson(port);
+    }
+
+    private static String client(String name, String phone, String email, String address) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("name", name);
+        body.put("phone", phone);
+        body.put("email", email);
+        body.put("address", address);
+        return body.toString();
+    }
+
+    private long clientsNamed(String name) {
+        return jdbc.queryForObject("SELECT count(*) FROM clients WHERE name = ?", Long.class, name);
+    }
+
+    @Test
+    void aNewClientIsSavedAndItsTwoTasksAreQueuedAndPublished() {
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
+                client("Jane Doe", "(212) 555-0123", "jane@example.com", "1 Main St, Springfield"));
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode body = response.body();
+        assertThat(body.get("success").asBoolean()).isTrue();
+        assertThat(body.get("message").asString()).isEqualTo("Client saved. Drive times and Quo sync processing in background.");
+        UUID clientId = UUID.fromString(body.get("client_id").asString());
+        assertThat(jdbc.queryForMap("SELECT name, phone, email, address, created_by FROM clients WHERE id = ?", clientId))
+                .containsEntry("phone", "+12125550123").containsEntry("created_by", user)
+                .containsEntry("address", "1 Main St, Springfield");
+
+        UUID driveTimes = UUID.fromString(body.get("task_ids").get("calculate_drive_times").asString());
+        UUID quo = UUID.fromString(body.get("task_ids").get("sync_quo").asString());
+        TaskRequested driveTimesRequest = TestTopics.awaitEvent(TaskTopics.requested("calculate_drive_times"), driveTimes,
+                TaskRequested.class);
+        TaskRequested quoRequest = TestTopics.awaitEvent(TaskTopics.requested("sync_quo"), quo, TaskRequested.class);
+        assertThat(driveTimesRequest.entityId()).isEqualTo(clientId);
+        assertThat(driveTimesRequest.entityType()).isEqualTo("client");
+        assertThat(driveTimesRequest.entityName()).isEqualTo("Jane Doe");
+        assertThat(driveTimesRequest.createdBy()).isEqualTo(user);
+        assertThat(driveTimesRequest.attempt()).isEqualTo(1);
+        assertThat(quoRequest.payload()).containsEntry("client_id", clientId.toString());
+        await().until(() -> jdbc.queryForObject("SELECT count(*) FROM outbox WHERE message_key IN (?, ?)", Long.class,
+                driveTimes.toString(), quo.toString()) == 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no name              | ''            | +12125550123 | j@example.com | 1 Main St | name    | is required",
+            "blank address        | Ann           | +12125550123 | j@example.com | '   '     | address | is required",
+            "letters for a phone  | Ann           | call me      | j@example.com | 1 Main St | phone   | must be a valid phone number",
+            "too short a phone    | Ann           | 555-1234     | j@example.com | 1 Main St | phone   | must be a valid phone number",
+            "email without domain | Ann           | +12125550123 | jane@         | 1 Main St | email   | must be an email address",
+            "email without at     | Ann           | +12125550123 | jane.example  | 1 Main St | email   | must be an email address"
+    })
+    void eachInvalidFieldIsA400ThatNamesItAndNothingIsSaved(String problem, String name, String phone, String email,
+            String address, String field, String message) {
+        long outboxBefore = jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class);
+
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
+                client(name, phone, email, address));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("fields").get(field).asString()).contains(message);
+        assertThat(response.body().get("message").asString()).contains(field).endsWith("Nothing was saved.");
+        assertThat(clientsNamed(name)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class)).isLessThanOrEqualTo(outboxBefore);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user), client("", "x", "y", ""));
+
+        assertThat(response.body().get("fields").propertyNames()).containsExactlyInAnyOrder("name", "phone", "email", "address");
+    }
+
+    @Test
+    void aMissingOrMalformedBodyIsA400() {
+        assertThat(gateway().post("/add-client", TestTokens.user(user), null).body().get("fields").has("name")).isTrue();
+        HttpJson.Response malformed = gateway().post("/add-client", TestTokens.user(user), "{\"name\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().get("message").asString()).doesNotContain("Exception");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Robert'); DROP TABLE clients;--",
+            "<img src=x onerror=alert(1)>",
+            "\" OR 1=1 --",
+            "Zoë O'Brien-Łukasz 李"
+    })
+    void hostileLookingNamesAreStoredVerbatimAndHarmlessly(String name) {
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
+                client(name, null, null, "<b>2 Side St</b>"));
+
+        assertThat(response.status()).isEqualTo(200);
+        UUID id = UUID.fromString(response.body().get("client_id").asString());
+        assertThat(jdbc.queryForMap("SELECT name, address FROM clients WHERE id = ?", id))
+                .containsEntry("name", name).containsEntry("address", "<b>2 Side St</b>");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class)).isPositive();
+    }
+
+    @Test
+    void noTokenIsA401AndNothingIsSaved() {
+        HttpJson.Response response = gateway().post("/add-client", null,
+                client("Nobody", null, null, "1 Nowhere Rd"));
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(clientsNamed("Nobody")).isZero();
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNothing() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = client("Idem Potent", null, null, "3 Once Ave");
+
+        HttpResponse<String> first = post("/add-client", body, key);
+        HttpResponse<String> second = post("/add-client", body, key);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(second.body())).isEqualTo(JSON.readTree(first.body()));
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(clientsNamed("Idem Potent")).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox o JOIN clients c ON o.payload ->> 'entity_id' = c.id::text "
+                + "WHERE c.name = 'Idem Potent'", Long.class)).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void twoSimultaneousRequestsWithOneKeyCreateOneClient() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = client("Double Click", null, null, "4 Twice St");
+
+        List<CompletableFuture<HttpResponse<String>>> clicks = List.of(
+                CompletableFuture.supplyAsync(() -> post("/add-client", body, key)),
+                CompletableFuture.supplyAsync(() -> post("/add-client", body, key)),
+                CompletableFuture.supplyAsync(() -> post("/add-client", body, key)));
+
+        List<String> clientIds = clicks.stream().map(CompletableFuture::join)
+                .map(response -> JSON.readTree(response.body()).get("client_id").asString()).distinct().toList();
+        assertThat(clientIds).hasSize(1);
+        assertThat(clientsNamed("Double Click")).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyReusedForAnotherRequestIsRefused() {
+        String key = UUID.randomUUID().toString();
+        post("/add-client", client("First Use", null, null, "5 First St"), key);
+
+        HttpResponse<String> reused = post("/add-client", client("Second Use", null, null, "6 Second St"), key);
+
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(reused.body()).get("message").asString()).contains("already used for a different request");
+        assertThat(clientsNamed("Second Use")).isZero();
+    }
+
+    @Test
+    void aFailedRequestLeavesNoKeySoItsRetryRuns() {
+        String key = UUID.randomUUID().toString();
+
+        HttpResponse<String> invalid = post("/add-client", client("Fix Me", "bad phone", null, "7 Retry Rd"), key);
+        HttpResponse<String> fixed = post("/add-client", client("Fix Me", null, null, "7 Retry Rd"), key);
+
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(fixed.statusCode()).isEqualTo(200);
+        assertThat(clientsNamed("Fix Me")).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAKeyTwoRequestsAreTwoClients() {
+        String body = client("Twin", null, null, "8 Same St");
+
+        gateway().post("/add-client", TestTokens.user(user), body);
+        gateway().post("/add-client", TestTokens.user(user), body);
+
+        assertThat(clientsNamed("Twin")).isEqualTo(2);
+    }
+
+    @Test
+    void theClientAndItsTasksCommitTogetherOrNotAtAll() {
+        jdbc.execute("""
+                CREATE FUNCTION fail_outbox_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.payload ->> 'entity_name' = 'Half Written' AND NEW.payload ->> 'task_type' = 'sync_quo' THEN
+                        RAISE EXCEPTION 'injected failure between the client and its second task';
+                    END IF;
+                    RETURN NEW;
+                END $$""");
+        jdbc.execute("CREATE TRIGGER fail_outbox_for_test BEFORE INSERT ON outbox FOR EACH ROW "
+                + "EXECUTE FUNCTION fail_outbox_for_test()");
+        try {
+            HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
+                    client("Half Written", null, null, "9 Partial St"));
+
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(response.body().get("message").asString()).contains("nothing was changed").doesNotContain("injected");
+            assertThat(clientsNamed("Half Written")).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Half Written'",
+                    Long.class)).isZero();
+        }
+        finally {
+            jdbc.execute("DROP TRIGGER fail_outbox_for_test ON outbox");
+            jdbc.execute("DROP FUNCTION fail_outbox_for_test()");
+        }
+    }
+
+    private HttpResponse<String> post(String path, String body, String key) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + TestTokens.user(user)).header("Content-Type", "application/json")
+                    .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tasklane.gateway.clients;
+
+import java.util.UUID;
+
+import dev.tasklane.gateway.GatewayIntegrationTest;
+import dev.tasklane.gateway.GatewayRequests;
+import dev.tasklane.testsupport.HttpJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import static dev.tasklane.gateway.GatewayRequests.body;
+import static dev.tasklane.gateway.GatewayRequests.queued;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An update queues exactly what the change needs. */
+@GatewayIntegrationTest
+class UpdateClientIntegrationTests {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @LocalServerPort
+    int port;
+
+    private GatewayRequests gateway() {
+        return new GatewayRequests(port, UUID.randomUUID());
+    }
+
+    private long outboxRowsOf(String clientId) {
+        return jdbc.queryForObject("SELECT count(*) FROM outbox WHERE payload ->> 'entity_id' = ?", Long.class, clientId);
+    }
+
+    @ParameterizedTest(name = "{0} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "address | 2 New Rd, Springfield   | address | calculate_drive_times",
+            "name    | Jane Q. Doe             | name    | sync_quo",
+            "phone   | +1 646 555 0199         | phone   | sync_quo",
+            "email   | jane.doe@example.org    | email   | sync_quo",
+            "notes   | prefers morning rides   | notes   | ''"
+    })
+    void aChangeQueuesOnlyTheTaskItNeeds(String field, String value, String changedField, String expectedTask) {
+        GatewayRequests gateway = gateway();
+        String clientId = gateway.aClient("Jane Doe", "1 Main St, Springfield").get("client_id").asString();
+
+        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, field, value)).body();
+
+        assertThat(answer.get("success").asBoolean()).isTrue();
+        assertThat(answer.get("changed").get(0).asString()).isEqualTo(changedField);
+        assertThat(queued(answer)).isEqualTo(expectedTask.isEmpty() ? java.util.List.of() : java.util.List.of(expectedTask));
+    }
+
+    @Test
+    void anAddressAndANameChangeQueueBoth() {
+        GatewayRequests gateway = gateway();
+        String clientId = gateway.aClient("Ann", "1 A St").get("client_id").asString();
+
+        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, "name", "Anne", "address", "2 B St")).body();
+
+        assertThat(queued(answer)).containsExactly("calculate_drive_times", "sync_quo");
+        assertThat(answer.get("message").asString()).isEqualTo("Client updated. Drive times and Quo sync processing in background.");
+    }
+
+    @Test
+    void theSameValuesChangeNothingAndQueueNothing() {
+        GatewayRequests gateway = gateway();
+        String clientId = gateway.aClient("Bea", "3 C St").get("client_id").asString();
+        long queuedBefore = outboxRowsOf(clientId);
+
+        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, "name", "  Bea  ",
+                "address", "3 C St", "phone", "(212) 555-0123")).body();
+
+        assertThat(answer.get("changed").isEmpty()).isTrue();
+        assertThat(queued(answer)).isEmpty();
+        assertThat(answer.get("message").asString()).isEqualTo("Nothing changed.");
+        assertThat(outboxRowsOf(clientId)).isLessThanOrEqualTo(queuedBefore);
+    }
+
+    @Test
+    void deactivatingQueuesNothingAndReactivatingQueuesDriveTimes() {
+        GatewayRequests gateway = gateway();
+        String clientId = gateway.aClient("Cal", "4 D St").get("client_id").asString();
+
+        JsonNode off = gateway.post("/update-client", body("client_id", clientId, "active", false)).body();
+        JsonNode on = gateway.post("/update-client", body("client_id", clientId, "active", true)).body();
+
+        assertThat(queued(off)).isEmpty();
+        assertThat(queued(on)).containsExactly("calculate_drive_times");
+        assertThat(jdbc.queryForObject("SELECT active FROM clients WHERE id = ?::uuid", Boolean.class, clientId)).isTrue();
+    }
+
+    @Test
+    void anUnknownOrMalformedClientIdIsAClearError() {
+        HttpJson.Response unknown = gateway().post("/update-client", body("client_id", UUID.randomUUID(), "name", "X"));
+        HttpJson.Response malformed = gateway().post("/update-client", body("client_id", "42", "name", "X"));
+        HttpJson.Response blankName = gateway().post("/update-client", body("client_id", UUID.randomUUID(), "name", " "));
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("message").asString()).contains("There is no client");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().get("fields").has("client_id")).isTrue();
+        assertThat(blankName.body().get("fields").get("name").asString()).isEqualTo("is required");
+    }
+}
