@@ -60,6 +60,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         try {
             Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kafka-broker-");
             KafkaBrokerProcess broker = new KafkaBrokerProcess(directory);
+            // the broker must not outlive the JVM that started it, whatever ends that JVM
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::kill, "kafka-broker-process-kill"));
             broker.start();
             return broker;
         }

@@ -11,15 +11,20 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public class TasklaneInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    /** Set this property to {@code true} when the test brings its own broker (a {@link KafkaBrokerProcess}). */
+    public static final String OWN_KAFKA = "tasklane.test.own-kafka";
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         TestDatabase database = TestPostgres.newDatabase();
-        TestPropertyValues.of(
+        TestPropertyValues values = TestPropertyValues.of(
                 "spring.datasource.url=" + database.url(),
                 "spring.datasource.username=" + database.user(),
                 "spring.datasource.password=" + database.password(),
-                "spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "tasklane.test.database-name=" + database.name()
-        ).applyTo(context);
+                "tasklane.test.database-name=" + database.name());
+        if (!context.getEnvironment().getProperty(OWN_KAFKA, Boolean.class, false)) {
+            values = values.and("spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers());
+        }
+        values.applyTo(context);
     }
 }

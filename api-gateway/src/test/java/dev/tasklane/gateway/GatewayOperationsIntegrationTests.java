@@ -1,0 +1,65 @@
+package dev.tasklane.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import dev.tasklane.testsupport.HttpJson;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What an operator and an integrator see: the OpenAPI description, Swagger UI, health and metrics. */
+@GatewayIntegrationTest
+class GatewayOperationsIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    private String text(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    void theOpenApiDescriptionListsTheBusinessEndpointsWithBearerAuth() {
+        JsonNode api = new HttpJson(port).get("/v3/api-docs", null).body();
+
+        assertThat(api.get("paths").propertyNames()).contains("/add-client", "/update-client", "/add-driver",
+                "/update-driver", "/save-appointment");
+        assertThat(api.get("components").get("securitySchemes").get("bearer").get("scheme").asString()).isEqualTo("bearer");
+        assertThat(api.get("info").get("description").asString()).contains("/task-events");
+    }
+
+    @Test
+    void swaggerUiIsServed() throws Exception {
+        assertThat(text("/swagger-ui/index.html")).contains("Swagger UI");
+    }
+
+    @Test
+    void metricsHaveARequestLatencyHistogramPerEndpointAndTheOutboxBacklog() throws Exception {
+        new GatewayRequests(port, UUID.randomUUID()).aClient("Metric Client", "1 Gauge St");
+
+        String metrics = text("/actuator/prometheus");
+
+        assertThat(metrics).containsPattern("http_server_requests_seconds_bucket\\{.*uri=\"/add-client\".*le=\"");
+        assertThat(metrics).contains("tasklane_outbox_backlog").contains("tasklane_outbox_oldest_age_seconds")
+                .contains("tasklane_outbox_published_total");
+    }
+
+    @Test
+    void healthShowsTheOutbox() {
+        JsonNode health = new HttpJson(port).get("/actuator/health", null).body();
+
+        JsonNode outbox = health.get("components").get("outbox");
+        assertThat(outbox.get("status").asString()).isEqualTo("UP");
+        assertThat(outbox.get("details").has("backlog")).isTrue();
+        assertThat(outbox.get("details").get("stuck_after_seconds").asLong()).isEqualTo(60);
+    }
+}
