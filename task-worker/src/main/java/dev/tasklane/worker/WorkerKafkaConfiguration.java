@@ -1,0 +1,78 @@
+package dev.tasklane.worker;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.UUID;
+
+import dev.tasklane.events.TaskEvent;
+import dev.tasklane.events.TaskEventSerializer;
+import dev.tasklane.events.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * What every worker shares: the producer of its status events, the {@link TaskRunner}, and the error handler of its
+ * listener. A request that cannot be read, or is not a request of the worker's type, goes to {@code <topic>-dlt} at
+ * once. {@link WaitForRecovery} pauses the record for {@code tasklane.worker.recovery-pause} and tries again, without
+ * end, so tasks wait out an outage. Anything else (the database or Kafka unreachable) retries with backoff up to 30 s,
+ * also without end: a valid task is never dead-lettered.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WorkerKafkaConfiguration {
+
+    @Bean
+    KafkaTemplate<String, TaskEvent> taskEventTemplate(KafkaProperties kafka) {
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+                new StringSerializer(), new TaskEventSerializer()));
+    }
+
+    @Bean
+    TaskRunner taskRunner(KafkaTemplate<String, TaskEvent> taskEventTemplate, MeterRegistry meters,
+            @Value("${spring.application.name:worker}") String application) {
+        return new TaskRunner(taskEventTemplate, workerId(application), meters);
+    }
+
+    @Bean
+    DefaultErrorHandler workerErrorHandler(KafkaProperties kafka,
+            @Value("${tasklane.worker.recovery-pause:5s}") java.time.Duration recoveryPause) {
+        DeadLetterPublishingRecoverer recoverer = DeadLetters.recoverer(kafka.buildProducerProperties());
+        ExponentialBackOff transientFailures = new ExponentialBackOff(1000, 2.0);
+        transientFailures.setMaxInterval(30_000);
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, transientFailures);
+        handler.setBackOffFunction((record, failure) -> isWaitForRecovery(failure)
+                ? new FixedBackOff(recoveryPause.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS) : null);
+        handler.addNotRetryableExceptions(TaskRunner.UnexpectedEventException.class);
+        return handler;
+    }
+
+    private static boolean isWaitForRecovery(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof WaitForRecovery) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code <application>-<host>-<random>}: tells instances apart in events and logs. */
+    static String workerId(String application) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return application + "-" + host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
