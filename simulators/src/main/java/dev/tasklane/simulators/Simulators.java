@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tasklane.simulators.distancematrix.DistanceMatrixSimulator;
+import dev.tasklane.simulators.quo.QuoSimulator;
 
 /**
  * Runs the API simulators for a local stack: {@code java -jar simulators-exec.jar}. Ports come from
@@ -22,6 +23,11 @@ public final class Simulators {
             running.add(distanceMatrix);
             System.out.println("Distance Matrix simulator: " + distanceMatrix.baseUrl() + DistanceMatrixSimulator.PATH
                     + " (control: " + distanceMatrix.baseUrl() + "/_sim/stats)");
+            String quoKey = System.getenv().getOrDefault("TASKLANE_QUO_SIM_KEY", QuoSimulator.DEFAULT_KEY);
+            QuoSimulator quo = new QuoSimulator(port("TASKLANE_QUO_SIM_PORT", 8092), quoKey);
+            running.add(quo);
+            System.out.println("Quo simulator: " + quo.baseUrl() + "/v1/contacts (control: " + quo.baseUrl()
+                    + "/_sim/stats, contacts: " + quo.baseUrl() + "/_sim/contacts)");
         }
         catch (IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
