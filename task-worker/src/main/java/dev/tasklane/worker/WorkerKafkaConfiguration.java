@@ -2,18 +2,26 @@ package dev.tasklane.worker;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+
+import javax.sql.DataSource;
 import java.util.UUID;
 
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventSerializer;
 import dev.tasklane.events.DeadLetters;
+import dev.tasklane.events.TaskTopics;
+import dev.tasklane.schema.SchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -21,14 +29,29 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * What every worker shares: the producer of its status events, the {@link TaskRunner}, and the error handler of its
- * listener. A request that cannot be read, or is not a request of the worker's type, goes to {@code <topic>-dlt} at
+ * What every worker shares: its topics (from {@code tasklane.worker.task-type}), the schema check, the producer of its
+ * status events, the {@link TaskRunner}, and the error handler of its listener. A request that cannot be read, or is not a request of the worker's type, goes to {@code <topic>-dlt} at
  * once. {@link WaitForRecovery} pauses the record for {@code tasklane.worker.recovery-pause} and tries again, without
  * end, so tasks wait out an outage. Anything else (the database or Kafka unreachable) retries with backoff up to 30 s,
  * also without end: a valid task is never dead-lettered.
  */
 @Configuration(proxyBeanMethods = false)
 public class WorkerKafkaConfiguration {
+
+    /** This worker's request topic and task.status, each with its dead-letter topic. */
+    @Bean
+    KafkaAdmin.NewTopics taskTopics(@Value("${tasklane.worker.task-type}") String taskType,
+            @Value("${tasklane.topics.partitions:6}") int partitions,
+            @Value("${tasklane.topics.replication-factor:1}") short replicationFactor) {
+        return new KafkaAdmin.NewTopics(TaskTopics.declarations(List.of(taskType), partitions, replicationFactor)
+                .toArray(NewTopic[]::new));
+    }
+
+    /** Refuses to start against a database without the Tasklane schema, saying how to apply it. */
+    @Bean
+    SmartInitializingSingleton schemaCheck(DataSource dataSource) {
+        return () -> SchemaCheck.requireApplied(dataSource);
+    }
 
     @Bean
     KafkaTemplate<String, TaskEvent> taskEventTemplate(KafkaProperties kafka) {
