@@ -1,7 +1,5 @@
 package dev.tasklane.drivetime;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +17,6 @@ import dev.tasklane.events.TaskTypes;
 import dev.tasklane.testsupport.TestTopics;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
-
-import static org.awaitility.Awaitility.await;
 
 /** Test data: drivers and clients in the database, drive-time requests on Kafka, and the worker's answers. */
 public final class Business {
@@ -77,22 +73,15 @@ public final class Business {
     }
 
     public TaskCompleted awaitCompleted(TaskRequested request) {
-        return await().atMost(Duration.ofSeconds(60)).until(
-                () -> TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskCompleted.class).stream()
-                        .filter(done -> done.attempt() == request.attempt()).toList(), found -> !found.isEmpty()).get(0);
+        return TestTopics.awaitCompleted(request);
     }
 
     public TaskFailed awaitFailed(TaskRequested request) {
-        return await().atMost(Duration.ofSeconds(60)).until(
-                () -> TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskFailed.class), found -> !found.isEmpty())
-                .get(0);
+        return TestTopics.awaitFailed(request);
     }
 
     public long driveTimesOfClient(UUID clientId) {
         return jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE client_id = ?", Long.class, clientId);
     }
 
-    public Instant now() {
-        return Instant.now();
-    }
 }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +34,17 @@ public final class HttpJson {
     public Response post(String path, String token, String json) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Any method, with the headers given (an API key, say) and an optional JSON body. */
+    public Response call(String method, String path, Map<String, String> headers, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request);
     }
 
     public URI uri(String path) {

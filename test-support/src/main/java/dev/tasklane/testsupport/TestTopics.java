@@ -7,14 +7,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.tasklane.events.TaskCompleted;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventDeserializer;
+import dev.tasklane.events.TaskFailed;
+import dev.tasklane.events.TaskRequested;
+import dev.tasklane.events.TaskTopics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 import static org.awaitility.Awaitility.await;
 
@@ -35,14 +40,49 @@ public final class TestTopics {
         return events(topic, type).stream().filter(event -> event.taskId().equals(taskId)).toList();
     }
 
+    /** Waits up to a minute for the {@code TaskCompleted} of this attempt of {@code request}, as a worker publishes it. */
+    public static TaskCompleted awaitCompleted(TaskRequested request) {
+        return awaitOutcome(request, TaskCompleted.class);
+    }
+
+    /** Waits up to a minute for the {@code TaskFailed} of this attempt of {@code request}, as a worker publishes it. */
+    public static TaskFailed awaitFailed(TaskRequested request) {
+        return awaitOutcome(request, TaskFailed.class);
+    }
+
+    private static <T extends TaskEvent> T awaitOutcome(TaskRequested request, Class<T> type) {
+        return await().atMost(60, TimeUnit.SECONDS).until(() -> events(TaskTopics.STATUS, request.taskId(), type)
+                .stream().filter(outcome -> outcome.attempt() == request.attempt()).toList(), found -> !found.isEmpty())
+                .get(0);
+    }
+
     /** Every event of {@code type} on {@code topic} now, in order per partition. Unreadable records are skipped. */
     public static <T extends TaskEvent> List<T> events(String topic, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        try (TaskEventDeserializer events = new TaskEventDeserializer()) {
+            for (ConsumerRecord<String, byte[]> record : records(topic)) {
+                try {
+                    TaskEvent event = events.deserialize(topic, record.headers(), record.value());
+                    if (type.isInstance(event)) {
+                        found.add(type.cast(event));
+                    }
+                }
+                catch (RuntimeException unreadable) {
+                    // a poison pill a test published on purpose
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Every record on {@code topic} now, as bytes with its headers, in order per partition. */
+    public static List<ConsumerRecord<String, byte[]>> records(String topic) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<T> found = new ArrayList<>();
-        try (KafkaConsumer<String, TaskEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(new TaskEventDeserializer()))) {
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos == null || infos.isEmpty()) {
                 return found;
@@ -54,11 +94,7 @@ public final class TestTopics {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.currentTimeMillis() + 10_000;
             while (!caughtUp(consumer, ends) && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (type.isInstance(record.value())) {
-                        found.add(type.cast(record.value()));
-                    }
-                });
+                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
             }
         }
         return found;

@@ -1,11 +1,9 @@
 package dev.tasklane.drivetime.task;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -14,30 +12,18 @@ import dev.tasklane.drivetime.DistanceMatrixSimulatorHolder;
 import dev.tasklane.drivetime.DriveTimeWorkerApplication;
 import dev.tasklane.drivetime.DriveTimeWorkerTest;
 import dev.tasklane.drivetime.Simulator;
-import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.EntityTypes;
 import dev.tasklane.events.TaskCompleted;
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskRequested;
-import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.events.TaskTypes;
-import dev.tasklane.testsupport.TestKafka;
+import dev.tasklane.testsupport.AnotherInstance;
+import dev.tasklane.testsupport.PoisonPills;
 import dev.tasklane.testsupport.TestTopics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -92,17 +78,10 @@ class DriveTimeScalingIntegrationTests {
     @Test
     void twoInstancesShareTheWorkAndEveryTaskCompletes() {
         business.driver("Shared Driver", "2 Scale St, Springfield");
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(DriveTimeWorkerApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + environment.getProperty("spring.datasource.url"),
-                "--spring.datasource.username=" + environment.getProperty("spring.datasource.username"),
-                "--spring.datasource.password=" + environment.getProperty("spring.datasource.password"),
-                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
-                "--tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
-                "--tasklane.drive-times.google.quota-per-second=10",
-                "--tasklane.drive-times.consumers=3",
-                "--logging.level.org.apache.kafka=WARN")) {
+        try (ConfigurableApplicationContext second = AnotherInstance.start(DriveTimeWorkerApplication.class, environment,
+                "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
+                "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
+                "tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=3")) {
             List<TaskRequested> requests = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 UUID client = business.client("Shared Client " + i, i + " Shared Ave, Springfield");
@@ -123,46 +102,14 @@ class DriveTimeScalingIntegrationTests {
 
     @Test
     void aRecordThatIsNotADriveTimeRequestGoesToTheDeadLetterTopicAndTheNextOneRuns() throws Exception {
-        String topic = TaskTopics.requested(TaskTypes.CALCULATE_DRIVE_TIMES);
-        String garbageKey = UUID.randomUUID().toString();
-        TaskRef stray = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT, UUID.randomUUID(), "Stray", null);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, garbageKey, "{\"event_type\": \"TaskRequested\"")).get();
-        }
-        kafka.send(topic, stray.taskId().toString(), TaskStarted.of(stray, "impostor")).get();
+        PoisonPills pills = PoisonPills.publish(TaskTypes.CALCULATE_DRIVE_TIMES, kafka);
         business.driver("After Driver", "3 After St, Springfield");
         UUID client = business.client("After Client", "4 After St, Springfield");
 
         business.awaitCompleted(business.request(EntityTypes.CLIENT, client, "After Client"));
 
-        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(30)).until(
-                () -> deadLetters(TaskTopics.deadLetter(topic), Set.of(garbageKey, stray.taskId().toString())),
-                found -> found.size() == 2);
-        assertThat(dead).extracting(record -> new String(record.headers().lastHeader(DeadLetters.REASON_HEADER).value(),
-                StandardCharsets.UTF_8)).anySatisfy(reason -> assertThat(reason).contains("failed to deserialize"))
+        assertThat(pills.awaitDeadLetterReasons()).anySatisfy(reason -> assertThat(reason).contains("failed to deserialize"))
                 .anySatisfy(reason -> assertThat(reason).contains("A TaskStarted of task type calculate_drive_times "
                         + "reached the calculate_drive_times worker"));
-        assertThat(TestTopics.events(TaskTopics.STATUS, stray.taskId(), TaskCompleted.class)).isEmpty();
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> deadLetters(String topic, Set<String> keys) {
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlt-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 3000;
-            while (System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(record -> {
-                    if (keys.contains(record.key())) {
-                        found.add(record);
-                    }
-                });
-            }
-        }
-        return found;
     }
 }

@@ -1,0 +1,35 @@
+package dev.tasklane.testsupport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+
+/**
+ * A second instance of the service under test, as a second process would run it: its own context, the same
+ * PostgreSQL database and Kafka broker as the test's, on a random port. Close it to stop it.
+ */
+public final class AnotherInstance {
+
+    private AnotherInstance() {
+    }
+
+    /**
+     * Starts {@code application} against the database and broker of {@code test} (the test's own context), with
+     * {@code properties} ({@code name=value}) on top.
+     */
+    public static ConfigurableApplicationContext start(Class<?> application, Environment test, String... properties) {
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0",
+                "--spring.datasource.url=" + test.getProperty("spring.datasource.url"),
+                "--spring.datasource.username=" + test.getProperty("spring.datasource.username"),
+                "--spring.datasource.password=" + test.getProperty("spring.datasource.password"),
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--logging.level.org.apache.kafka=WARN"));
+        for (String property : properties) {
+            arguments.add("--" + property);
+        }
+        return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+    }
+}
