@@ -26,14 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Quo's (formerly OpenPhone's) public API v1 contact endpoints on loopback, as its OpenAPI document describes them
  * ({@code fixtures/quo/openphone-public-api-v1.json}): {@code POST /v1/contacts}, {@code GET /v1/contacts?externalIds=…
- * &maxResults=…}, {@code GET}/{@code PATCH /v1/contacts/{id}}, {@code GET /v1/contact-custom-fields}, with the API key in
+ * &maxResults=…}, {@code GET}/{@code PATCH}/{@code DELETE /v1/contacts/{id}}, {@code GET /v1/contact-custom-fields}, with the API key in
  * {@code Authorization} (no "Bearer"), the spec's error bodies, 409 on a duplicate {@code externalId} (the body observed
  * from the real API), 404 on an unknown id, and 10 requests per second per key (429 beyond). A PATCH replaces the
  * {@code emails}, {@code phoneNumbers} and {@code customFields} arrays it carries, as later documentation says. Contacts
  * live in memory.
  *
  * <p>Modes ({@code POST /_sim/mode}): {@code ok}, {@code rate_limited} (429), {@code server_error} (500),
- * {@code unauthorized} (401), {@code slow}. Extra control: {@code GET /_sim/contacts},
+ * {@code unauthorized} (401), {@code forbidden} (403, "Not Phone Number User"), {@code slow}. Extra control: {@code GET /_sim/contacts},
  * {@code POST /_sim/custom-fields} (the workspace's custom fields).
  */
 public class QuoSimulator extends SimulatorServer {
@@ -68,7 +68,7 @@ public class QuoSimulator extends SimulatorServer {
 
     @Override
     protected Set<String> modes() {
-        return Set.of("rate_limited", "server_error", "unauthorized");
+        return Set.of("rate_limited", "server_error", "unauthorized", "forbidden");
     }
 
     @Override
@@ -150,6 +150,11 @@ public class QuoSimulator extends SimulatorServer {
         if (mode.equals("rate_limited")) {
             return error(429, "0800429", "Too Many Requests", "Rate limit exceeded: at most 10 requests per second", List.of());
         }
+        if (mode.equals("forbidden")) {
+            return customFieldsEndpoint ? error(403, "0700403", "Forbidden", "Forbidden", List.of())
+                    : error(403, "0801403", "Not Phone Number User", "The API key's user is not a phone number user",
+                            List.of());
+        }
         if (mode.equals("server_error")) {
             return error(500, customFieldsEndpoint ? "0701500" : "0801500", "Unknown", "An unknown error occurred",
                     List.of());
@@ -174,6 +179,10 @@ public class QuoSimulator extends SimulatorServer {
             }
             if (method.equals("PATCH")) {
                 return patch(contact, body);
+            }
+            if (method.equals("DELETE")) {
+                contacts.remove(id);
+                return new Answer(204, null);
             }
         }
         return error(404, "0800404", "Not Found", "No route " + method + " " + path, List.of());
@@ -408,7 +417,7 @@ public class QuoSimulator extends SimulatorServer {
         body.put("status", status);
         body.put("docs", "https://openphone.com/docs");
         body.put("title", title);
-        if (title.equals("Invalid Custom Field Item")) {
+        if (title.equals("Invalid Custom Field Item") || title.equals("Not Phone Number User")) {
             body.put("description", title);
         }
         if (!errors.isEmpty()) {

@@ -37,11 +37,15 @@ public final class QuoSpec {
 
     /**
      * What is wrong with an answer of {@code method path} with {@code status}, by the spec; empty when it conforms.
-     * A status the spec does not document (Quo's 429) has no schema to check against and conforms.
+     * A status the spec does not document (Quo's 429) has no schema to check against and conforms; a 204 must have no
+     * body.
      */
     public static List<String> responseProblems(String method, String path, int status, JsonNode body) {
         if (status == 429) {
             return List.of();
+        }
+        if (status == 204) {
+            return body == null || body.isNull() || body.isMissingNode() ? List.of() : List.of("a 204 has a body");
         }
         return problems(pointer(path, method) + "/responses/" + status + "/content/application~1json/schema", body);
     }

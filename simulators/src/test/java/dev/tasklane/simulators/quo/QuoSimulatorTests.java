@@ -36,7 +36,7 @@ class QuoSimulatorTests {
             request.header("Authorization", key);
         }
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
     }
 
     private Answer call(String method, String path, String body) throws Exception {
@@ -158,6 +158,23 @@ class QuoSimulatorTests {
     }
 
     @Test
+    void aDeletedContactIsGoneAndItsIdAnswers404() throws Exception {
+        String id = call("POST", "/v1/contacts", contact("client-8", "+12125550125")).body().at("/data/id").asString();
+
+        Answer deleted = call("DELETE", "/v1/contacts/" + id, null);
+
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.body()).isNull();
+        assertThat(call("GET", "/v1/contacts/" + id, null).status()).isEqualTo(404);
+        assertThat(call("PATCH", "/v1/contacts/" + id, "{\"defaultFields\": {\"lastName\": \"Roe\"}}").status())
+                .isEqualTo(404);
+        for (QuoSimulator.Exchange exchange : quo.exchanges()) {
+            assertThat(QuoSpec.responseProblems(exchange.method(), exchange.path(), exchange.status(), exchange.response()))
+                    .as(exchange.method() + " " + exchange.path() + " " + exchange.status()).isEmpty();
+        }
+    }
+
+    @Test
     void theEleventhRequestOfASecondIsA429() throws Exception {
         int limited = 0;
         for (int i = 0; i < 11; i++) {
@@ -173,9 +190,15 @@ class QuoSimulatorTests {
         Answer failed = call("POST", "/v1/contacts", contact("client-6", "+12125550123"));
         call("POST", "/_sim/mode", "{\"mode\": \"unauthorized\", \"count\": 1}");
         Answer unauthorized = call("GET", "/v1/contacts?externalIds=a&maxResults=1", null);
+        call("POST", "/_sim/mode", "{\"mode\": \"forbidden\", \"count\": 2}");
+        Answer forbidden = call("POST", "/v1/contacts", contact("client-7", "+12125550124"));
+        Answer forbiddenFields = call("GET", "/v1/contact-custom-fields", null);
 
         assertThat(failed.status()).isEqualTo(500);
         assertThat(unauthorized.status()).isEqualTo(401);
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(forbidden.body().get("code").asString()).isEqualTo("0801403");
+        assertThat(forbiddenFields.status()).isEqualTo(403);
         for (QuoSimulator.Exchange exchange : quo.exchanges()) {
             assertThat(QuoSpec.responseProblems(exchange.method(), exchange.path(), exchange.status(), exchange.response()))
                     .as(exchange.method() + " " + exchange.path() + " " + exchange.status()).isEmpty();
