@@ -3,6 +3,7 @@ package dev.tasklane.drivetime.system;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.tasklane.worker.RequestSpacing;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout how long one call may take to connect
  * @param readTimeout    how long one call may wait for its answer: the timeout per call
  * @param travelMode     {@code driving} unless the business travels otherwise
- * @param quotaPerSecond requests per second this instance may make with the key; the rate limiter allows 90% of it,
- *                       evenly spread, so network jitter never pushes a second over the quota
+ * @param quotaPerSecond requests per second this instance may make with the key (at least 2); the rate limiter
+ *                       spaces the requests so that no one-second window holds more (see RequestSpacing)
  */
 @ConfigurationProperties("tasklane.drive-times.google")
 public record DriveTimeProperties(
@@ -38,11 +39,16 @@ public record DriveTimeProperties(
             throw new IllegalStateException("GOOGLE_MAPS_API_KEY does not look like a Google API key (they start with "
                     + "'AIza'); check that the whole key was copied.");
         }
+        if (quotaPerSecond < RequestSpacing.MINIMUM_QUOTA) {
+            throw new IllegalStateException("GOOGLE_MAPS_QUOTA_PER_SECOND (tasklane.drive-times.google.quota-per-second) "
+                    + "must be at least 2, was " + quotaPerSecond + "; with N instances sharing a key, give each the "
+                    + "key's quota divided by N.");
+        }
     }
 
-    /** The pause between two requests that keeps this instance at 90% of its quota. */
+    /** The refresh period of this instance's one-permit rate limiter: see {@link RequestSpacing}. */
     public Duration requestSpacing() {
-        return Duration.ofNanos((long) Math.ceil(1_000_000_000L / (quotaPerSecond * 0.9)));
+        return RequestSpacing.forQuota(quotaPerSecond);
     }
 
     /** The key with all but its first characters hidden, for messages. */
@@ -52,5 +58,11 @@ public record DriveTimeProperties(
 
     public boolean usesGoogle() {
         return baseUrl == null || baseUrl.toString().isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "DriveTimeProperties[baseUrl=" + baseUrl + ", quotaPerSecond=" + quotaPerSecond + ", travelMode="
+                + travelMode + ", apiKey=" + apiKey.substring(0, 4) + "…(hidden)]";
     }
 }
