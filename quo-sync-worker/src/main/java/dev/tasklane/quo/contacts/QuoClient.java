@@ -1,0 +1,175 @@
+package dev.tasklane.quo.contacts;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import dev.tasklane.quo.system.QuoProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Quo's public API v1 contact endpoints, as its OpenAPI document describes them: {@code Authorization: <key>} (no
+ * "Bearer"), JSON bodies, the spec's error body. Each call passes, from the outside in, resilience4j's retry (backoff
+ * with jitter, for 429, 5xx, timeouts and dropped connections), circuit breaker and rate limiter (shared by every
+ * thread of the instance: one call at a time, spaced to 90% of the instance's share of the key's 10 requests per
+ * second), and the HTTP client's timeouts. Calls are observed as {@code http.client.requests} by URI template and
+ * status.
+ */
+@Component
+public class QuoClient {
+
+    public static final String RESILIENCE = "quo";
+    static final int MAX_RESULTS = 10;
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final RestClient http;
+    private final QuoProperties properties;
+    private final Retry retry;
+    private final CircuitBreaker circuitBreaker;
+    private final RateLimiter rateLimiter;
+
+    QuoClient(RestClient.Builder builder, QuoProperties properties, RetryRegistry retries,
+            CircuitBreakerRegistry breakers, RateLimiterRegistry limiters) {
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .connectTimeout(properties.connectTimeout()).version(HttpClient.Version.HTTP_1_1).build());
+        requests.setReadTimeout(properties.readTimeout());
+        this.http = builder.clone().baseUrl(properties.baseUrl().toString().replaceAll("/+$", ""))
+                .requestFactory(requests)
+                .defaultHeader("Authorization", properties.apiKey())
+                .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
+                .build();
+        this.properties = properties;
+        this.retry = retries.retry(RESILIENCE);
+        this.circuitBreaker = breakers.circuitBreaker(RESILIENCE);
+        this.rateLimiter = limiters.rateLimiter(RESILIENCE, RateLimiterConfig.custom().limitForPeriod(1)
+                .limitRefreshPeriod(properties.requestSpacing()).timeoutDuration(Duration.ofSeconds(60)).build());
+    }
+
+    /** The contact with Quo id {@code id}; empty when Quo has none (deleted there, say). */
+    public Optional<Contact> find(String id) {
+        try {
+            return Optional.of(contact(call(HttpMethod.GET, "/v1/contacts/{id}", null, id)));
+        }
+        catch (QuoApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The contacts whose {@code externalId} is {@code externalId}: none or one, as Quo keeps external ids unique. */
+    public List<Contact> findByExternalId(String externalId) {
+        JsonNode page = call(HttpMethod.GET, "/v1/contacts?externalIds={externalId}&maxResults={max}", null, externalId,
+                MAX_RESULTS);
+        List<Contact> found = new ArrayList<>();
+        for (JsonNode item : page.path("data")) {
+            found.add(JSON.treeToValue(item, Contact.class));
+        }
+        return found;
+    }
+
+    /** Creates a contact; a 409 means one with the same {@code externalId} exists. */
+    public Contact create(ObjectNode body) {
+        return contact(call(HttpMethod.POST, "/v1/contacts", body));
+    }
+
+    /** Sends {@code changes} to contact {@code id}: the arrays it carries replace the contact's. */
+    public Contact update(String id, ObjectNode changes) {
+        return contact(call(HttpMethod.PATCH, "/v1/contacts/{id}", changes, id));
+    }
+
+    /** The contact custom fields defined in the workspace. */
+    public List<Contact.CustomField> customFields() {
+        List<Contact.CustomField> fields = new ArrayList<>();
+        for (JsonNode item : call(HttpMethod.GET, "/v1/contact-custom-fields", null).path("data")) {
+            fields.add(JSON.treeToValue(item, Contact.CustomField.class));
+        }
+        return fields;
+    }
+
+    private static Contact contact(JsonNode answer) {
+        return JSON.treeToValue(answer.path("data"), Contact.class);
+    }
+
+    private JsonNode call(HttpMethod method, String uri, ObjectNode body, Object... variables) {
+        String operation = method.name() + " " + uri.replaceAll("\\?.*", "");
+        Supplier<JsonNode> once = () -> {
+            RestClient.RequestBodySpec request = http.method(method).uri(uri, variables);
+            if (body != null) {
+                request.contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(body));
+            }
+            return request.exchange((sent, response) -> {
+                int status = response.getStatusCode().value();
+                String text = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (status >= 200 && status < 300) {
+                    return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+                }
+                throw error(operation, status, text);
+            });
+        };
+        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuitBreaker,
+                RateLimiter.decorateSupplier(rateLimiter, once))).get();
+    }
+
+    /** The spec's error body {@code {message, code, status, docs, title, errors: [{path, message, value}]}}. */
+    private QuoApiException error(String operation, int status, String text) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(text);
+        }
+        catch (RuntimeException notJson) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            String excerpt = text.isBlank() ? null : "a non-JSON answer: " + abbreviate(text.strip(), 120);
+            return new QuoApiException(operation, status, null, properties.redact(excerpt), List.of());
+        }
+        List<String> problems = new ArrayList<>();
+        for (JsonNode problem : body.path("errors")) {
+            String path = problem.path("path").asString("");
+            String value = problem.path("value").isValueNode() && !problem.path("value").isNull()
+                    ? " (value " + abbreviate(problem.path("value").asString(), 80) + ")" : "";
+            problems.add(properties.redact((path.isEmpty() ? "" : path + ": ") + problem.path("message").asString("")
+                    + value));
+        }
+        String code = body.hasNonNull("code") ? body.get("code").asString() : null;
+        String message = body.hasNonNull("message") ? properties.redact(body.get("message").asString()) : null;
+        return new QuoApiException(operation, status, code, message, problems);
+    }
+
+    private static String abbreviate(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length) + "…";
+    }
+
+    /** Whether {@code failure} is the client's timeout, among the causes of a call's failure. */
+    public static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tasklane.quo.task;
+
+import dev.tasklane.events.TaskEvent;
+import dev.tasklane.worker.TaskRunner;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/** Hands each {@code sync_quo} request to the handler; instances share the topic's partitions in one consumer group. */
+@Component
+class QuoSyncListener {
+
+    private final TaskRunner runner;
+    private final QuoSyncHandler handler;
+
+    QuoSyncListener(TaskRunner runner, QuoSyncHandler handler) {
+        this.runner = runner;
+        this.handler = handler;
+    }
+
+    @KafkaListener(id = "quo-sync-worker", topics = "task.requested.sync_quo", concurrency = "${tasklane.quo.consumers:3}")
+    void onRequest(TaskEvent event) {
+        runner.run(event, handler);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tasklane.quo;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import dev.tasklane.testsupport.TasklaneInfrastructure;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The worker against the test JVM's PostgreSQL and Kafka and the Quo simulator over HTTP, with short pauses so retries
+ * and an open circuit take seconds, not minutes. Each test class gets a worker of its own, closed after it, because two
+ * workers alive at once would share the test's tasks.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tasklane.quo.read-timeout=2s",
+        "resilience4j.retry.instances.quo.wait-duration=50ms",
+        "resilience4j.retry.instances.quo.exponential-max-wait-duration=200ms",
+        "resilience4j.circuitbreaker.instances.quo.wait-duration-in-open-state=2s",
+        "tasklane.worker.recovery-pause=500ms",
+        "logging.level.org.apache.kafka=WARN"
+})
+@ContextConfiguration(initializers = {TasklaneInfrastructure.class, QuoSimulatorHolder.class})
+// every worker context consumes the same topics: only one may be running at a time
+@DirtiesContext
+public @interface QuoWorkerTest {
+}
