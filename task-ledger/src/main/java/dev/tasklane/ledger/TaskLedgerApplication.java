@@ -15,11 +15,23 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TaskLedgerApplication {
 
     public static void main(String[] args) {
-        SpringApplication application = new SpringApplication(TaskLedgerApplication.class);
-        if (Arrays.asList(args).contains("rebuild")) {
-            application.setAdditionalProfiles("rebuild");
+        SpringApplication application = application(args);
+        if (isRebuild(args)) {
             System.exit(SpringApplication.exit(application.run(args)));
         }
         application.run(args);
+    }
+
+    /** The ledger service, or with {@code rebuild} among the arguments the rebuild command (profile {@code rebuild}). */
+    public static SpringApplication application(String... args) {
+        SpringApplication application = new SpringApplication(TaskLedgerApplication.class);
+        if (isRebuild(args)) {
+            application.setAdditionalProfiles("rebuild");
+        }
+        return application;
+    }
+
+    private static boolean isRebuild(String... args) {
+        return Arrays.asList(args).contains("rebuild");
     }
 }

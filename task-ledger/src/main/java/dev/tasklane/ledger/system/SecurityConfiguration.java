@@ -3,14 +3,16 @@ package dev.tasklane.ledger.system;
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
 import dev.tasklane.http.ApiErrors;
 import jakarta.servlet.DispatcherType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** Who may call what: the design's HTTP API table. */
+/** Who may call what: the design's HTTP API table. Not part of the rebuild command, which serves no HTTP. */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 @Import({TasklaneSecurityConfiguration.class, ApiErrors.class})
 class SecurityConfiguration {
 

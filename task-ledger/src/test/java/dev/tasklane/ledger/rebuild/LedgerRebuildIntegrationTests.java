@@ -90,6 +90,30 @@ class LedgerRebuildIntegrationTests {
         assertThat(result.topics()).contains(TaskTopics.STATUS, TaskTopics.requested("sync_quo"));
     }
 
+    /** The command an operator runs ({@code java -jar task-ledger.jar rebuild}) starts without a web server. */
+    @Test
+    void theRebuildCommandRunsWithoutAWebServer() {
+        LedgerFixture ledger = new LedgerFixture(kafka, jdbc);
+        TaskEvents failed = ledger.aFailedTask(UUID.randomUUID());
+        Object writtenLive = ledger.row(failed.id()).get("updated_at");
+
+        org.springframework.boot.SpringApplication command = dev.tasklane.ledger.TaskLedgerApplication.application("rebuild");
+        try (org.springframework.context.ConfigurableApplicationContext context = command.run("rebuild",
+                "--spring.datasource.url=" + environment.getRequiredProperty("spring.datasource.url"),
+                "--spring.datasource.username=" + environment.getRequiredProperty("spring.datasource.username"),
+                "--spring.datasource.password=" + environment.getProperty("spring.datasource.password", ""),
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--tasklane.security.jwt.secret=" + TestTokens.SECRET, "--spring.main.banner-mode=off")) {
+            assertThat(context).isNotInstanceOf(org.springframework.boot.web.server.context.WebServerApplicationContext.class);
+        }
+        Map<String, Object> rebuilt = ledger.row(failed.id());
+        assertThat(rebuilt.get("status")).isEqualTo("failed");
+        assertThat(rebuilt.get("updated_at")).as("the row was written again from the topics").isNotEqualTo(writtenLive);
+    }
+
+    @Autowired
+    org.springframework.core.env.Environment environment;
+
     /** Per task, what the rebuilt row has that the live one had not: "id: column live -> rebuilt". */
     private static List<String> differences(List<Map<String, Object>> live, List<Map<String, Object>> rebuilt) {
         Map<Object, Map<String, Object>> before = new java.util.LinkedHashMap<>();
