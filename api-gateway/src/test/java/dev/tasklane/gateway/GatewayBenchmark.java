@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tasklane.testsupport.TestDatabase;
-import dev.tasklane.testsupport.KafkaBrokerProcess;
+import dev.tasklane.localkafka.KafkaBrokerProcess;
 import dev.tasklane.testsupport.TestPostgres;
 import dev.tasklane.testsupport.TestTokens;
 import org.springframework.boot.SpringApplication;

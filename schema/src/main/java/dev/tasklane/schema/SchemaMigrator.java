@@ -79,7 +79,7 @@ public final class SchemaMigrator {
     }
 
     /** The command line: 0 when the schema is in place, 1 when applying it failed, 2 for a wrong argument. */
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("url", env.get("TASKLANE_DB_URL"));
         options.put("user", env.get("TASKLANE_DB_USER"));

@@ -11,7 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public class TasklaneInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
-    /** Set this property to {@code true} when the test brings its own broker (a {@link KafkaBrokerProcess}). */
+    /** Set this property to {@code true} when the test brings its own broker (a {@code dev.tasklane.localkafka.KafkaBrokerProcess}). */
     public static final String OWN_KAFKA = "tasklane.test.own-kafka";
 
     @Override

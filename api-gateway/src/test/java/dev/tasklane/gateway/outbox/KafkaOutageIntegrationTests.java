@@ -17,7 +17,7 @@ import dev.tasklane.events.TaskEventDeserializer;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.gateway.GatewayRequests;
 import dev.tasklane.testsupport.HttpJson;
-import dev.tasklane.testsupport.KafkaBrokerProcess;
+import dev.tasklane.localkafka.KafkaBrokerProcess;
 import dev.tasklane.testsupport.TasklaneInfrastructure;
 import dev.tasklane.testsupport.TestTokens;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

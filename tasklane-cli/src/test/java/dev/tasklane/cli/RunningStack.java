@@ -1,0 +1,148 @@
+package dev.tasklane.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.tasklane.testsupport.HttpJson;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code ./tasklane up} run as a process, exactly as a newcomer runs it, on free ports and with its data in
+ * {@code target/}: started once per test JVM and driven over HTTP only.
+ */
+final class RunningStack {
+
+    private static final Pattern TOKEN = Pattern.compile("^\\s{4}(user|supervisor|admin)\\s+(\\S+)$");
+    private static RunningStack instance;
+
+    final Path root = Path.of("..").toAbsolutePath().normalize();
+    final Path home;
+    final Map<String, String> environment = new LinkedHashMap<>();
+    final Map<String, String> tokens = new LinkedHashMap<>();
+    final List<String> output = new CopyOnWriteArrayList<>();
+    final Process process;
+
+    private RunningStack() throws IOException {
+        home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tasklane-home-");
+        environment.put("TASKLANE_HOME", home.toString());
+        environment.put("NO_COLOR", "1");
+        for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
+                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.KAFKA,
+                Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
+            environment.put(port.variable(), String.valueOf(freePort()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("tasklane").toString(), "up").directory(root.toFile())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_") || name.equals("QUO_API_KEY")
+                || name.startsWith("GOOGLE_MAPS_"));
+        builder.environment().putAll(environment);
+        process = builder.start();
+        Thread reader = new Thread(this::read, "tasklane-up-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> tokens.size() == 3 || !process.isAlive());
+        }
+        catch (RuntimeException e) {
+            throw new IllegalStateException("./tasklane up did not print its tokens; its output:\n" + tail(), e);
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException("./tasklane up exited with " + process.exitValue() + ":\n" + tail());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::forceStop, "tasklane-up-stop"));
+    }
+
+    static synchronized RunningStack get() {
+        if (instance == null) {
+            try {
+                instance = new RunningStack();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    private void read() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.add(line);
+                Matcher token = TOKEN.matcher(line);
+                if (token.matches()) {
+                    tokens.put(token.group(1), token.group(2));
+                }
+            }
+        }
+        catch (IOException e) {
+            // the stack ended
+        }
+    }
+
+    int port(Settings.Port port) {
+        return Integer.parseInt(environment.get(port.variable()));
+    }
+
+    HttpJson gateway() {
+        return new HttpJson(port(Settings.GATEWAY));
+    }
+
+    HttpJson distanceMatrixSimulator() {
+        return new HttpJson(port(Settings.DISTANCE_MATRIX_SIMULATOR));
+    }
+
+    /** Runs another {@code ./tasklane} command against this stack and returns its exit code and output. */
+    Result command(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("tasklane").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_"));
+        builder.environment().put("TASKLANE_HOME", home.toString());
+        Process run = builder.start();
+        String text = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!run.waitFor(3, TimeUnit.MINUTES)) {
+            run.destroyForcibly();
+            throw new IllegalStateException("./tasklane " + String.join(" ", args) + " did not finish:\n" + text);
+        }
+        return new Result(run.exitValue(), text);
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    String tail() {
+        List<String> lines = List.copyOf(output);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+
+    private void forceStop() {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
