@@ -27,6 +27,7 @@ public final class SseClient implements AutoCloseable {
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
+    private volatile boolean ended;
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     private SseClient(URI uri, String token, String lastEventId) {
@@ -76,6 +77,12 @@ public final class SseClient implements AutoCloseable {
                 data.append(line.substring(5).trim());
             }
         });
+        ended = true;
+    }
+
+    /** Waits up to 10 seconds for the server to end the stream. */
+    public void awaitEnd() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ended);
     }
 
     /** Waits up to 20 seconds for an event that matches, and returns it. */

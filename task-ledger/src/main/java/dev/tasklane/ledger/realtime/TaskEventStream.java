@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -30,7 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * itself, under row-level security), and may get a change twice: it is told apart by id and change_seq.
  */
 @Component
-public class TaskEventStream implements DisposableBean {
+public class TaskEventStream implements DisposableBean, ApplicationListener<ContextClosedEvent> {
 
     private static final Log LOG = LogFactory.getLog(TaskEventStream.class);
 
@@ -127,9 +129,23 @@ public class TaskEventStream implements DisposableBean {
         }
     }
 
+    /**
+     * Ends every open stream as soon as shutdown begins. Streams never end by themselves, so a graceful shutdown would
+     * otherwise wait its whole timeout for them; browsers reconnect (to another instance) and resume from their last
+     * event id.
+     */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        closeAll();
+    }
+
     @Override
     public void destroy() {
         heartbeats.shutdownNow();
+        closeAll();
+    }
+
+    private void closeAll() {
         subscribers.forEach(subscriber -> subscriber.emitter().complete());
         subscribers.clear();
         LOG.debug("Closed every task event stream");

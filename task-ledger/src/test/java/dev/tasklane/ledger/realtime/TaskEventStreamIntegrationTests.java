@@ -121,4 +121,20 @@ class TaskEventStreamIntegrationTests {
             stream.awaitTask(task.id().toString(), "completed");
         }
     }
+
+    @Autowired
+    TaskEventStream streams;
+
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /** Graceful shutdown waits for open requests; a stream never ends by itself, so shutdown must end it. */
+    @Test
+    void shuttingDownEndsTheOpenStreams() {
+        try (SseClient open = SseClient.open(new HttpJson(port), TestTokens.user(UUID.randomUUID()))) {
+            streams.onApplicationEvent(new org.springframework.context.event.ContextClosedEvent(context));
+
+            open.awaitEnd();
+        }
+    }
 }
