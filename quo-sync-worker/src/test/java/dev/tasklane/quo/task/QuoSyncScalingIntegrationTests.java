@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = "tasklane.quo.quota-per-second=5")
 class QuoSyncScalingIntegrationTests {
 
-    private static final int CLIENTS = 150;
+    private static final int CLIENTS = 60;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -49,7 +49,7 @@ class QuoSyncScalingIntegrationTests {
     Environment environment;
 
     @Test
-    void twoInstancesShare150ClientsWithoutADuplicateContactOrA429() {
+    void twoInstancesShare60ClientsWithoutADuplicateContactOrA429() {
         SIMULATOR.reset();
         Clients clients = new Clients(jdbc, kafka);
         try (ConfigurableApplicationContext second = AnotherInstance.start(QuoSyncWorkerApplication.class, environment,
