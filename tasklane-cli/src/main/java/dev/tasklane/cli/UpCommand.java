@@ -274,6 +274,7 @@ final class UpCommand implements Callable<Integer> {
 
     private void stopEverything() {
         stopping = true;
+        long started = System.nanoTime();
         say("Stopping Tasklane…");
         services.forEach(ServiceProcess::requestStop);
         services.forEach(service -> service.awaitStop(Duration.ofSeconds(30)));
@@ -289,7 +290,7 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         simulators.forEach(SimulatorServer::close);
-        say("Stopped; nothing is left running.");
+        say(String.format("Stopped in %.1f s; nothing is left running.", (System.nanoTime() - started) / 1e9));
         stopped.countDown();
     }
 

@@ -1,13 +1,8 @@
 package dev.tasklane.cli;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.SseClient;
@@ -24,8 +19,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole of Tasklane started by {@code ./tasklane up} (a real Kafka broker and PostgreSQL, the four services as
  * their own processes, the simulators in place of Google and Quo) and driven over HTTP only, as a browser and an
- * operator would. The last test stops it with Ctrl-C.
+ * operator would. {@link StackShutdownTests} stops it with Ctrl-C once every class has used it.
  */
+@Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TasklaneEndToEndTests {
 
@@ -155,35 +151,5 @@ class TasklaneEndToEndTests {
         assertThat(second.exitCode()).isEqualTo(1);
         assertThat(second.output()).contains("port " + stack.port(Settings.LEDGER) + " (task-ledger) is already in use",
                 "TASKLANE_LEDGER_PORT");
-    }
-
-    @Test
-    @Order(5)
-    void ctrlCStopsEverythingLeavingNoProcessAndNoPortBehind() throws Exception {
-        List<ProcessHandle> started = stack.process.descendants().toList();
-        assertThat(started).hasSizeGreaterThanOrEqualTo(5);
-
-        new ProcessBuilder("kill", "-INT", String.valueOf(stack.process.pid())).start().waitFor();
-
-        assertThat(stack.process.waitFor(120, TimeUnit.SECONDS)).as("stopped within 2 minutes").isTrue();
-        assertThat(stack.output).contains("tasklane          | Stopped; nothing is left running.");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(started).noneMatch(ProcessHandle::isAlive));
-        assertThat(ProcessHandle.allProcesses().filter(process -> process.info().commandLine().orElse("")
-                .contains(stack.home.toString()))).as("no process still uses the stack's data").isEmpty();
-        for (Map.Entry<String, String> port : stack.environment.entrySet()) {
-            if (port.getKey().endsWith("_PORT")) {
-                assertThat(listening(Integer.parseInt(port.getValue()))).as(port.getKey() + " " + port.getValue()).isFalse();
-            }
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        }
-        catch (IOException e) {
-            return false;
-        }
     }
 }

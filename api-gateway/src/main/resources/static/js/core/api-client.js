@@ -1,0 +1,207 @@
+/*
+ * Tasklane API client: one small client for the gateway's endpoints. Include before </body>; no build step.
+ *
+ *   TasklaneApi.configure({ baseUrl: 'https://tasks.example.com', getToken: () => myToken });
+ *
+ * The token comes, in this order, from options.getToken, the page's Supabase session (window.supabaseClient or
+ * window.supabase with auth.getSession), or the demo sign-in of dashboard.html (localStorage "tasklane.token").
+ * Every failure is a TasklaneApiError whose message a person can read. A 401 fires one "tasklane:session-expired"
+ * event on window (not one per request) until a call succeeds again.
+ */
+(function (global) {
+    'use strict';
+
+    var TOKEN_KEY = 'tasklane.token';
+    var settings = { baseUrl: '', getToken: null };
+    var sessionExpired = false;
+
+    function TasklaneApiError(message, status, fields) {
+        this.name = 'TasklaneApiError';
+        this.message = message;
+        this.status = status;
+        this.fields = fields || {};
+    }
+    TasklaneApiError.prototype = Object.create(Error.prototype);
+    TasklaneApiError.prototype.constructor = TasklaneApiError;
+
+    function configure(options) {
+        options = options || {};
+        if (options.baseUrl !== undefined) {
+            settings.baseUrl = String(options.baseUrl).replace(/\/+$/, '');
+        }
+        if (options.getToken !== undefined) {
+            settings.getToken = options.getToken;
+        }
+        return api;
+    }
+
+    function supabaseSessionToken() {
+        var client = global.supabaseClient || (global.supabase && global.supabase.auth ? global.supabase : null);
+        if (!client || !client.auth || typeof client.auth.getSession !== 'function') {
+            return Promise.resolve(null);
+        }
+        return client.auth.getSession().then(function (result) {
+            var session = result && result.data && result.data.session;
+            return session ? session.access_token : null;
+        }, function () { return null; });
+    }
+
+    /** The caller's token, or null when nobody is signed in. */
+    function token() {
+        if (typeof settings.getToken === 'function') {
+            return Promise.resolve(settings.getToken());
+        }
+        return supabaseSessionToken().then(function (fromSupabase) {
+            if (fromSupabase) {
+                return fromSupabase;
+            }
+            try {
+                return global.localStorage.getItem(TOKEN_KEY);
+            } catch (e) {
+                return null;
+            }
+        });
+    }
+
+    /** The claims of a token (not verified: the server does that), or null. */
+    function claims(jwt) {
+        if (!jwt) {
+            return null;
+        }
+        try {
+            var part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+            while (part.length % 4) {
+                part += '=';
+            }
+            return JSON.parse(decodeURIComponent(Array.prototype.map.call(global.atob(part), function (c) {
+                return '%' + ('00' + c.charCodeAt(0).toString(16)).slice(-2);
+            }).join('')));
+        } catch (e) {
+            return null;
+        }
+    }
+
+    /** The signed-in person: {id, role} from the token, or null. */
+    function caller() {
+        return token().then(function (jwt) {
+            var c = claims(jwt);
+            if (!c) {
+                return null;
+            }
+            var role = (c.app_metadata && c.app_metadata.role) || 'user';
+            return { id: c.sub, role: role, email: c.email || null };
+        });
+    }
+
+    function readableDefault(status) {
+        if (status === 401) {
+            return 'Your session has expired. Sign in again.';
+        }
+        if (status === 403) {
+            return 'You are not allowed to do this.';
+        }
+        if (status === 404) {
+            return 'Not found: it may have been removed meanwhile.';
+        }
+        if (status === 429) {
+            return 'Too many requests; wait a moment and try again.';
+        }
+        if (status >= 500) {
+            return 'Tasklane is having trouble (HTTP ' + status + '). Try again in a minute.';
+        }
+        return 'The request failed (HTTP ' + status + ').';
+    }
+
+    function expired() {
+        if (!sessionExpired) {
+            sessionExpired = true;
+            global.dispatchEvent(new CustomEvent('tasklane:session-expired'));
+        }
+    }
+
+    /** Calls the gateway; resolves with the JSON answer, rejects with a TasklaneApiError. */
+    function request(method, path, body, headers) {
+        return token().then(function (jwt) {
+            var init = { method: method, headers: { 'Accept': 'application/json' } };
+            if (jwt) {
+                init.headers.Authorization = 'Bearer ' + jwt;
+            }
+            if (body !== undefined) {
+                init.headers['Content-Type'] = 'application/json';
+                init.body = JSON.stringify(body);
+            }
+            Object.keys(headers || {}).forEach(function (name) { init.headers[name] = headers[name]; });
+            return global.fetch(settings.baseUrl + path, init).then(function (response) {
+                return response.text().then(function (text) {
+                    var json = null;
+                    try {
+                        json = text ? JSON.parse(text) : {};
+                    } catch (e) {
+                        json = null;
+                    }
+                    if (response.status === 401) {
+                        expired();
+                    } else if (response.ok) {
+                        sessionExpired = false;
+                    }
+                    if (!response.ok) {
+                        throw new TasklaneApiError((json && json.message) || readableDefault(response.status),
+                            response.status, json && json.fields);
+                    }
+                    return json || {};
+                });
+            }, function () {
+                throw new TasklaneApiError('Could not reach Tasklane: check your connection and try again.', 0);
+            });
+        });
+    }
+
+    function query(params) {
+        var parts = [];
+        Object.keys(params || {}).forEach(function (name) {
+            if (params[name] !== undefined && params[name] !== null && params[name] !== '') {
+                parts.push(encodeURIComponent(name) + '=' + encodeURIComponent(params[name]));
+            }
+        });
+        return parts.length ? '?' + parts.join('&') : '';
+    }
+
+    function newIdempotencyKey() {
+        if (global.crypto && typeof global.crypto.randomUUID === 'function') {
+            return global.crypto.randomUUID();
+        }
+        return String(Date.now()) + '-' + Math.random().toString(16).slice(2);
+    }
+
+    var api = {
+        configure: configure,
+        token: token,
+        claims: claims,
+        caller: caller,
+        request: request,
+        newIdempotencyKey: newIdempotencyKey,
+        TasklaneApiError: TasklaneApiError,
+        baseUrl: function () { return settings.baseUrl; },
+        /** POST /add-client; the Idempotency-Key makes a double submit return the first answer. */
+        addClient: function (client, idempotencyKey) {
+            return request('POST', '/add-client', client, { 'Idempotency-Key': idempotencyKey || newIdempotencyKey() });
+        },
+        failedTasks: function (params) { return request('GET', '/get-failed-tasks' + query(params)); },
+        allFailedTasks: function (params) { return request('GET', '/get-all-failed-tasks' + query(params)); },
+        failedTasksSummary: function () { return request('GET', '/get-failed-tasks-summary'); },
+        dismissTask: function (taskId) { return request('POST', '/dismiss-task', { task_id: taskId }); },
+        dismissAllTasks: function () { return request('POST', '/dismiss-all-tasks', {}); },
+        retryTask: function (taskId) { return request('POST', '/retry-task', { task_id: taskId }); },
+        entityTasks: function (entityType, entityId) {
+            return request('GET', '/tasks' + query({ entity_type: entityType, entity_id: entityId }));
+        },
+        /** The URL of the task stream: EventSource cannot send headers, so the token rides in the query. */
+        streamUrl: function (lastEventId, path) {
+            return token().then(function (jwt) {
+                return settings.baseUrl + (path || '/task-events') + query({ access_token: jwt, last_event_id: lastEventId });
+            });
+        }
+    };
+
+    global.TasklaneApi = api;
+})(window);

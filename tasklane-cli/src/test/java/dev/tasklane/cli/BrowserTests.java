@@ -1,0 +1,285 @@
+package dev.tasklane.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tasklane.testsupport.HttpJson;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The browser scripts in headless Chromium against the stack {@code ./tasklane up} started: the demo dashboard, the
+ * toast, badge and panel, the supervisor widget, text-only rendering, and the polling fallback.
+ */
+@Order(2)
+class BrowserTests {
+
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    private static RunningStack stack;
+    private static HttpJson gateway;
+    private static ChromeDriver browser;
+    private static String user;
+
+    @BeforeAll
+    static void start() throws IOException {
+        stack = RunningStack.get();
+        gateway = stack.gateway();
+        user = stack.tokens.get("user");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,900",
+                "--user-data-dir=" + Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        google("ok", null);
+        gateway.post("/dismiss-all-tasks", user, "{}");
+    }
+
+    private static String page(String path) {
+        return "http://localhost:" + stack.port(Settings.GATEWAY) + "/" + path;
+    }
+
+    /** Opens the page signed in as whoever {@code token} belongs to. */
+    private static void openAs(String token, String path) {
+        browser.get(page(path));
+        browser.executeScript("localStorage.setItem('tasklane.token', arguments[0])", token);
+        browser.get(page(path));
+        waitFor(2).until(driver -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "return !!(window.TaskMonitor && TaskMonitor.instance() && ['stream','polling'].indexOf(TaskMonitor.instance().mode()) >= 0)")));
+    }
+
+    private static WebDriverWait waitFor(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(50));
+    }
+
+    private static void google(String mode, Integer count) {
+        stack.distanceMatrixSimulator().post("/_sim/mode", null,
+                "{\"mode\": \"" + mode + "\"" + (count == null ? "" : ", \"count\": " + count) + "}");
+    }
+
+    /** Adds a client over HTTP whose drive-time task fails, and waits until the ledger has the failure. */
+    private static String aFailedClient(String token, String name) {
+        google("request_denied", 1);
+        HttpJson.Response added = gateway.post("/add-client", token, "{\"name\": " + quoted(name) + ", \"phone\": "
+                + "\"+12175550177\", \"address\": \"7 Oak St, Springfield, IL\"}");
+        assertThat(added.status()).as(added.body().toString()).isEqualTo(200);
+        String taskId = added.body().path("task_ids").path("calculate_drive_times").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(status(token, added.body()
+                .path("client_id").asString())));
+        return taskId;
+    }
+
+    private static String status(String token, String clientId) {
+        for (JsonNode task : gateway.get("/tasks?entity_type=client&entity_id=" + clientId, token).body().path("tasks")) {
+            if (task.path("task_type").asString().equals("calculate_drive_times")) {
+                return task.path("status").asString();
+            }
+        }
+        return null;
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static WebElement toastFor(String taskId, int seconds) {
+        return waitFor(seconds).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".tl-toast[data-task-id='" + taskId + "']")));
+    }
+
+    private static int badgeCount() {
+        return Integer.parseInt(browser.findElement(By.cssSelector(".tl-badge__count")).getText());
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static void screenshot(String name, WebElement element) throws IOException {
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), element.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void signingInAndAddingAClientFromTheFormShowsTheInstantAnswer() {
+        browser.get(page("dashboard.html"));
+        browser.executeScript("localStorage.clear()");
+        browser.get(page("dashboard.html"));
+        browser.findElement(By.cssSelector("#sign-in-form textarea")).sendKeys(user);
+        browser.findElement(By.cssSelector("#sign-in-form button")).click();
+        waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "user@tasklane.local (user)"));
+
+        WebElement form = browser.findElement(By.id("add-client-form"));
+        form.findElement(By.name("address")).sendKeys("1 Main St, Springfield, IL");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-error-for=name]"), "required"));
+
+        form.findElement(By.name("name")).sendKeys("Dora Form");
+        form.findElement(By.name("phone")).sendKeys("+1 217 555 0160");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement answer = browser.findElement(By.id("add-client-answer"));
+        waitFor(5).until(ExpectedConditions.textToBePresentInElement(answer, "Client saved."));
+        assertThat(answer.getText()).containsPattern("answered in \\d+ ms; client [0-9a-f-]{36}");
+    }
+
+    @Test
+    void aFailureShowsAToastWithinTwoSecondsRaisesTheBadgeAndIsListedInThePanel() throws IOException {
+        openAs(user, "dashboard.html");
+        int before = badgeCount();
+
+        String taskId = aFailedClient(user, "Toasty Client");
+
+        WebElement toast = toastFor(taskId, 2);
+        assertThat(toast.getText()).contains("Drive times failed for client Toasty Client", "REQUEST_DENIED",
+                "Check that the Distance Matrix API is enabled");
+        assertThat(toast.getAttribute("role")).isEqualTo("alert");
+        waitFor(2).until(driver -> badgeCount() == before + 1);
+        screenshot("toast");
+
+        WebElement badge = browser.findElement(By.cssSelector(".tl-badge"));
+        badge.click();
+        WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
+        assertThat(panel.getAttribute("role")).isEqualTo("dialog");
+        assertThat(panel.findElement(By.cssSelector("[data-task-id='" + taskId + "']")).getText()).contains("Toasty Client");
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Close");
+        screenshot("panel");
+
+        browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        waitFor(2).until(ExpectedConditions.invisibilityOf(panel));
+        assertThat(browser.switchTo().activeElement()).as("focus goes back to the badge").isEqualTo(badge);
+        assertThat(browser.findElements(By.cssSelector(".tl-toast[data-task-id='" + taskId + "']")))
+                .as("one toast for one failure").hasSize(1);
+    }
+
+    @Test
+    void retryFromTheToastClearsTheFailureOnceTheRetryCompletes() {
+        openAs(user, "dashboard.html");
+        String taskId = aFailedClient(user, "Retry Client");
+        int failed = waitFor(2).until(driver -> badgeCount() >= 1 ? badgeCount() : null);
+
+        toastFor(taskId, 2).findElement(By.cssSelector("[data-action=retry]")).click();
+
+        waitFor(15).until(driver -> badgeCount() == failed - 1);
+        browser.findElement(By.cssSelector(".tl-badge")).click();
+        waitFor(15).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#tl-panel [data-task-id='" + taskId + "']")));
+        assertThat(gateway.get("/get-failed-tasks", user).body().path("tasks").valueStream()
+                .map(task -> task.path("id").asString())).doesNotContain(taskId);
+    }
+
+    @Test
+    void dismissRemovesOneFailureAndDismissAllTheRest() {
+        openAs(user, "dashboard.html");
+        String first = aFailedClient(user, "Dismiss One");
+        String second = aFailedClient(user, "Dismiss Two");
+        toastFor(second, 2);
+        browser.findElement(By.cssSelector(".tl-badge")).click();
+        WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
+
+        panel.findElement(By.cssSelector("[data-task-id='" + first + "'] [data-action=dismiss]")).click();
+        waitFor(5).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#tl-panel [data-task-id='" + first + "']")));
+        assertThat(panel.findElements(By.cssSelector("[data-task-id='" + second + "']"))).hasSize(1);
+
+        panel.findElement(By.cssSelector("[data-action=dismiss-all]")).click();
+        waitFor(5).until(driver -> badgeCount() == 0);
+        assertThat(panel.getText()).contains("No failed tasks");
+        assertThat(gateway.get("/get-failed-tasks", user).body().path("tasks").size()).isZero();
+    }
+
+    @Test
+    void aSupervisorSeesAnotherUsersFailureInTheWidgetAndAPlainUserHasNone() throws IOException {
+        UUID owner = UUID.randomUUID();
+        String someoneElse = Tokens.mint(owner, "user", Duration.ofHours(1),
+                Files.readString(stack.home.resolve("jwt-secret")).strip());
+        openAs(stack.tokens.get("supervisor"), "dashboard.html");
+        WebElement widget = waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-tasklane-widget]")));
+
+        String taskId = aFailedClient(someoneElse, "Widget Client");
+        waitFor(10).until(ExpectedConditions.textToBePresentInElement(widget, "Drive times for client Widget Client"));
+        assertThat(browser.findElements(By.cssSelector(".tl-toast[data-task-id='" + taskId + "']")))
+                .as("a supervisor is not toasted about someone else's failure").isEmpty();
+        new Select(widget.findElement(By.name("user"))).selectByValue(owner.toString());
+        waitFor(5).until(driver -> widget.findElement(By.cssSelector("[data-action=bulk-retry]")).getText().equals("Retry these (1)"));
+        screenshot("widget", widget);
+
+        widget.findElement(By.cssSelector("[data-action=bulk-retry]")).click();
+        WebElement confirm = widget.findElement(By.cssSelector(".tl-widget__confirm"));
+        assertThat(confirm.getText()).contains("Retry 1 failed task (the filtered set)?");
+        confirm.findElement(By.cssSelector("[data-action=confirm]")).click();
+        waitFor(10).until(ExpectedConditions.textToBePresentInElement(widget, "Retried 1 of 1."));
+
+        openAs(user, "dashboard.html");
+        assertThat(browser.findElement(By.cssSelector("[data-tasklane-widget]")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void aClientNamedLikeHtmlIsShownAsTextAndRunsNothing() {
+        openAs(user, "dashboard.html");
+        String name = "<img src=x onerror=alert(1)>";
+
+        String taskId = aFailedClient(user, name);
+
+        WebElement toast = toastFor(taskId, 2);
+        assertThat(toast.getText()).contains("Drive times failed for client " + name);
+        assertThat(toast.findElements(By.tagName("img"))).isEmpty();
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void withTheStreamBlockedPollingStillBringsTheToast() {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*task-events*")));
+        try {
+            openAs(user, "dashboard.html?poll=1000");
+            assertThat(browser.executeScript("return TaskMonitor.instance().mode()")).isEqualTo("polling");
+
+            String taskId = aFailedClient(user, "Polled Client");
+
+            assertThat(toastFor(taskId, 3).getText()).contains("Polled Client");
+        }
+        finally {
+            browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+        }
+    }
+}
