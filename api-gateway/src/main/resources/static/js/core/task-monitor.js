@@ -6,7 +6,7 @@
  *   monitor.on('dismissed', fn); monitor.on('retrying', fn); monitor.on('recovered', fn);
  *   monitor.on('change', fn);   // the caller's failures changed: fn(list), retrying ones marked task.retrying
  *   monitor.on('task', fn);     // any task change the stream carries (a supervisor's carries everyone's)
- *   monitor.on('mode', fn);     // 'stream', 'polling', 'supabase' or 'signed-out'
+ *   monitor.on('mode', fn);     // 'stream', 'polling', 'supabase', 'signed-out' or 'session-expired' (a 401 stops it)
  *
  * It listens to the gateway's /task-events stream (Server-Sent Events, token in the query), reconnects with growing
  * pauses and resumes from the last event id; while the stream is unavailable it polls /get-failed-tasks every
@@ -131,15 +131,24 @@
             });
         }
 
+        /** A rejected token will not get better by asking again: stop until the person signs in anew. */
+        function failed(error) {
+            if (error && error.status === 401) {
+                monitor.stop();
+                setMode('session-expired');
+            }
+            // anything else: the next poll or reconnect tries again
+        }
+
         function startPolling() {
             if (pollTimer || stopped) {
                 return;
             }
             setMode('polling');
             pollTimer = global.setInterval(function () {
-                load(false).catch(function () { /* the next poll tries again */ });
+                load(false).catch(failed);
             }, config.pollInterval);
-            load(false).catch(function () { /* the next poll tries again */ });
+            load(false).catch(failed);
         }
 
         function stopPolling() {
@@ -273,7 +282,10 @@
                 return;
             }
             // what failed before this page opened is listed, not announced
-            load(true).catch(function () { /* the stream or the polls fill it in */ }).then(function () {
+            load(true).catch(failed).then(function () {
+                if (stopped) {
+                    return;
+                }
                 if (config.supabaseUrl && config.supabaseAnonKey && connectSupabase()) {
                     return;
                 }

@@ -18,6 +18,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+        "tasklane.gateway.cors-allowed-origins=https://app.example.com",
         "logging.level.org.apache.kafka=WARN"
 })
 @ContextConfiguration(initializers = TasklaneInfrastructure.class)

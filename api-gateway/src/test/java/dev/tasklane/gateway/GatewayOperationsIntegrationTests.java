@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.tasklane.testsupport.HttpJson;
@@ -61,5 +62,22 @@ class GatewayOperationsIntegrationTests {
         assertThat(outbox.get("status").asString()).isEqualTo("UP");
         assertThat(outbox.get("details").has("backlog")).isTrue();
         assertThat(outbox.get("details").get("stuck_after_seconds").asLong()).isEqualTo(60);
+    }
+
+    /** The existing app's pages include the browser scripts from another origin. */
+    @Test
+    void anAllowedOriginMayCallTheGatewayFromABrowserAndOthersMayNot() {
+        HttpJson gateway = new HttpJson(port);
+        HttpJson.Response preflight = gateway.call("OPTIONS", "/add-client", Map.of("Origin", "https://app.example.com",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type,idempotency-key"), null);
+        assertThat(preflight.status()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+                .contains("authorization", "idempotency-key");
+
+        HttpJson.Response elsewhere = gateway.call("OPTIONS", "/add-client", Map.of("Origin", "https://evil.example.net",
+                "Access-Control-Request-Method", "POST"), null);
+        assertThat(elsewhere.status()).isEqualTo(403);
+        assertThat(elsewhere.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 }

@@ -282,4 +282,22 @@ class BrowserTests {
             browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
         }
     }
+
+    @Test
+    void aRejectedTokenGivesOneSessionExpiredNoticeNotAStorm() {
+        String rejected = Tokens.mint(UUID.randomUUID(), "user", Duration.ofHours(1),
+                "a-secret-the-services-do-not-know-long-enough");
+        browser.get(page("dashboard.html"));
+        browser.executeScript("localStorage.setItem('tasklane.token', arguments[0])", rejected);
+        browser.get(page("dashboard.html?poll=300"));
+
+        waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".tl-toast--info")));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+
+        assertThat(browser.findElements(By.cssSelector(".tl-toast--info"))).as("one notice").hasSize(1);
+        assertThat(browser.executeScript("return TaskMonitor.instance().mode()")).as("no more calls with a rejected token")
+                .isEqualTo("session-expired");
+        assertThat(browser.findElement(By.cssSelector(".tl-toast--info")).getText()).contains("Your session has expired",
+                "Sign in again");
+    }
 }

@@ -23,8 +23,12 @@ public final class HttpJson {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    /** The status and, when the answer is JSON, its body. */
-    public record Response(int status, JsonNode body) {
+    /** The status, the headers and, when the answer is JSON, its body. */
+    public record Response(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+
+        public Response(int status, JsonNode body) {
+            this(status, body, java.net.http.HttpHeaders.of(Map.of(), (name, value) -> true));
+        }
     }
 
     public Response get(String path, String token) {
@@ -64,7 +68,8 @@ public final class HttpJson {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             boolean json = response.headers().firstValue("Content-Type").orElse("").contains("json");
-            return new Response(response.statusCode(), json && !body.isBlank() ? JSON.readTree(body) : null);
+            return new Response(response.statusCode(), json && !body.isBlank() ? JSON.readTree(body) : null,
+                    response.headers());
         }
         catch (IOException e) {
             throw new IllegalStateException(e);

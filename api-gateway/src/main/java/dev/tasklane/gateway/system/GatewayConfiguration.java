@@ -1,5 +1,8 @@
 package dev.tasklane.gateway.system;
 
+import java.time.Duration;
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
@@ -21,6 +24,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /** Security, topics, the schema check and the OpenAPI description. */
 @Configuration(proxyBeanMethods = false)
@@ -29,8 +35,10 @@ import org.springframework.security.web.SecurityFilterChain;
 class GatewayConfiguration {
 
     @Bean
-    SecurityFilterChain gatewaySecurity(HttpSecurity http, TasklaneSecurityConfiguration security) throws Exception {
+    SecurityFilterChain gatewaySecurity(HttpSecurity http, TasklaneSecurityConfiguration security,
+            GatewayProperties properties) throws Exception {
         return security.apply(http)
+                .cors(cors -> cors.configurationSource(cors(properties)))
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
@@ -40,6 +48,23 @@ class GatewayConfiguration {
                         .requestMatchers("/actuator/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .build();
+    }
+
+    /**
+     * Browsers on the origins in {@code tasklane.gateway.cors-allowed-origins} may call every endpoint with a token in
+     * the {@code Authorization} header (no cookies: nothing rides on the browser's credentials).
+     */
+    private static CorsConfigurationSource cors(GatewayProperties properties) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(properties.corsAllowedOrigins().stream().map(String::strip)
+                .filter(origin -> !origin.isEmpty()).toList());
+        cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Accept"));
+        cors.setExposedHeaders(List.of("Idempotent-Replayed"));
+        cors.setMaxAge(Duration.ofHours(1));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", cors);
+        return source;
     }
 
     @Bean

@@ -11,12 +11,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ledgerUrl              where the task-ledger answers; its task endpoints are routed there
  * @param defaultPhoneRegion     how a phone number without a country code is read (ISO 3166 code, e.g. US, GB)
  * @param idempotencyKeyLifetime how long the answer to a POST with an {@code Idempotency-Key} is kept for retries
+ * @param corsAllowedOrigins     the origins of pages on other sites that may call the gateway from a browser (the
+ *                               existing app that includes the browser scripts, e.g. https://app.example.com); none
+ *                               by default
  */
 @ConfigurationProperties("tasklane.gateway")
 public record GatewayProperties(
         @DefaultValue("http://localhost:8081") java.net.URI ledgerUrl,
         @DefaultValue("US") String defaultPhoneRegion,
         @DefaultValue("24h") Duration idempotencyKeyLifetime,
+        @DefaultValue java.util.List<String> corsAllowedOrigins,
         @DefaultValue Outbox outbox) {
 
     /**
