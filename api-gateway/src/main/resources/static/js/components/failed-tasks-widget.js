@@ -8,7 +8,6 @@
 (function (global, document) {
     'use strict';
 
-    var LABELS = { calculate_drive_times: 'Drive times', sync_quo: 'Quo contact sync' };
     var CSS = [
         '.tl-widget{font:14px/1.4 system-ui,sans-serif;color:#222;border:1px solid #ddd;border-radius:8px;padding:16px;background:#fff}',
         '.tl-widget h2{margin:0 0 12px;font-size:18px}',
@@ -35,14 +34,6 @@
             node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
         });
         return node;
-    }
-
-    function label(taskType) {
-        if (LABELS[taskType]) {
-            return LABELS[taskType];
-        }
-        var words = String(taskType || 'Task').replace(/_/g, ' ');
-        return words.charAt(0).toUpperCase() + words.slice(1);
     }
 
     function when(value) {
@@ -131,14 +122,15 @@
     };
 
     Widget.prototype.render = function () {
+        var api = this.api;
         var summary = this.summary || { by_task_type: [], by_user: [], total: 0 };
         clear(this.summaryBox);
         this.summaryBox.appendChild(table(['Task', 'Failed', 'People affected', 'Newest failure'],
             summary.by_task_type.map(function (row) {
-                return [label(row.task_type), row.failed_count, row.affected_users, when(row.newest_failed_at)];
+                return [api.taskLabel(row.task_type), row.failed_count, row.affected_users, when(row.newest_failed_at)];
             })));
         this.options(this.typeSelect, summary.by_task_type.map(function (row) {
-            return { value: row.task_type, text: label(row.task_type) };
+            return { value: row.task_type, text: api.taskLabel(row.task_type) };
         }), this.filters.task_type, 'All task types');
         this.options(this.userSelect, summary.by_user.map(function (row) {
             return { value: row.created_by, text: row.created_by + ' (' + row.failed_count + ')' };
@@ -154,7 +146,7 @@
             return;
         }
         this.listBox.appendChild(table(['Who', 'What', 'When', 'Error'], this.tasks.map(function (task) {
-            return [task.created_by, label(task.task_type) + ' for ' + task.entity_type + ' ' + task.entity_name,
+            return [task.created_by, api.taskLabel(task.task_type) + ' for ' + task.entity_type + ' ' + task.entity_name,
                 when(task.failed_at), task.error_message || ''];
         })));
     };

@@ -12,10 +12,6 @@
 (function (global, document) {
     'use strict';
 
-    var LABELS = {
-        calculate_drive_times: 'Drive times',
-        sync_quo: 'Quo contact sync'
-    };
     var MAX_TOASTS = 4;
     var CSS = [
         '.tl-toasts{position:fixed;right:16px;bottom:16px;z-index:10000;display:flex;flex-direction:column;gap:8px;max-width:420px;font:14px/1.4 system-ui,sans-serif}',
@@ -74,17 +70,8 @@
         return node;
     }
 
-    function label(taskType) {
-        var labels = Object.assign({}, LABELS, options.labels || {});
-        if (labels[taskType]) {
-            return labels[taskType];
-        }
-        var words = String(taskType || 'Task').replace(/_/g, ' ');
-        return words.charAt(0).toUpperCase() + words.slice(1);
-    }
-
     function titleOf(task) {
-        return label(task.task_type) + ' failed for ' + (task.entity_type || 'record') + ' ' + (task.entity_name || '');
+        return api.taskLabel(task.task_type) + ' failed for ' + (task.entity_type || 'record') + ' ' + (task.entity_name || '');
     }
 
     function when(value) {

@@ -12,7 +12,9 @@
     'use strict';
 
     var TOKEN_KEY = 'tasklane.token';
-    var settings = { baseUrl: '', getToken: null };
+    /** Task types in the business's words; a page adds or changes them with TasklaneConfig.labels. */
+    var LABELS = { calculate_drive_times: 'Drive times', sync_quo: 'Quo contact sync' };
+    var settings = { baseUrl: '', getToken: null, labels: {} };
     var sessionExpired = false;
 
     function TasklaneApiError(message, status, fields) {
@@ -31,6 +33,9 @@
         }
         if (options.getToken !== undefined) {
             settings.getToken = options.getToken;
+        }
+        if (options.labels) {
+            settings.labels = options.labels;
         }
         return api;
     }
@@ -173,8 +178,19 @@
         return String(Date.now()) + '-' + Math.random().toString(16).slice(2);
     }
 
+    /** A task type in business words: 'calculate_drive_times' -> 'Drive times'. */
+    function taskLabel(taskType) {
+        var label = settings.labels[taskType] || LABELS[taskType];
+        if (label) {
+            return label;
+        }
+        var words = String(taskType || 'Task').replace(/_/g, ' ');
+        return words.charAt(0).toUpperCase() + words.slice(1);
+    }
+
     var api = {
         configure: configure,
+        taskLabel: taskLabel,
         token: token,
         claims: claims,
         caller: caller,
