@@ -58,21 +58,21 @@ class DriveTimeScalingIntegrationTests {
     }
 
     @Test
-    void aBurstOf200TasksNeverGoesOverTheKeysQuota() {
+    void aBurstOf100TasksNeverGoesOverTheKeysQuota() {
         business.driver("Only Driver", "1 Quota St, Springfield");
         List<TaskRequested> requests = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 100; i++) {
             UUID client = business.client("Burst Client " + i, i + " Burst Ave, Springfield");
             requests.add(business.request(EntityTypes.CLIENT, client, "Burst Client " + i));
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id WHERE c.name LIKE 'Burst Client %'",
-                Long.class) == 200);
+                Long.class) == 100);
 
-        assertThat(Simulator.stats().get("requests").asInt()).isEqualTo(200);
+        assertThat(Simulator.stats().get("requests").asInt()).isEqualTo(100);
         assertThat(Simulator.stats().get("max_requests_in_one_second").asInt()).isBetween(5, 10);
-        business.awaitCompleted(requests.get(199));
+        business.awaitCompleted(requests.get(99));
     }
 
     @Test
