@@ -20,7 +20,7 @@ final class RebuildLedgerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.fromEnvironment();
-        Path jar = UpCommand.jars(settings.root()).get(Settings.LEDGER.part());
+        Path jar = LocalStack.jars(settings.root()).get(Settings.LEDGER.part());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "rebuild")).inheritIO();
         builder.environment().putAll(Map.of(
