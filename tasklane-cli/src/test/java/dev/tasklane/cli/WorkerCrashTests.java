@@ -1,0 +1,114 @@
+package dev.tasklane.cli;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.tasklane.testsupport.HttpJson;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A drive-time worker killed (SIGKILL) in the middle of a run and replaced by a new instance: every task reaches exactly
+ * one terminal state, all of them completed, and no driver/client pair has two rows.
+ */
+@Order(4)
+class WorkerCrashTests {
+
+    private static final int TASKS = 120;
+
+    private final RunningStack stack = RunningStack.get();
+
+    private static long count(Connection db, String sql) throws Exception {
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void aWorkerKilledMidRunAndReplacedLosesNoTaskAndDuplicatesNothing() throws Exception {
+        String user = stack.tokens.get("user");
+        HttpJson gateway = stack.gateway();
+        HttpJson google = stack.distanceMatrixSimulator();
+        Process replacement = null;
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port(Settings.POSTGRES)
+                + "/tasklane", "postgres", "")) {
+            List<UUID> clients = new ArrayList<>();
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < TASKS; i++) {
+                    UUID id = UUID.randomUUID();
+                    insert.setObject(1, id);
+                    insert.setString(2, "Crash Client " + i);
+                    insert.setString(3, i + " Crash Ct, Springfield, IL");
+                    insert.executeUpdate();
+                    clients.add(id);
+                }
+            }
+            // each Distance Matrix call takes 100 ms, so the run is still going when the worker dies
+            google.post("/_sim/mode", null, "{\"mode\": \"ok\", \"latency_ms\": 100}");
+            List<String> tasks = new ArrayList<>();
+            for (UUID client : clients) {
+                HttpJson.Response queued = gateway.post("/update-client", user, "{\"client_id\": \"" + client
+                        + "\", \"address\": \"1 New Address Rd, Springfield, IL\"}");
+                tasks.add(queued.body().path("task_ids").path("calculate_drive_times").asString());
+            }
+            String ids = "'" + String.join("','", tasks) + "'";
+            String finished = "SELECT count(*) FROM background_tasks WHERE status IN ('completed', 'failed') AND id IN (" + ids + ")";
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> count(db, finished) >= 10);
+
+            ProcessHandle worker = stack.process.descendants().filter(process -> process.info().commandLine().orElse("")
+                    .contains("/drive-time-worker/target/")).findFirst().orElseThrow();
+            worker.destroyForcibly();
+            assertThat(worker.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+            long doneAtTheKill = count(db, finished);
+            assertThat(doneAtTheKill).as("killed mid-run").isLessThan(TASKS);
+
+            Path jar = LocalStack.jars(stack.root).get("drive-time-worker");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString()).redirectErrorStream(true)
+                    .redirectOutput(stack.home.resolve("logs/drive-time-worker-replacement.log").toFile());
+            builder.environment().putAll(Map.of(
+                    "TASKLANE_DB_URL", "jdbc:postgresql://127.0.0.1:" + stack.port(Settings.POSTGRES) + "/tasklane",
+                    "TASKLANE_DB_USER", "postgres",
+                    "TASKLANE_KAFKA_BOOTSTRAP", "127.0.0.1:" + stack.port(Settings.KAFKA),
+                    "GOOGLE_MAPS_API_KEY", Settings.GOOGLE_SIMULATOR_KEY,
+                    "GOOGLE_MAPS_BASE_URL", "http://127.0.0.1:" + stack.port(Settings.DISTANCE_MATRIX_SIMULATOR),
+                    "TASKLANE_DRIVE_TIME_WORKER_PORT", "0"));
+            long killedAt = System.nanoTime();
+            replacement = builder.start();
+
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> count(db, finished) == TASKS);
+            System.out.printf("A killed drive-time worker: %d of %d tasks were done at the kill; the replacement "
+                    + "finished the rest %.1f s after it started.%n", doneAtTheKill, TASKS, (System.nanoTime() - killedAt) / 1e9);
+
+            assertThat(count(db, "SELECT count(*) FROM background_tasks WHERE status = 'completed' AND id IN (" + ids + ")"))
+                    .as("every task completed, none failed").isEqualTo(TASKS);
+            long drivers = count(db, "SELECT count(*) FROM drivers WHERE active");
+            String crashClients = "SELECT id FROM clients WHERE name LIKE 'Crash Client %'";
+            assertThat(count(db, "SELECT count(*) FROM client_drive_times WHERE client_id IN (" + crashClients + ")"))
+                    .as("one row per driver and client, none twice").isEqualTo(TASKS * drivers);
+        }
+        finally {
+            google.post("/_sim/mode", null, "{\"mode\": \"ok\", \"latency_ms\": 0}");
+            if (replacement != null) {
+                replacement.destroy();
+                replacement.waitFor(30, TimeUnit.SECONDS);
+                replacement.destroyForcibly();
+            }
+        }
+    }
+}
