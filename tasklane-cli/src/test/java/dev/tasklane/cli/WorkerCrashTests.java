@@ -1,8 +1,6 @@
 package dev.tasklane.cli;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -44,8 +42,7 @@ class WorkerCrashTests {
         HttpJson gateway = stack.gateway();
         HttpJson google = stack.distanceMatrixSimulator();
         Process replacement = null;
-        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port(Settings.POSTGRES)
-                + "/tasklane", "postgres", "")) {
+        try (Connection db = stack.database()) {
             List<UUID> clients = new ArrayList<>();
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
                 for (int i = 0; i < TASKS; i++) {
@@ -69,26 +66,17 @@ class WorkerCrashTests {
             String finished = "SELECT count(*) FROM background_tasks WHERE status IN ('completed', 'failed') AND id IN (" + ids + ")";
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> count(db, finished) >= 10);
 
-            ProcessHandle worker = stack.process.descendants().filter(process -> process.info().commandLine().orElse("")
-                    .contains("/drive-time-worker/target/")).findFirst().orElseThrow();
+            ProcessHandle worker = stack.service("drive-time-worker");
             worker.destroyForcibly();
             assertThat(worker.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
             long doneAtTheKill = count(db, finished);
             assertThat(doneAtTheKill).as("killed mid-run").isLessThan(TASKS);
 
-            Path jar = LocalStack.jars(stack.root).get("drive-time-worker");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString()).redirectErrorStream(true)
-                    .redirectOutput(stack.home.resolve("logs/drive-time-worker-replacement.log").toFile());
-            builder.environment().putAll(Map.of(
-                    "TASKLANE_DB_URL", "jdbc:postgresql://127.0.0.1:" + stack.port(Settings.POSTGRES) + "/tasklane",
-                    "TASKLANE_DB_USER", "postgres",
-                    "TASKLANE_KAFKA_BOOTSTRAP", "127.0.0.1:" + stack.port(Settings.KAFKA),
+            long killedAt = System.nanoTime();
+            replacement = stack.startInstance("drive-time-worker", Map.of(
                     "GOOGLE_MAPS_API_KEY", Settings.GOOGLE_SIMULATOR_KEY,
                     "GOOGLE_MAPS_BASE_URL", "http://127.0.0.1:" + stack.port(Settings.DISTANCE_MATRIX_SIMULATOR),
                     "TASKLANE_DRIVE_TIME_WORKER_PORT", "0"));
-            long killedAt = System.nanoTime();
-            replacement = builder.start();
 
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
                     .until(() -> count(db, finished) == TASKS);
@@ -104,11 +92,7 @@ class WorkerCrashTests {
         }
         finally {
             google.post("/_sim/mode", null, "{\"mode\": \"ok\", \"latency_ms\": 0}");
-            if (replacement != null) {
-                replacement.destroy();
-                replacement.waitFor(30, TimeUnit.SECONDS);
-                replacement.destroyForcibly();
-            }
+            RunningStack.stop(replacement);
         }
     }
 }
