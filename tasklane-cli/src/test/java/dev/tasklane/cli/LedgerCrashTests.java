@@ -2,7 +2,6 @@ package dev.tasklane.cli;
 
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -78,17 +77,7 @@ class LedgerCrashTests {
                 "GOOGLE_MAPS_BASE_URL", "http://127.0.0.1:" + stack.port(Settings.DISTANCE_MATRIX_SIMULATOR),
                 "TASKLANE_DRIVE_TIME_WORKER_PORT", "0"));
         try (Connection db = stack.database()) {
-            List<UUID> clients = new ArrayList<>();
-            try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
-                for (int i = 0; i < TASKS / 2; i++) {
-                    UUID id = UUID.randomUUID();
-                    insert.setObject(1, id);
-                    insert.setString(2, "Ledger Crash Client " + i);
-                    insert.setString(3, i + " Ledger Ln, Springfield, IL");
-                    insert.executeUpdate();
-                    clients.add(id);
-                }
-            }
+            List<UUID> clients = RunningStack.insertClients(db, "Ledger Crash Client", TASKS / 2);
             List<String> tasks = new ArrayList<>(queue(gateway, user, clients, "1 Before Crash Rd, Springfield, IL"));
             ProcessHandle ledger = stack.service("task-ledger");
             ledger.destroyForcibly();

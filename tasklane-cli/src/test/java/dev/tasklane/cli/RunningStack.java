@@ -138,6 +138,22 @@ final class RunningStack {
                 "postgres", "");
     }
 
+    /** Inserts {@code count} clients named {@code name 0…} straight into the database (no tasks) and returns their ids. */
+    static List<java.util.UUID> insertClients(java.sql.Connection db, String name, int count) throws java.sql.SQLException {
+        List<java.util.UUID> ids = new ArrayList<>();
+        try (java.sql.PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
+            for (int i = 0; i < count; i++) {
+                java.util.UUID id = java.util.UUID.randomUUID();
+                insert.setObject(1, id);
+                insert.setString(2, name + " " + i);
+                insert.setString(3, i + " " + name + " St, Springfield, IL");
+                insert.executeUpdate();
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
     /** The running process of one of the stack's services, found by its jar. */
     ProcessHandle service(String module) {
         return process.descendants().filter(child -> child.info().commandLine().orElse("")

@@ -1,7 +1,6 @@
 package dev.tasklane.cli;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,17 +42,7 @@ class WorkerCrashTests {
         HttpJson google = stack.distanceMatrixSimulator();
         Process replacement = null;
         try (Connection db = stack.database()) {
-            List<UUID> clients = new ArrayList<>();
-            try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
-                for (int i = 0; i < TASKS; i++) {
-                    UUID id = UUID.randomUUID();
-                    insert.setObject(1, id);
-                    insert.setString(2, "Crash Client " + i);
-                    insert.setString(3, i + " Crash Ct, Springfield, IL");
-                    insert.executeUpdate();
-                    clients.add(id);
-                }
-            }
+            List<UUID> clients = RunningStack.insertClients(db, "Crash Client", TASKS);
             // each Distance Matrix call takes 100 ms, so the run is still going when the worker dies
             google.post("/_sim/mode", null, "{\"mode\": \"ok\", \"latency_ms\": 100}");
             List<String> tasks = new ArrayList<>();
