@@ -191,11 +191,17 @@ final class RunningStack {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
+    /**
+     * Whatever ended the tests, leave nothing behind: the stack's processes, and PostgreSQL, which runs detached from
+     * them (pg_ctl starts it) and which only a clean stop of {@code ./tasklane up} would end.
+     */
     private void forceStop() {
         if (process.isAlive()) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
+        ProcessHandle.allProcesses().filter(other -> other.info().commandLine().orElse("").contains(home.toString()))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     private static int freePort() throws IOException {
