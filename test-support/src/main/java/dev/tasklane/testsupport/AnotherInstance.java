@@ -30,6 +30,22 @@ public final class AnotherInstance {
         for (String property : properties) {
             arguments.add("--" + property);
         }
-        return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+        ConfigurableApplicationContext instance = new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+        awaitPartitions(instance);
+        return instance;
+    }
+
+    /**
+     * Waits until each listener of the new instance owns partitions: until then the group is rebalancing and the
+     * instance already running may take every record a test publishes.
+     */
+    private static void awaitPartitions(ConfigurableApplicationContext instance) {
+        org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners =
+                instance.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> listeners.getListenerContainers().stream().allMatch(container -> {
+                    java.util.Collection<?> assigned = container.getAssignedPartitions();
+                    return assigned != null && !assigned.isEmpty();
+                }));
     }
 }
