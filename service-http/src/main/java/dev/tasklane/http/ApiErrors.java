@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -53,8 +54,9 @@ public class ApiErrors {
         return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at /" + e.getResourcePath() + ".", Map.of());
     }
 
-    @ExceptionHandler(DataAccessResourceFailureException.class)
-    ResponseEntity<Map<String, Object>> databaseDown(DataAccessResourceFailureException e) {
+    /** The database unreachable: at the start of a transaction (no connection) or in the middle of one. */
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
+    ResponseEntity<Map<String, Object>> databaseDown(Exception e) {
         LOG.warn("Database unreachable: " + e.getMessage());
         return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
                 "The task database cannot be reached right now; nothing was changed. Try again in a minute.", Map.of());

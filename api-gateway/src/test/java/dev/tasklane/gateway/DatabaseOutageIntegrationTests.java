@@ -1,0 +1,127 @@
+package dev.tasklane.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.tasklane.testsupport.TcpProxy;
+import dev.tasklane.testsupport.TestDatabase;
+import dev.tasklane.testsupport.TestKafka;
+import dev.tasklane.testsupport.TestPostgres;
+import dev.tasklane.testsupport.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static dev.tasklane.gateway.GatewayRequests.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * PostgreSQL gone while clients are added (every connection to it cut, new ones refused, as when its machine goes
+ * away): each request fails fast with a 503 that says what happened and that nothing was changed, no client is
+ * half-written, and the gateway serves again as soon as the database is back, without a restart.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+        "logging.level.org.apache.kafka=WARN",
+        "logging.level.com.zaxxer.hikari=ERROR"
+})
+class DatabaseOutageIntegrationTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TestDatabase DATABASE = TestPostgres.newDatabase();
+    private static final URI SERVER = URI.create(DATABASE.url().substring("jdbc:".length()));
+    private static final TcpProxy PROXY = new TcpProxy(SERVER.getHost(), SERVER.getPort());
+
+    /** Longer than a fast failure needs, far shorter than the 30 s a default connection pool would hang. */
+    private static final HttpClient BROWSER = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DATABASE.url().replace(":" + SERVER.getPort() + "/", ":" + PROXY.port() + "/"));
+        registry.add("spring.datasource.username", DATABASE::user);
+        registry.add("spring.datasource.password", DATABASE::password);
+        registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    }
+
+    @AfterAll
+    static void closeProxy() {
+        PROXY.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final String token = TestTokens.user(UUID.randomUUID());
+
+    @Test
+    void withTheDatabaseGoneRequestsFailFastWith503AndNothingIsWrittenThenItServesAgain() throws Exception {
+        assertThat(addClient("Before Outage").statusCode()).isEqualTo(200);
+
+        PROXY.cut();
+        ExecutorService browsers = Executors.newFixedThreadPool(4);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                String name = "During Outage " + i;
+                answers.add(browsers.submit(() -> addClient(name)));
+            }
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                JsonNode error = JSON.readTree(response.body());
+                assertThat(error.path("error").asString()).isEqualTo("database_unavailable");
+                assertThat(error.path("message").asString()).contains("cannot be reached").contains("nothing was changed");
+                assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.tasklane");
+            }
+        }
+        finally {
+            browsers.shutdown();
+        }
+
+        PROXY.restore();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> addClient("After Outage").statusCode() == 200);
+
+        try (Connection db = DriverManager.getConnection(DATABASE.url(), DATABASE.user(), DATABASE.password());
+                PreparedStatement clients = db.prepareStatement("SELECT count(*) FROM clients WHERE name LIKE ?")) {
+            clients.setString(1, "During Outage %");
+            assertThat(count(clients)).as("no client written while the database was gone").isZero();
+            clients.setString(1, "After Outage");
+            assertThat(count(clients)).as("the gateway serves again without a restart").isEqualTo(1);
+        }
+    }
+
+    private HttpResponse<String> addClient(String name) throws Exception {
+        return BROWSER.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/add-client"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body("name", name, "address", "1 Outage Way"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long count(PreparedStatement query) throws Exception {
+        try (ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
