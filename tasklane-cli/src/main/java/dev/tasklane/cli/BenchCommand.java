@@ -4,17 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,8 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +45,6 @@ import tools.jackson.databind.JsonNode;
                 "notify. The figures go into docs/benchmarks.md with the date and the machine."})
 final class BenchCommand implements Callable<Integer> {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(32)).build();
-
     @Option(names = "--only", split = ",", paramLabel = "<name>",
             description = "which benchmarks (default: all): google, async, latency, pipeline, notify")
     List<String> only = List.of("google", "async", "latency", "pipeline", "notify");
@@ -76,6 +66,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final List<String> report = new ArrayList<>();
+    private ScratchStack scratch;
     private LocalStack stack;
     private Settings settings;
     private String gateway;
@@ -90,27 +81,14 @@ final class BenchCommand implements Callable<Integer> {
                 throw new CliException("--only takes google, async, latency, pipeline or notify, not '" + name + "'.");
             }
         }
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(name -> name.startsWith("TASKLANE_") && !name.equals("TASKLANE_ROOT")
-                || name.startsWith("GOOGLE_MAPS_") || name.equals("QUO_API_KEY"));
-        Path root = Path.of(env.getOrDefault("TASKLANE_ROOT", ".")).toAbsolutePath();
-        Path home = Files.createDirectories(root.resolve("target")).resolve("bench-" + System.currentTimeMillis());
-        env.put("TASKLANE_HOME", home.toString());
-        for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.KAFKA,
-                Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
-            env.put(port.variable(), String.valueOf(freePort()));
-        }
-        settings = new Settings(env);
-        stack = new LocalStack(settings, null, false, message -> System.err.println("bench             | " + message),
-                false);
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "bench-stop"));
+        // the simulator has no quota: let the drive-time worker go as fast as the machine allows
+        scratch = ScratchStack.start("bench", Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", "10000"));
+        stack = scratch.stack;
+        settings = scratch.settings;
+        gateway = scratch.gateway;
+        user = scratch.user;
+        db = scratch.db;
         try {
-            // the simulator has no quota: let the drive-time worker go as fast as the machine allows
-            stack.start(Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", "10000"), Duration.ofMinutes(5));
-            gateway = settings.url(Settings.GATEWAY);
-            user = Tokens.mint(Tokens.DEMO_USERS.get("user"), "user", Duration.ofHours(4), stack.secret());
-            db = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
             header();
             for (String name : only) {
                 switch (name) {
@@ -127,10 +105,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         finally {
-            if (db != null) {
-                db.close();
-            }
-            stack.close();
+            scratch.close();
         }
     }
 
@@ -156,11 +131,11 @@ final class BenchCommand implements Callable<Integer> {
         say("| drivers | requests | ceil(drivers/25) | billed elements | old flow (one request per driver) |");
         say("|---|---|---|---|---|");
         for (int drivers : new int[] {10, 60, 200}) {
-            activeDrivers(drivers);
-            simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "reset", null);
-            String client = addClient("Google Bench " + drivers, address()).path("client_id").asString();
+            scratch.activeDrivers(drivers);
+            scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "reset", null);
+            String client = scratch.addClient("Google Bench " + drivers, ScratchStack.address()).path("client_id").asString();
             awaitTasks("entity_id = '" + client + "' AND task_type = 'calculate_drive_times'", 1, Duration.ofMinutes(2));
-            JsonNode stats = simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "stats", null);
+            JsonNode stats = scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "stats", null);
             say(String.format("| %d | %d | %d | %d | %d |", drivers, stats.path("requests").asInt(),
                     (drivers + 24) / 25, stats.path("elements").asInt(), drivers));
         }
@@ -170,21 +145,21 @@ final class BenchCommand implements Callable<Integer> {
 
     private void asyncVersusSynchronous() throws Exception {
         int drivers = 40;
-        List<String> homes = activeDrivers(drivers);
-        simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 300}");
-        simulator(Settings.QUO_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 200}");
+        List<String> homes = scratch.activeDrivers(drivers);
+        scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 300}");
+        scratch.simulator(Settings.QUO_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 200}");
         try {
             long[] old = new long[20];
             for (int i = 0; i < old.length; i++) {
-                old[i] = oldSynchronousAddClient("Sync Bench " + i, address(), homes);
+                old[i] = oldSynchronousAddClient("Sync Bench " + i, ScratchStack.address(), homes);
             }
             for (int i = 0; i < 50; i++) {
-                addClient("Warm-up " + i, address());
+                scratch.addClient("Warm-up " + i, ScratchStack.address());
             }
             long[] tasklane = new long[200];
             for (int i = 0; i < tasklane.length; i++) {
                 long started = System.nanoTime();
-                addClient("Async Bench " + i, address());
+                scratch.addClient("Async Bench " + i, ScratchStack.address());
                 tasklane[i] = System.nanoTime() - started;
             }
             Arrays.sort(old);
@@ -202,8 +177,8 @@ final class BenchCommand implements Callable<Integer> {
                     (double) percentile(old, 50) / percentile(tasklane, 99)));
         }
         finally {
-            simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 0}");
-            simulator(Settings.QUO_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 0}");
+            scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 0}");
+            scratch.simulator(Settings.QUO_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 0}");
         }
     }
 
@@ -235,13 +210,13 @@ final class BenchCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- latency under load
 
     private void latencyUnderLoad() throws Exception {
-        activeDrivers(3);
+        scratch.activeDrivers(3);
         long[] floor = new long[500];
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (name, address) VALUES (?, ?)")) {
             for (int i = 0; i < floor.length; i++) {
                 long started = System.nanoTime();
                 insert.setString(1, "Floor " + i);
-                insert.setString(2, address());
+                insert.setString(2, ScratchStack.address());
                 insert.executeUpdate();
                 floor[i] = System.nanoTime() - started;
             }
@@ -270,8 +245,8 @@ final class BenchCommand implements Callable<Integer> {
             long due = start + i * interval;
             int n = i;
             clock.schedule(() -> {
-                CompletableFuture<HttpResponse<String>> call = HTTP.sendAsync(addClientRequest("Load " + rate + "-" + n,
-                        address()), HttpResponse.BodyHandlers.ofString());
+                CompletableFuture<HttpResponse<String>> call = ScratchStack.HTTP.sendAsync(scratch.addClientRequest("Load " + rate + "-" + n,
+                        ScratchStack.address()), HttpResponse.BodyHandlers.ofString());
                 synchronized (calls) {
                     calls.add(call.whenComplete((response, error) -> {
                         // measured from when the request was due, so a stalled sender does not hide the wait
@@ -297,14 +272,14 @@ final class BenchCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- pipeline throughput
 
     private void pipeline() throws Exception {
-        activeDrivers(3);
-        List<UUID> clients = insertClients(tasks);
+        scratch.activeDrivers(3);
+        List<UUID> clients = scratch.insertClients(tasks);
         say("");
         say("### Pipeline: drive-time tasks from request to `completed` in the ledger (simulators at zero latency)");
         say("| drive-time workers | tasks | seconds | tasks/s |");
         say("|---|---|---|---|");
         throughput(clients, 1);
-        ServiceProcess second = stack.startService(Settings.DRIVE_TIME_WORKER, freePort(), "drive-time-worker-2", Map.of());
+        ServiceProcess second = stack.startService(Settings.DRIVE_TIME_WORKER, ScratchStack.freePort(), "drive-time-worker-2", Map.of());
         stack.awaitHealthy(List.of(second), Duration.ofMinutes(2));
         awaitTwoConsumers();
         throughput(clients, 2);
@@ -312,7 +287,7 @@ final class BenchCommand implements Callable<Integer> {
             return;
         }
 
-        List<UUID> burstClients = insertClients(burst / 2);
+        List<UUID> burstClients = scratch.insertClients(burst / 2);
         say("");
         say("### Consumer lag of `drive-time-worker` while a burst of " + burstClients.size() * 2 + " tasks drains (two instances)");
         say("| second | lag (records) |");
@@ -357,13 +332,13 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Queues one drive-time task per client by changing its address through the gateway, 16 requests at a time. */
     private Timestamped updateAddresses(List<UUID> clients) throws Exception {
-        OffsetDateTime from = now();
+        OffsetDateTime from = scratch.now();
         Semaphore inFlight = new Semaphore(16);
         List<CompletableFuture<?>> calls = new ArrayList<>();
         int version = ++round;
         for (UUID client : clients) {
             inFlight.acquire();
-            calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(gateway + "/update-client"))
+            calls.add(ScratchStack.HTTP.sendAsync(HttpRequest.newBuilder(URI.create(gateway + "/update-client"))
                     .header("Authorization", "Bearer " + user).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"client_id\": \"" + client + "\", \"address\": \""
                             + version + " Bench Ave, Springfield, IL\"}")).build(), HttpResponse.BodyHandlers.discarding())
@@ -396,18 +371,18 @@ final class BenchCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- failure to notification
 
     private void notification() throws Exception {
-        activeDrivers(3);
+        scratch.activeDrivers(3);
         List<Long> delays = new ArrayList<>();
         HttpRequest stream = HttpRequest.newBuilder(URI.create(gateway + "/task-events?access_token=" + user))
                 .header("Accept", "text/event-stream").build();
-        HttpResponse<java.io.InputStream> response = HTTP.send(stream, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = ScratchStack.HTTP.send(stream, HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> readFailures(response, delays), "sse");
         reader.setDaemon(true);
         reader.start();
         Thread.sleep(500);
-        simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"request_denied\"}");
+        scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"request_denied\"}");
         try {
-            List<UUID> clients = insertClients(failures);
+            List<UUID> clients = scratch.insertClients(failures);
             for (UUID client : clients) {
                 updateAddresses(List.of(client));
                 Thread.sleep(20);
@@ -418,7 +393,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         finally {
-            simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\"}");
+            scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\"}");
             response.body().close();
         }
         long[] sorted;
@@ -455,42 +430,6 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Makes exactly {@code count} drivers active, adding bench drivers as needed; returns their home addresses. */
-    private List<String> activeDrivers(int count) throws SQLException {
-        try (Statement statement = db.createStatement()) {
-            statement.executeUpdate("UPDATE drivers SET active = false");
-            statement.executeUpdate("INSERT INTO drivers (name, home_address) SELECT 'Bench Driver ' || n, n || ' Driver Way, "
-                    + "Springfield, IL' FROM generate_series(1, " + count + ") n WHERE NOT EXISTS (SELECT 1 FROM drivers "
-                    + "WHERE name = 'Bench Driver ' || n)");
-            statement.executeUpdate("UPDATE drivers SET active = true WHERE name IN (SELECT 'Bench Driver ' || n FROM "
-                    + "generate_series(1, " + count + ") n)");
-            List<String> homes = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery("SELECT home_address FROM drivers WHERE active")) {
-                while (rows.next()) {
-                    homes.add(rows.getString(1));
-                }
-            }
-            return homes;
-        }
-    }
-
-    private List<UUID> insertClients(int count) throws SQLException {
-        List<UUID> ids = new ArrayList<>();
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address, created_by) VALUES (?, ?, ?, ?)")) {
-            for (int i = 0; i < count; i++) {
-                UUID id = UUID.randomUUID();
-                insert.setObject(1, id);
-                insert.setString(2, "Bench Client " + id.toString().substring(0, 8));
-                insert.setString(3, address());
-                insert.setObject(4, Tokens.DEMO_USERS.get("user"));
-                insert.addBatch();
-                ids.add(id);
-            }
-            insert.executeBatch();
-        }
-        return ids;
-    }
-
     private void awaitTasks(String where, int expected, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -516,43 +455,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private OffsetDateTime now() throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery("SELECT now()")) {
-            now.next();
-            return now.getObject(1, OffsetDateTime.class);
-        }
-    }
-
-    private JsonNode addClient(String name, String address) throws Exception {
-        HttpResponse<String> response = HTTP.send(addClientRequest(name, address), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new CliException("add-client answered " + response.statusCode() + ": " + response.body());
-        }
-        return Http.JSON.readTree(response.body());
-    }
-
-    private HttpRequest addClientRequest(String name, String address) {
-        return HttpRequest.newBuilder(URI.create(gateway + "/add-client")).header("Authorization", "Bearer " + user)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"name\": \"" + name + "\", \"phone\": \"+12175550188\", \"address\": \"" + address + "\"}"))
-                .build();
-    }
-
-    private static int addressCounter;
-
-    private static synchronized String address() {
-        return (++addressCounter) + " Bench St, Springfield, IL";
-    }
-
-    private JsonNode simulator(Settings.Port simulator, String action, String body) throws IOException {
-        String url = settings.url(simulator) + "/_sim/" + action;
-        Http.Answer answer = body == null && action.equals("stats") ? Http.get(url, null)
-                : Http.post(url, null, body == null ? Map.of() : Http.JSON.readValue(body, LinkedHashMap.class));
-        return answer.body();
-    }
-
     private static void send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        ScratchStack.HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private static long percentile(long[] sorted, int p) {
@@ -567,11 +471,5 @@ final class BenchCommand implements Callable<Integer> {
         double millis = nanos / 1e6;
         return millis >= 1000 ? String.format(Locale.ROOT, "%.2f s", millis / 1000)
                 : String.format(Locale.ROOT, "%.1f ms", millis);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
