@@ -8,13 +8,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.testsupport.TcpProxy;
 import dev.tasklane.testsupport.TestDatabase;
@@ -89,7 +92,7 @@ class DatabaseOutageIntegrationTests {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
                 JsonNode error = JSON.readTree(response.body());
                 assertThat(error.path("error").asString()).isEqualTo("database_unavailable");
-                assertThat(error.path("message").asString()).contains("cannot be reached").contains("nothing was changed");
+                assertThat(error.path("message").asString()).contains("task database").contains("Try again");
                 assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.tasklane");
             }
         }
@@ -107,6 +110,60 @@ class DatabaseOutageIntegrationTests {
             assertThat(count(clients)).as("no client written while the database was gone").isZero();
             clients.setString(1, "After Outage");
             assertThat(count(clients)).as("the gateway serves again without a restart").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aConnectionLostInTheMiddleOfARequestIsA503ThatSaysSoAndNothingIsWritten() throws Exception {
+        try (Connection holder = DriverManager.getConnection(DATABASE.url(), DATABASE.user(), DATABASE.password());
+                Statement statement = holder.createStatement()) {
+            assertThat(addClient("Before Cut").statusCode()).isEqualTo(200);
+            holder.setAutoCommit(false);
+            // the request's INSERT waits for this lock: it is inside its transaction when the connection is cut
+            statement.execute("LOCK TABLE clients IN ACCESS EXCLUSIVE MODE");
+            CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return addClient("Cut Mid-Request");
+                }
+                catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingForALock(statement));
+            PROXY.cut();
+            try {
+                HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                JsonNode error = JSON.readTree(response.body());
+                assertThat(error.path("error").asString()).isEqualTo("database_unavailable");
+                assertThat(error.path("message").asString()).contains("lost during this request")
+                        .contains("Idempotency-Key");
+            }
+            finally {
+                holder.rollback();
+                PROXY.restore();
+            }
+            holder.setAutoCommit(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+                    rows.next();
+                    return rows.getLong(1) == 0;
+                }
+            });
+            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM clients WHERE name = 'Cut Mid-Request'")) {
+                rows.next();
+                assertThat(rows.getLong(1)).as("the cut request left no client").isZero();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> addClient("After Cut").statusCode() == 200);
+    }
+
+    private static boolean waitingForALock(Statement statement) throws Exception {
+        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                + "AND query LIKE 'INSERT INTO clients%'")) {
+            rows.next();
+            return rows.getLong(1) > 0;
         }
     }
 

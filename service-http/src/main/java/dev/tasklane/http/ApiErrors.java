@@ -1,5 +1,6 @@
 package dev.tasklane.http;
 
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -54,12 +56,49 @@ public class ApiErrors {
         return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at /" + e.getResourcePath() + ".", Map.of());
     }
 
-    /** The database unreachable: at the start of a transaction (no connection) or in the middle of one. */
-    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
-    ResponseEntity<Map<String, Object>> databaseDown(Exception e) {
+    /** No connection to the database could be had: the request did not start, so nothing was written. */
+    @ExceptionHandler(CannotCreateTransactionException.class)
+    ResponseEntity<Map<String, Object>> databaseDown(CannotCreateTransactionException e) {
         LOG.warn("Database unreachable: " + e.getMessage());
         return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
                 "The task database cannot be reached right now; nothing was changed. Try again in a minute.", Map.of());
+    }
+
+    /**
+     * The connection to the database broke in the middle of the request: a statement or the rollback failed (nothing was
+     * written), or, rarely, the commit itself, whose outcome the database alone knows.
+     */
+    @ExceptionHandler(DataAccessResourceFailureException.class)
+    ResponseEntity<Map<String, Object>> databaseLost(DataAccessResourceFailureException e) {
+        return connectionLost(e);
+    }
+
+    @ExceptionHandler(TransactionSystemException.class)
+    ResponseEntity<Map<String, Object>> transactionFailed(TransactionSystemException e) {
+        // a rollback that failed after the request's own failure carries that failure as the application exception
+        Throwable during = e.getApplicationException();
+        if (lostConnection(e) || during instanceof DataAccessResourceFailureException || lostConnection(during)) {
+            return connectionLost(e);
+        }
+        return unexpected(e);
+    }
+
+    private static ResponseEntity<Map<String, Object>> connectionLost(Exception e) {
+        LOG.warn("Database connection lost during a request: " + e.getMessage());
+        return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
+                "The connection to the task database was lost during this request, so it may not have been saved. "
+                        + "Try again in a minute; send the same Idempotency-Key header again, if you sent one, so the "
+                        + "request is not done twice.", Map.of());
+    }
+
+    /** An SQL state of class 08 (connection exception) anywhere in the causes. */
+    static boolean lostConnection(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ExceptionHandler(Exception.class)

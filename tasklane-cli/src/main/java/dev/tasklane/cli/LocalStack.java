@@ -170,6 +170,31 @@ final class LocalStack implements AutoCloseable {
         return stopping;
     }
 
+    /** The running instance called {@code name} ({@code drive-time-worker}, {@code drive-time-worker-2}, …). */
+    ServiceProcess service(String name) {
+        return services.stream().filter(service -> service.name().equals(name) && service.alive()).reduce((a, b) -> b)
+                .orElseThrow(() -> new CliException("no running service called " + name));
+    }
+
+    /** The stack's Kafka broker, for {@code ./tasklane chaos} to kill and start again. */
+    KafkaBrokerProcess kafka() {
+        return kafka;
+    }
+
+    /** Stops the stack's own PostgreSQL (fast shutdown: open connections are cut) and keeps its data. */
+    void stopPostgres() throws IOException {
+        if (postgres == null) {
+            throw new CliException("this stack uses an external database (TASKLANE_DB_URL); it cannot stop it");
+        }
+        postgres.close();
+        postgres = null;
+    }
+
+    /** Starts the stack's PostgreSQL again on its port, with the data it had. */
+    void startPostgres() throws IOException, SQLException {
+        postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES));
+    }
+
     /** Stops the services (gracefully, then by force), Kafka, PostgreSQL and the simulators. */
     @Override
     public void close() {

@@ -131,6 +131,17 @@ final class ServiceProcess {
         }
     }
 
+    /** Kills the service (SIGKILL), as a crash would, and waits until it is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Asks the service to stop (SIGTERM: Boot shuts down gracefully) without waiting. */
     void requestStop() {
         process.descendants().forEach(ProcessHandle::destroy);

@@ -9,7 +9,7 @@ import picocli.CommandLine.HelpCommand;
 /** {@code ./tasklane}: the one entry point to run and operate Tasklane. */
 @Command(name = "tasklane", mixinStandardHelpOptions = true, version = "Tasklane 0.1.0",
         description = "Runs and operates Tasklane, the async task pipeline.",
-        subcommands = {UpCommand.class, BenchCommand.class, TokenCommand.class, MigrateCommand.class, ReplayCommand.class,
+        subcommands = {UpCommand.class, BenchCommand.class, ChaosCommand.class, TokenCommand.class, MigrateCommand.class, ReplayCommand.class,
                 RebuildLedgerCommand.class, StatusCommand.class, HelpCommand.class},
         footer = {"", "Run './tasklane <command> --help' for a command's options. Docs: docs/operations.md"})
 public final class Tasklane implements Runnable {

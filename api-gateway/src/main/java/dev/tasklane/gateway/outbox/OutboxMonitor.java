@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -30,6 +33,8 @@ class OutboxMonitor implements HealthIndicator {
     private record Backlog(long rows, double oldestAgeSeconds) {
     }
 
+    private static final Log LOG = LogFactory.getLog(OutboxMonitor.class);
+
     private final JdbcTemplate jdbc;
     private final Duration stuckAfter;
     private final AtomicReference<Backlog> latest = new AtomicReference<>(new Backlog(0, 0));
@@ -45,7 +50,13 @@ class OutboxMonitor implements HealthIndicator {
 
     @Scheduled(fixedDelayString = "${tasklane.gateway.outbox.monitor-interval:5s}")
     void refresh() {
-        latest.set(measure());
+        try {
+            latest.set(measure());
+        }
+        catch (DataAccessException unreachable) {
+            // the relay and the health check say so; the gauges keep the last figures until the database is back
+            LOG.debug("Outbox backlog not measured: " + unreachable.getMessage());
+        }
     }
 
     private Backlog measure() {
