@@ -244,10 +244,9 @@ final class ChaosCommand implements Callable<Integer> {
             say("checking " + tasks.size() + " tasks");
             Optional<Duration> drained = audit.awaitTerminal(tasks, Duration.ofMinutes(20));
             TaskAudit.Result result = audit.audit(tasks);
-            String resumed = firstCompletionAfter(db, tasks, faultOver);
-            String recovery = "first task completed " + resumed + " after " + event + "; all done "
-                    + drained.map(duration -> seconds(duration.toNanos())).orElse("NOT within 20 min") + " after the "
-                    + "last request was answered";
+            String recovery = drained.isEmpty() ? "NOT all done within 20 min"
+                    : "first task completed " + secondsAfter(db, "min", tasks, faultOver) + " after " + event
+                            + ", the last " + secondsAfter(db, "max", tasks, faultOver) + " after it";
             long ok = answers.stream().filter(answer -> answer.status() == 200).count();
             String statuses = answers.stream().collect(java.util.stream.Collectors.groupingBy(Answer::status,
                     java.util.TreeMap::new, java.util.stream.Collectors.counting())).toString();
@@ -255,6 +254,7 @@ final class ChaosCommand implements Callable<Integer> {
                     ok == answers.size() ? "all 200" : statuses, result.tasks(), result.completed(), result.failed(),
                     result.missing(), result.conflicting() + result.contactsTwice(), recovery));
             say(scenario + ": " + result.summary() + "; " + recovery);
+            notes.add("- " + scenario + ": " + result.summary() + ".");
             result.failures().forEach(failure -> say("  failed: " + failure));
             if (!result.clean() || drained.isEmpty()) {
                 allClean = false;
@@ -262,9 +262,11 @@ final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    private static String firstCompletionAfter(Connection db, List<UUID> tasks, OffsetDateTime after) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement("SELECT extract(epoch FROM min(completed_at) - ?) FROM "
-                + "background_tasks WHERE id = ANY (?) AND completed_at > ?")) {
+    /** The first ({@code min}) or last ({@code max}) moment one of the tasks finished, in seconds after {@code after}. */
+    private static String secondsAfter(Connection db, String which, List<UUID> tasks, OffsetDateTime after)
+            throws SQLException {
+        try (PreparedStatement query = db.prepareStatement("SELECT extract(epoch FROM " + which + "(coalesce(completed_at, "
+                + "failed_at)) - ?) FROM background_tasks WHERE id = ANY (?) AND coalesce(completed_at, failed_at) > ?")) {
             Array ids = db.createArrayOf("uuid", tasks.toArray());
             query.setObject(1, after);
             query.setArray(2, ids);
