@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,12 +61,17 @@ final class BenchCommand implements Callable<Integer> {
             description = "tasks in the burst whose draining lag is sampled; 0 skips it (default: ${DEFAULT-VALUE})")
     int burst;
 
+    @Option(names = "--drive-time-consumers", defaultValue = "2",
+            description = "consumer threads per drive-time worker (TASKLANE_DRIVE_TIME_CONSUMERS; default: ${DEFAULT-VALUE})")
+    int driveTimeConsumers;
+
     @Option(names = "--failures", defaultValue = "200",
             description = "failures timed to their notification (default: ${DEFAULT-VALUE})")
     int failures;
 
     private final PrintStream out = System.out;
     private final List<String> report = new ArrayList<>();
+    private final List<String> cpuNotes = new ArrayList<>();
     private ScratchStack scratch;
     private LocalStack stack;
     private Settings settings;
@@ -82,7 +88,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         // the simulator has no quota: let the drive-time worker go as fast as the machine allows
-        scratch = ScratchStack.start("bench", Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", "10000"));
+        scratch = ScratchStack.start("bench", Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", "10000",
+                "TASKLANE_DRIVE_TIME_CONSUMERS", String.valueOf(driveTimeConsumers)));
         stack = scratch.stack;
         settings = scratch.settings;
         gateway = scratch.gateway;
@@ -153,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < old.length; i++) {
                 old[i] = oldSynchronousAddClient("Sync Bench " + i, ScratchStack.address(), homes);
             }
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 500; i++) {
                 scratch.addClient("Warm-up " + i, ScratchStack.address());
             }
             long[] tasklane = new long[200];
@@ -226,14 +233,16 @@ final class BenchCommand implements Callable<Integer> {
         say("### Gateway under load: add-client at a steady rate for " + seconds + " s per step (open loop)");
         say("| rate (requests/s) | achieved (answers/s) | p50 | p95 | p99 | errors |");
         say("|---|---|---|---|---|---|");
+        // a minute of warm-up at 50/s first: the JIT compilers of seven JVMs are done before anything is measured
+        load(50, 60, false);
         for (int rate : new int[] {50, 100, 200}) {
-            load(rate);
+            load(rate, seconds, true);
         }
         say(String.format("Bare-insert floor (one INSERT INTO clients, autocommit, one connection): p50 %s, p99 %s.",
                 ms(percentile(floor, 50)), ms(percentile(floor, 99))));
     }
 
-    private void load(int rate) throws Exception {
+    private void load(int rate, int seconds, boolean reported) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<?>> calls = new ArrayList<>();
@@ -265,6 +274,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (!reported) {
+            return;
+        }
         say(String.format("| %d | %.0f | %s | %s | %s | %d |", rate, sorted.length / elapsed, ms(percentile(sorted, 50)),
                 ms(percentile(sorted, 95)), ms(percentile(sorted, 99)), errors.get()));
     }
@@ -276,13 +288,20 @@ final class BenchCommand implements Callable<Integer> {
         List<UUID> clients = scratch.insertClients(tasks);
         say("");
         say("### Pipeline: drive-time tasks from request to `completed` in the ledger (simulators at zero latency)");
-        say("| drive-time workers | tasks | seconds | tasks/s |");
-        say("|---|---|---|---|");
-        throughput(clients, 1);
+        say("| drive-time workers | tasks | seconds | tasks/s | seconds to send the requests | worker time per task |");
+        say("|---|---|---|---|---|---|");
+        List<UUID> warmUp = clients.subList(0, Math.min(500, clients.size()));
+        List<Integer> one = List.of(settings.port(Settings.DRIVE_TIME_WORKER));
+        // a round of warm-up first, so the figures are not the JIT compilers' work in every process
+        throughput(warmUp, one, false);
+        throughput(clients, one, true);
         ServiceProcess second = stack.startService(Settings.DRIVE_TIME_WORKER, ScratchStack.freePort(), "drive-time-worker-2", Map.of());
         stack.awaitHealthy(List.of(second), Duration.ofMinutes(2));
         awaitTwoConsumers();
-        throughput(clients, 2);
+        List<Integer> two = List.of(settings.port(Settings.DRIVE_TIME_WORKER), second.port());
+        throughput(warmUp, two, false);
+        throughput(clients, two, true);
+        cpuNotes.forEach(this::say);
         if (burst <= 0) {
             return;
         }
@@ -316,15 +335,77 @@ final class BenchCommand implements Callable<Integer> {
         sender.join();
     }
 
-    private void throughput(List<UUID> clients, int workers) throws Exception {
+    private void throughput(List<UUID> clients, List<Integer> workers, boolean reported) throws Exception {
         awaitNoDriveTimeLag();
         round++;
+        double[] before = workerTime(workers);
+        Map<String, Long> cpuBefore = cpu();
         Instant started = Instant.now();
         Timestamped sent = updateAddresses(clients);
+        double sending = Duration.between(started, Instant.now()).toMillis() / 1000.0;
         awaitTasks("task_type = 'calculate_drive_times' AND created_at >= '" + sent.from() + "'", clients.size(),
                 Duration.ofMinutes(10));
         double elapsed = Duration.between(started, lastCompletion(sent.from())).toMillis() / 1000.0;
-        say(String.format("| %d | %d | %.1f | %.0f |", workers, clients.size(), elapsed, clients.size() / elapsed));
+        double[] after = workerTime(workers);
+        Map<String, Long> cpuAfter = cpu();
+        if (!reported) {
+            return;
+        }
+        double perTask = (after[1] - before[1]) / Math.max(1, after[0] - before[0]) * 1000;
+        say(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f | %.1f | %.1f ms |", workers.size(), clients.size(),
+                elapsed, clients.size() / elapsed, sending, perTask));
+        StringBuilder spent = new StringBuilder();
+        long total = 0;
+        for (Map.Entry<String, Long> part : cpuAfter.entrySet()) {
+            long used = part.getValue() - cpuBefore.getOrDefault(part.getKey(), 0L);
+            total += used;
+            spent.append(String.format(Locale.ROOT, "%s %.1f ms, ", part.getKey(), used / 1e6 / clients.size()));
+        }
+        cpuNotes.add(String.format(Locale.ROOT, "CPU time per task with %d drive-time worker(s), from the start of the "
+                + "requests to the last completion: %stotal %.1f ms; %d CPUs can do at most %.0f tasks/s at that cost.",
+                workers.size(), spent, total / 1e6 / clients.size(), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors() * 1e9 * clients.size() / Math.max(1, total)));
+    }
+
+    /**
+     * CPU time used so far by each part of the stack (nanoseconds): the services, the Kafka broker, PostgreSQL with
+     * its backends, and this JVM (the load generator and the simulators).
+     */
+    private Map<String, Long> cpu() {
+        Map<String, Long> used = new LinkedHashMap<>();
+        for (ServiceProcess service : stack.services()) {
+            if (service.alive()) {
+                used.merge(service.name().replaceAll("-\\d+$", ""), cpuOf(service.handle()), Long::sum);
+            }
+        }
+        stack.kafka().handle().ifPresent(kafka -> used.put("kafka", cpuOf(kafka)));
+        String data = settings.home().resolve("postgres").toString();
+        ProcessHandle.allProcesses().filter(process -> process.info().commandLine().orElse("").contains(data))
+                .forEach(postmaster -> used.merge("postgres", cpuOf(postmaster)
+                        + postmaster.children().mapToLong(BenchCommand::cpuOf).sum(), Long::sum));
+        used.put("bench client and simulators", cpuOf(ProcessHandle.current()));
+        return used;
+    }
+
+    private static long cpuOf(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** [tasks handled, seconds spent handling them] summed over the drive-time workers on these ports. */
+    private static double[] workerTime(List<Integer> ports) throws IOException {
+        double[] sums = new double[2];
+        for (int port : ports) {
+            JsonNode metric = Http.get("http://127.0.0.1:" + port + "/actuator/metrics/tasklane.worker.tasks", null).body();
+            for (JsonNode measurement : metric.path("measurements")) {
+                switch (measurement.path("statistic").asString()) {
+                    case "COUNT" -> sums[0] += measurement.path("value").asDouble();
+                    case "TOTAL_TIME" -> sums[1] += measurement.path("value").asDouble();
+                    default -> {
+                    }
+                }
+            }
+        }
+        return sums;
     }
 
     private record Timestamped(OffsetDateTime from) {
