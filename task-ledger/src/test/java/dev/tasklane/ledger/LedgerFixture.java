@@ -44,9 +44,15 @@ public final class LedgerFixture {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    /** Waits until the task's row has {@code status} at {@code attempt}, and returns it. */
+    /**
+     * Waits until the task's row has {@code status} at {@code attempt}, and returns it. Reads go through the ledger's own
+     * pool, which after a database outage reconnects with HikariCP's backoff (up to 5 s): a read refused meanwhile is
+     * tried again.
+     */
     public Map<String, Object> awaitRow(UUID taskId, String status, int attempt) {
-        return await().atMost(20, TimeUnit.SECONDS).until(() -> row(taskId),
+        return await().atMost(20, TimeUnit.SECONDS)
+                .ignoreExceptionsInstanceOf(org.springframework.jdbc.CannotGetJdbcConnectionException.class)
+                .until(() -> row(taskId),
                 row -> row != null && status.equals(row.get("status")) && Integer.valueOf(attempt).equals(row.get("attempt")));
     }
 
