@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * The ledger SIGKILLed while tasks flow and started again: it catches up from its committed offsets, and a rebuild
  * from the topics gives back the same table.
  */
-@Order(5)
+@Order(6)
 class LedgerCrashTests {
 
     private static final int TASKS = 120;

@@ -3,12 +3,17 @@ package dev.tasklane.cli;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tasklane.events.TaskError;
+import dev.tasklane.events.TaskEvent;
+import dev.tasklane.events.TaskEventSerializer;
+import dev.tasklane.events.TaskFailed;
+import dev.tasklane.events.TaskRef;
+import dev.tasklane.events.TaskTopics;
 import dev.tasklane.testsupport.HttpJson;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The check {@code ./tasklane chaos} ends every scenario with finds what it is there to find: a clean run is clean, and
- * a lost task, a lost drive-time row, a lost Quo contact and a task both completed and failed are each counted.
+ * a lost task, a lost drive-time row, a lost Quo contact and a task both completed and failed are each counted. Runs
+ * before the crash tests, which kill the stack's own drive-time worker and ledger.
  */
-@Order(6)
+@Order(4)
 class TaskAuditTests {
 
     private final RunningStack stack = RunningStack.get();
@@ -67,12 +73,23 @@ class TaskAuditTests {
             assertThat(quo.call("DELETE", "/v1/contacts/" + contact, Map.of("Authorization", Settings.QUO_SIMULATOR_KEY),
                     null).status()).isLessThan(300);
             UUID completedTask = tasks.get(4);
-            try (KafkaProducer<String, String> kafka = new KafkaProducer<>(Map.of(
+            TaskRef completed;
+            try (PreparedStatement row = db.prepareStatement("SELECT task_type, entity_type, entity_id, entity_name, "
+                    + "created_by, attempt FROM background_tasks WHERE id = ?")) {
+                row.setObject(1, completedTask);
+                try (java.sql.ResultSet found = row.executeQuery()) {
+                    assertThat(found.next()).isTrue();
+                    completed = new TaskRef(completedTask, found.getString(1), found.getString(2),
+                            found.getObject(3, UUID.class), found.getString(4), found.getObject(5, UUID.class), found.getInt(6));
+                }
+            }
+            // a well-formed event, so the ledger (and a rebuild of it, in a later test) folds it like any other
+            try (KafkaProducer<String, TaskEvent> kafka = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + stack.port(Settings.KAFKA)),
-                    new StringSerializer(), new StringSerializer())) {
-                kafka.send(new ProducerRecord<>("task.status", completedTask.toString(), "{\"event_type\": \"TaskFailed\", "
-                        + "\"event_id\": \"" + UUID.randomUUID() + "\", \"occurred_at\": \"" + Instant.now() + "\", "
-                        + "\"task_id\": \"" + completedTask + "\", \"attempt\": 1}")).get();
+                    new StringSerializer(), new TaskEventSerializer())) {
+                kafka.send(new ProducerRecord<>(TaskTopics.STATUS, completedTask.toString(), TaskFailed.of(completed,
+                        "task-audit-tests", new TaskError("Failed after it completed: damage for the audit to find.",
+                                "AUDIT_TEST", "worker", false)))).get();
             }
             List<UUID> withALostTask = new ArrayList<>(tasks);
             withALostTask.add(UUID.randomUUID());

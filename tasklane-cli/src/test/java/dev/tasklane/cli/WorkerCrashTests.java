@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * A drive-time worker killed (SIGKILL) in the middle of a run and replaced by a new instance: every task reaches exactly
  * one terminal state, all of them completed, and no driver/client pair has two rows.
  */
-@Order(4)
+@Order(5)
 class WorkerCrashTests {
 
     private static final int TASKS = 120;
