@@ -332,12 +332,10 @@ final class ChaosCommand implements Callable<Integer> {
         scratch.simulator(Settings.QUO_SIMULATOR, "reset", null);
     }
 
+    /** On a connection of its own: the stack's shared one does not survive the PostgreSQL scenario. */
     private OffsetDateTime dbNow() throws SQLException {
         try (Connection db = ScratchStack.connect(scratch.settings)) {
-            try (ResultSet now = db.createStatement().executeQuery("SELECT now()")) {
-                now.next();
-                return now.getObject(1, OffsetDateTime.class);
-            }
+            return ScratchStack.now(db);
         }
     }
 

@@ -132,16 +132,14 @@ final class ScratchStack implements AutoCloseable {
     }
 
     OffsetDateTime now() throws SQLException {
+        return now(db);
+    }
+
+    /** The database's clock: the times tasks carry are compared with it. */
+    static OffsetDateTime now(Connection db) throws SQLException {
         try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery("SELECT now()")) {
             now.next();
             return now.getObject(1, OffsetDateTime.class);
-        }
-    }
-
-    long count(String sql) throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
         }
     }
 

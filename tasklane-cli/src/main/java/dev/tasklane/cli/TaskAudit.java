@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -73,16 +74,16 @@ final class TaskAudit {
     }
 
     /** Waits until every task has a terminal row in the ledger; returns how long that took, or empty on timeout. */
-    java.util.Optional<Duration> awaitTerminal(Collection<UUID> tasks, Duration timeout) throws SQLException, InterruptedException {
+    Optional<Duration> awaitTerminal(Collection<UUID> tasks, Duration timeout) throws SQLException, InterruptedException {
         Instant started = Instant.now();
         Instant deadline = started.plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (terminalRows(tasks).size() == tasks.size()) {
-                return java.util.Optional.of(Duration.between(started, Instant.now()));
+                return Optional.of(Duration.between(started, Instant.now()));
             }
             Thread.sleep(250);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     Result audit(Collection<UUID> tasks) throws SQLException, IOException {
