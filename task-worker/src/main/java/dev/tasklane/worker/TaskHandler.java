@@ -1,5 +1,7 @@
 package dev.tasklane.worker;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.tasklane.events.TaskRequested;
@@ -18,4 +20,22 @@ public interface TaskHandler {
      * @throws WaitForRecovery  when it should wait and run again later
      */
     Map<String, Object> handle(TaskRequested request);
+
+    /**
+     * Does the work of the requests of one poll, in order, and says how each ended. The list of outcomes is as long as
+     * {@code requests}, or ends with the first {@link TaskOutcome.Postponed}: the requests after it are not run now.
+     * One request's failure never fails another. A handler that can share work between the requests (one query for
+     * all of them, one write for all their rows) overrides this; by default each request is handled on its own.
+     */
+    default List<TaskOutcome> handleAll(List<TaskRequested> requests) {
+        List<TaskOutcome> outcomes = new ArrayList<>(requests.size());
+        for (TaskRequested request : requests) {
+            TaskOutcome outcome = TaskOutcome.of(() -> handle(request));
+            outcomes.add(outcome);
+            if (outcome instanceof TaskOutcome.Postponed) {
+                break;
+            }
+        }
+        return outcomes;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.tasklane.worker;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,17 +17,29 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
- * Runs one task request through its handler: publishes {@code TaskStarted}, does the work, publishes
- * {@code TaskCompleted} with the handler's summary or {@code TaskFailed} with its {@link TaskFailure}, each waited for
- * until Kafka acknowledges it. Anything else the handler throws (an open circuit, the database down) goes back to the
- * listener container, which delivers the record again later: the task is neither completed nor failed meanwhile.
+ * Runs the task requests of one poll through their handler: sends {@code TaskStarted} for each, lets the handler do
+ * the work of all of them ({@link TaskHandler#handleAll}), sends {@code TaskCompleted} or {@code TaskFailed} for each,
+ * and waits once, before the poll's offsets are committed, until Kafka has acknowledged every event. A crash before
+ * that redoes the poll; nothing is lost.
+ *
+ * <p>The records of a poll run up to the first that cannot run now (an open circuit, the database down) or cannot be
+ * read at all. Everything before it is published and committed; then the listener container takes over, through
+ * {@link BatchListenerFailedException}: a record that is not a request of this worker's type goes to the dead-letter
+ * topic alone, a postponed one is tried again after a pause, and the records after it are delivered again.
  */
 public class TaskRunner {
 
     private static final Log LOG = LogFactory.getLog(TaskRunner.class);
+    private static final LogAccessor DESERIALIZATION_LOG = new LogAccessor(TaskRunner.class);
+    private static final long ACKNOWLEDGEMENT_TIMEOUT_SECONDS = 30;
 
     private final KafkaTemplate<String, TaskEvent> kafka;
     private final String worker;
@@ -41,45 +55,122 @@ public class TaskRunner {
         return worker;
     }
 
-    public void run(TaskEvent event, TaskHandler handler) {
-        if (!(event instanceof TaskRequested request) || !request.taskType().equals(handler.taskType())) {
-            throw new UnexpectedEventException("A " + event.eventType() + " of task type " + event.taskType()
-                    + " reached the " + handler.taskType() + " worker; only TaskRequested of its own type belongs here");
+    /** Runs the records of one poll, in order; see the class description for what happens to each. */
+    public void run(List<ConsumerRecord<String, TaskEvent>> records, TaskHandler handler) {
+        long started = System.nanoTime();
+        List<TaskRequested> requests = new ArrayList<>(records.size());
+        RuntimeException unreadable = null;
+        for (ConsumerRecord<String, TaskEvent> record : records) {
+            unreadable = unreadable(record, handler);
+            if (unreadable != null) {
+                break;
+            }
+            requests.add((TaskRequested) record.value());
         }
-        Timer.Sample sample = Timer.start(meters);
-        publish(TaskStarted.of(request.task(), worker));
-        String outcome = "completed";
-        try {
-            Map<String, Object> result = handler.handle(request);
-            publish(TaskCompleted.of(request.task(), worker, result));
+
+        List<CompletableFuture<?>> sends = new ArrayList<>(2 * requests.size());
+        for (TaskRequested request : requests) {
+            sends.add(send(TaskStarted.of(request.task(), worker)));
         }
-        catch (TaskFailure failure) {
-            outcome = "failed";
-            LOG.info("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
-                    + ") failed: " + failure.getMessage());
-            publish(TaskFailed.of(request.task(), worker, failure.error()));
+        List<TaskOutcome> outcomes = requests.isEmpty() ? List.of() : handleAll(handler, requests);
+        TaskOutcome.Postponed postponed = null;
+        for (int i = 0; i < outcomes.size() && postponed == null; i++) {
+            TaskRequested request = requests.get(i);
+            TaskOutcome outcome = outcomes.get(i);
+            if (outcome instanceof TaskOutcome.Completed completed) {
+                sends.add(send(TaskCompleted.of(request.task(), worker, completed.result())));
+            }
+            else if (outcome instanceof TaskOutcome.Failed failed) {
+                LOG.info("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
+                        + ") failed: " + failed.failure().getMessage());
+                sends.add(send(TaskFailed.of(request.task(), worker, failed.failure().error())));
+            }
+            else {
+                postponed = (TaskOutcome.Postponed) outcome;
+            }
         }
-        catch (RuntimeException pending) {
-            outcome = "postponed";
-            throw pending;
+        int handled = postponed == null ? outcomes.size() : outcomes.size() - 1;
+        if (postponed == null && handled < requests.size()) {
+            postponed = new TaskOutcome.Postponed(new IllegalStateException("The " + handler.taskType() + " handler "
+                    + "said nothing of " + (requests.size() - handled) + " of the " + requests.size() + " requests it "
+                    + "was given; they run again"));
         }
-        finally {
-            sample.stop(Timer.builder("tasklane.worker.tasks").description("How long tasks took, by outcome")
-                    .tag("task_type", handler.taskType()).tag("outcome", outcome).register(meters));
+        awaitAcknowledgements(sends, records);
+        record(handler, outcomes.subList(0, handled), System.nanoTime() - started);
+
+        if (postponed != null) {
+            throw new BatchListenerFailedException("Task " + requests.get(handled).taskId() + " ("
+                    + handler.taskType() + ") runs again later: " + postponed.cause().getMessage(), postponed.cause(),
+                    handled);
+        }
+        if (unreadable != null) {
+            throw new BatchListenerFailedException(unreadable.getMessage(), unreadable, handled);
         }
     }
 
-    private void publish(TaskEvent event) {
+    private static List<TaskOutcome> handleAll(TaskHandler handler, List<TaskRequested> requests) {
         try {
-            kafka.send(TaskTopics.STATUS, event.taskId().toString(), event).get(30, TimeUnit.SECONDS);
+            return handler.handleAll(requests);
+        }
+        catch (RuntimeException unexpected) {
+            return List.of(new TaskOutcome.Postponed(unexpected));
+        }
+    }
+
+    /** Why {@code record} is not a request this handler runs, or null when it is one. */
+    private static RuntimeException unreadable(ConsumerRecord<String, TaskEvent> record, TaskHandler handler) {
+        TaskEvent event = record.value();
+        if (event == null) {
+            DeserializationException cause = SerializationUtils.getExceptionFromHeader(record,
+                    SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, DESERIALIZATION_LOG);
+            return cause != null ? cause : new UnexpectedEventException("The record at offset " + record.offset()
+                    + " of " + record.topic() + " has no task event");
+        }
+        if (!(event instanceof TaskRequested request) || !request.taskType().equals(handler.taskType())) {
+            return new UnexpectedEventException("A " + event.eventType() + " of task type " + event.taskType()
+                    + " reached the " + handler.taskType() + " worker; only TaskRequested of its own type belongs here");
+        }
+        return null;
+    }
+
+    private CompletableFuture<?> send(TaskEvent event) {
+        return kafka.send(TaskTopics.STATUS, event.taskId().toString(), event);
+    }
+
+    /**
+     * Waits until Kafka has acknowledged every event of the poll. If it has not, the whole poll runs again: its
+     * handlers are idempotent, and events already published are only published twice, which the ledger folds.
+     */
+    private void awaitAcknowledgements(List<CompletableFuture<?>> sends, List<ConsumerRecord<String, TaskEvent>> records) {
+        if (sends.isEmpty()) {
+            return;
+        }
+        kafka.flush();
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .get(ACKNOWLEDGEMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing " + event.eventType(), e);
+            throw new BatchListenerFailedException("Interrupted while publishing task events", e, 0);
         }
         catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge " + event.eventType() + " of task "
-                    + event.taskId() + "; the request will be delivered again", e);
+            throw new BatchListenerFailedException("Kafka did not acknowledge the task events of " + records.size()
+                    + " requests; they run again", e, 0);
+        }
+    }
+
+    /** The time of a poll, shared out among the tasks it ended, by outcome. */
+    private void record(TaskHandler handler, List<TaskOutcome> outcomes, long nanos) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        long each = nanos / outcomes.size();
+        for (TaskOutcome outcome : outcomes) {
+            Timer.builder("tasklane.worker.tasks").description("How long tasks took, by outcome (a poll's time shared "
+                            + "out among its tasks)").tag("task_type", handler.taskType())
+                    .tag("outcome", outcome instanceof TaskOutcome.Completed ? "completed" : "failed")
+                    .register(meters).record(each, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -2,7 +2,11 @@ package dev.tasklane.drivetime.task;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +24,13 @@ import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTypes;
 import dev.tasklane.worker.TaskFailure;
 import dev.tasklane.worker.TaskHandler;
+import dev.tasklane.worker.TaskOutcome;
 import dev.tasklane.worker.WaitForRecovery;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code calculate_drive_times}: for a client, every active driver's home to the client's address; for a driver, that
@@ -41,15 +45,13 @@ class DriveTimeHandler implements TaskHandler {
     private static final int UNREACHABLE_LISTED = 20;
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
     private final DistanceMatrixClient google;
     private final DriveTimeProperties properties;
     private final int attempts;
 
-    DriveTimeHandler(JdbcTemplate jdbc, TransactionTemplate transactions, DistanceMatrixClient google,
-            DriveTimeProperties properties, RetryRegistry retries) {
+    DriveTimeHandler(JdbcTemplate jdbc, DistanceMatrixClient google, DriveTimeProperties properties,
+            RetryRegistry retries) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
         this.google = google;
         this.properties = properties;
         this.attempts = retries.retry(DistanceMatrixClient.RESILIENCE).getRetryConfig().getMaxAttempts();
@@ -60,64 +62,149 @@ class DriveTimeHandler implements TaskHandler {
         return TaskTypes.CALCULATE_DRIVE_TIMES;
     }
 
-    private record Place(UUID id, String name, String address) {
+    private record Place(UUID id, String name, String address, boolean active) {
+    }
+
+    /** What a task computed: its summary, and its rows of {@code client_drive_times}, written with the batch's. */
+    private record Computed(Map<String, Object> result, List<Row> rows) {
+    }
+
+    private record Row(UUID client, UUID driver, Integer meters, Integer seconds, String status, String reason) {
     }
 
     @Override
     public Map<String, Object> handle(TaskRequested request) {
+        TaskOutcome outcome = handleAll(List.of(request)).get(0);
+        if (outcome instanceof TaskOutcome.Failed failed) {
+            throw failed.failure();
+        }
+        if (outcome instanceof TaskOutcome.Postponed postponed) {
+            throw postponed.cause();
+        }
+        return ((TaskOutcome.Completed) outcome).result();
+    }
+
+    /**
+     * The requests of one poll: their clients and drivers read with one query each, the active drivers (or clients)
+     * once, one Distance Matrix question per request, and the rows of every request that succeeded written with one
+     * statement. A request that fails does not hold back the others; if that statement fails, none of them is done.
+     */
+    @Override
+    public List<TaskOutcome> handleAll(List<TaskRequested> requests) {
+        Places places;
+        try {
+            places = new Places(requests);
+        }
+        catch (RuntimeException unreachable) {
+            return List.of(new TaskOutcome.Postponed(unreachable));
+        }
+        List<TaskOutcome> outcomes = new ArrayList<>(requests.size());
+        Map<List<UUID>, Row> rows = new LinkedHashMap<>();
+        for (TaskRequested request : requests) {
+            try {
+                Computed computed = compute(request, places);
+                computed.rows().forEach(row -> rows.put(List.of(row.client(), row.driver()), row));
+                outcomes.add(new TaskOutcome.Completed(computed.result()));
+            }
+            catch (TaskFailure failure) {
+                outcomes.add(new TaskOutcome.Failed(failure));
+            }
+            catch (RuntimeException pending) {
+                outcomes.add(new TaskOutcome.Postponed(pending));
+                break;
+            }
+        }
+        try {
+            store(rows.values());
+        }
+        catch (RuntimeException unreachable) {
+            return List.of(new TaskOutcome.Postponed(unreachable));
+        }
+        return outcomes;
+    }
+
+    private Computed compute(TaskRequested request, Places places) {
         return switch (request.entityType()) {
-            case EntityTypes.CLIENT -> forClient(request);
-            case EntityTypes.DRIVER -> forDriver(request);
+            case EntityTypes.CLIENT -> forClient(request, places);
+            case EntityTypes.DRIVER -> forDriver(request, places);
             default -> throw new TaskFailure("Drive times are computed for a client or a driver, but this task is about a "
                     + request.entityType() + " (" + request.entityName() + "). Dismiss it; if it keeps coming, report "
                     + "it: whatever queued it has a bug.", "UNSUPPORTED_ENTITY", "worker", false);
         };
     }
 
-    private Map<String, Object> forClient(TaskRequested request) {
-        List<Map<String, Object>> found = jdbc.queryForList("SELECT name, address, active FROM clients WHERE id = ?",
-                request.entityId());
-        if (found.isEmpty()) {
+    /** The clients and drivers a poll's requests are about, and the active ones they are paired with. */
+    private final class Places {
+
+        private final Map<UUID, Place> clients;
+        private final Map<UUID, Place> drivers;
+        private final List<Place> activeDrivers;
+        private final List<Place> activeClients;
+
+        Places(List<TaskRequested> requests) {
+            clients = byId("SELECT id, name, address, active FROM clients WHERE id = ANY(?::uuid[])",
+                    ids(requests, EntityTypes.CLIENT));
+            drivers = byId("SELECT id, name, home_address, active FROM drivers WHERE id = ANY(?::uuid[])",
+                    ids(requests, EntityTypes.DRIVER));
+            activeDrivers = clients.isEmpty() ? List.of()
+                    : places("SELECT id, name, home_address, active FROM drivers WHERE active ORDER BY id");
+            activeClients = drivers.isEmpty() ? List.of()
+                    : places("SELECT id, name, address, active FROM clients WHERE active ORDER BY id");
+        }
+
+        private static String[] ids(List<TaskRequested> requests, String entityType) {
+            return requests.stream().filter(request -> request.entityType().equals(entityType))
+                    .map(request -> request.entityId().toString()).distinct().toArray(String[]::new);
+        }
+
+        private Map<UUID, Place> byId(String sql, String[] ids) {
+            Map<UUID, Place> found = new HashMap<>();
+            if (ids.length > 0) {
+                jdbc.query(sql, (row, n) -> place(row), (Object) ids).forEach(place -> found.put(place.id(), place));
+            }
+            return found;
+        }
+
+        private List<Place> places(String sql) {
+            return jdbc.query(sql, (row, n) -> place(row));
+        }
+
+        private static Place place(ResultSet row) throws SQLException {
+            return new Place(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getBoolean(4));
+        }
+    }
+
+    private Computed forClient(TaskRequested request, Places places) {
+        Place client = places.clients.get(request.entityId());
+        if (client == null) {
             throw new TaskFailure("Cannot compute drive times for " + request.entityName() + ": the client no longer "
                     + "exists (it was deleted after the task was queued). Dismiss this task.", "CLIENT_NOT_FOUND",
                     "worker", false);
         }
-        Map<String, Object> client = found.get(0);
-        String address = (String) client.get("address");
-        String name = (String) client.get("name");
-        if (address == null || address.isBlank()) {
-            throw new TaskFailure("Cannot compute drive times for " + name + ": the client has no address. Fix the "
-                    + "client's address; saving it computes the drive times again.", "NO_ADDRESS", "worker", false);
+        if (client.address() == null || client.address().isBlank()) {
+            throw new TaskFailure("Cannot compute drive times for " + client.name() + ": the client has no address. Fix "
+                    + "the client's address; saving it computes the drive times again.", "NO_ADDRESS", "worker", false);
         }
-        if (!(Boolean) client.get("active")) {
+        if (!client.active()) {
             return skipped("the client is inactive");
         }
-        List<Place> drivers = jdbc.query("SELECT id, name, home_address FROM drivers WHERE active ORDER BY id",
-                (row, n) -> new Place(row.getObject(1, UUID.class), row.getString(2), row.getString(3)));
-        Place theClient = new Place(request.entityId(), name, address);
-        return compute(request, drivers, List.of(theClient), "the client " + name);
+        return compute(places.activeDrivers, List.of(client), "the client " + client.name());
     }
 
-    private Map<String, Object> forDriver(TaskRequested request) {
-        List<Map<String, Object>> found = jdbc.queryForList("SELECT name, home_address, active FROM drivers WHERE id = ?",
-                request.entityId());
-        if (found.isEmpty()) {
+    private Computed forDriver(TaskRequested request, Places places) {
+        Place driver = places.drivers.get(request.entityId());
+        if (driver == null) {
             throw new TaskFailure("Cannot compute drive times for " + request.entityName() + ": the driver no longer "
                     + "exists (deleted after the task was queued). Dismiss this task.", "DRIVER_NOT_FOUND", "worker", false);
         }
-        Map<String, Object> driver = found.get(0);
-        String name = (String) driver.get("name");
-        if (!(Boolean) driver.get("active")) {
+        if (!driver.active()) {
             return skipped("the driver is inactive");
         }
-        List<Place> clients = jdbc.query("SELECT id, name, address FROM clients WHERE active ORDER BY id",
-                (row, n) -> new Place(row.getObject(1, UUID.class), row.getString(2), row.getString(3)));
-        Place theDriver = new Place(request.entityId(), name, (String) driver.get("home_address"));
-        return compute(request, List.of(theDriver), clients, "the driver " + name);
+        return compute(List.of(driver), places.activeClients, "the driver " + driver.name());
     }
 
-    /** Routes from every driver's home to every client, stored, and summed up. */
-    private Map<String, Object> compute(TaskRequested request, List<Place> drivers, List<Place> clients, String subject) {
+    /** Routes from every driver's home to every client, and their summary. */
+    private Computed compute(List<Place> drivers, List<Place> clients, String subject) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("drivers", drivers.size());
         result.put("clients", clients.size());
@@ -126,11 +213,11 @@ class DriveTimeHandler implements TaskHandler {
             result.put("elements_failed", 0);
             result.put("api_requests", 0);
             result.put("note", drivers.isEmpty() ? "no active drivers" : "no active clients");
-            return result;
+            return new Computed(result, List.of());
         }
         Matrix matrix = ask(drivers.stream().map(Place::address).toList(), clients.stream().map(Place::address).toList(),
                 subject);
-        List<Object[]> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> unreachable = new ArrayList<>();
         int ok = 0;
         for (int d = 0; d < drivers.size(); d++) {
@@ -138,8 +225,8 @@ class DriveTimeHandler implements TaskHandler {
                 Matrix.Route route = matrix.elements().get(d).get(c);
                 Place driver = drivers.get(d);
                 Place client = clients.get(c);
-                rows.add(new Object[] {client.id(), driver.id(), route.meters(), route.seconds(), route.status(),
-                        route.ok() ? null : route.reason(), client.id(), driver.id()});
+                rows.add(new Row(client.id(), driver.id(), toInt(route.meters()), toInt(route.seconds()), route.status(),
+                        route.ok() ? null : route.reason()));
                 if (route.ok()) {
                     ok++;
                 }
@@ -155,22 +242,57 @@ class DriveTimeHandler implements TaskHandler {
                 }
             }
         }
-        transactions.executeWithoutResult(status -> jdbc.batchUpdate("""
-                INSERT INTO client_drive_times (client_id, driver_id, distance_meters, duration_seconds, status,
-                                                status_reason, computed_at)
-                SELECT ?, ?, ?, ?, ?, ?, now()
-                WHERE EXISTS (SELECT 1 FROM clients WHERE id = ?) AND EXISTS (SELECT 1 FROM drivers WHERE id = ?)
-                ON CONFLICT (client_id, driver_id) DO UPDATE
-                SET distance_meters = excluded.distance_meters, duration_seconds = excluded.duration_seconds,
-                    status = excluded.status, status_reason = excluded.status_reason, computed_at = excluded.computed_at""",
-                rows));
         result.put("elements_ok", ok);
         result.put("elements_failed", rows.size() - ok);
         result.put("api_requests", matrix.requests());
         if (!unreachable.isEmpty()) {
             result.put("unreachable", unreachable);
         }
-        return result;
+        return new Computed(result, rows);
+    }
+
+    private static Integer toInt(Long value) {
+        return value == null ? null : Math.toIntExact(value);
+    }
+
+    /**
+     * Upserts the rows of a poll with one statement, in key order so that two workers writing the same pairs lock them
+     * in the same order. Pairs whose client or driver was deleted meanwhile are left out.
+     */
+    private void store(Collection<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        String[] clients = new String[n];
+        String[] drivers = new String[n];
+        Integer[] meters = new Integer[n];
+        Integer[] seconds = new Integer[n];
+        String[] statuses = new String[n];
+        String[] reasons = new String[n];
+        int i = 0;
+        for (Row row : rows) {
+            clients[i] = row.client().toString();
+            drivers[i] = row.driver().toString();
+            meters[i] = row.meters();
+            seconds[i] = row.seconds();
+            statuses[i] = row.status();
+            reasons[i] = row.reason();
+            i++;
+        }
+        jdbc.update("""
+                INSERT INTO client_drive_times (client_id, driver_id, distance_meters, duration_seconds, status,
+                                                status_reason, computed_at)
+                SELECT r.client_id, r.driver_id, r.meters, r.seconds, r.status, r.reason, now()
+                FROM unnest(?::uuid[], ?::uuid[], ?::int[], ?::int[], ?::text[], ?::text[])
+                         AS r (client_id, driver_id, meters, seconds, status, reason)
+                WHERE EXISTS (SELECT 1 FROM clients WHERE id = r.client_id)
+                  AND EXISTS (SELECT 1 FROM drivers WHERE id = r.driver_id)
+                ORDER BY r.client_id, r.driver_id
+                ON CONFLICT (client_id, driver_id) DO UPDATE
+                SET distance_meters = excluded.distance_meters, duration_seconds = excluded.duration_seconds,
+                    status = excluded.status, status_reason = excluded.status_reason, computed_at = excluded.computed_at""",
+                clients, drivers, meters, seconds, statuses, reasons);
     }
 
     private Matrix ask(List<String> origins, List<String> destinations, String subject) {
@@ -234,13 +356,13 @@ class DriveTimeHandler implements TaskHandler {
         return new TaskFailure(properties.redact(message), code, SOURCE, retryable);
     }
 
-    private static Map<String, Object> skipped(String why) {
+    private static Computed skipped(String why) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("drivers", 0);
         result.put("elements_ok", 0);
         result.put("elements_failed", 0);
         result.put("api_requests", 0);
         result.put("note", "nothing to compute: " + why);
-        return result;
+        return new Computed(result, List.of());
     }
 }

@@ -1,11 +1,14 @@
 package dev.tasklane.drivetime.task;
 
+import java.util.List;
+
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.worker.TaskRunner;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Consumes {@code task.requested.calculate_drive_times}; instances share the work in one consumer group. */
+/** Consumes {@code task.requested.calculate_drive_times} a poll at a time; instances share the work in one consumer group. */
 @Component
 class DriveTimeListener {
 
@@ -18,8 +21,8 @@ class DriveTimeListener {
     }
 
     @KafkaListener(id = "drive-time-worker", topics = "task.requested.calculate_drive_times",
-            concurrency = "${tasklane.drive-times.consumers:2}")
-    void onRequest(TaskEvent event) {
-        runner.run(event, handler);
+            concurrency = "${tasklane.drive-times.consumers:2}", batch = "true")
+    void onRequests(List<ConsumerRecord<String, TaskEvent>> records) {
+        runner.run(records, handler);
     }
 }

@@ -1,11 +1,14 @@
 package dev.tasklane.quo.task;
 
+import java.util.List;
+
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.worker.TaskRunner;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Hands each {@code sync_quo} request to the handler; instances share the topic's partitions in one consumer group. */
+/** Hands each poll of {@code sync_quo} requests to the handler; instances share the topic's partitions in one consumer group. */
 @Component
 class QuoSyncListener {
 
@@ -17,8 +20,9 @@ class QuoSyncListener {
         this.handler = handler;
     }
 
-    @KafkaListener(id = "quo-sync-worker", topics = "task.requested.sync_quo", concurrency = "${tasklane.quo.consumers:3}")
-    void onRequest(TaskEvent event) {
-        runner.run(event, handler);
+    @KafkaListener(id = "quo-sync-worker", topics = "task.requested.sync_quo", concurrency = "${tasklane.quo.consumers:3}",
+            batch = "true")
+    void onRequests(List<ConsumerRecord<String, TaskEvent>> records) {
+        runner.run(records, handler);
     }
 }
