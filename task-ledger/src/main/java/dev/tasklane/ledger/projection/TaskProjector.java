@@ -57,7 +57,8 @@ public class TaskProjector {
     }
 
     private int projectInTransaction(List<TaskEvent> events) {
-        // what the projection writes is already in the log: the SQL API's announcement trigger leaves it alone
+        // what the projection writes is already in the log: the SQL API's announcement trigger leaves it alone; its
+        // rows skip the per-row triggers, and each of its statements notifies the realtime stream once (0011)
         jdbc.queryForObject("SELECT set_config('tasklane.writer', 'projection', true)", String.class);
         Set<UUID> ids = new TreeSet<>(IN_DATABASE_ORDER);
         events.forEach(event -> ids.add(event.taskId()));

@@ -39,6 +39,10 @@ public class TaskRows {
     static final String INSERT = "INSERT INTO background_tasks (" + COLUMNS + ") SELECT " + TYPED_VALUES + " FROM "
             + UNNEST + " ON CONFLICT (id) DO NOTHING RETURNING id";
 
+    /**
+     * Sets {@code updated_at} and moves {@code change_seq} (when status, attempt or dismissal changed) itself, as the
+     * {@code background_tasks_before_update} trigger would: the trigger is then skipped for the projection's rows.
+     */
     static final String UPDATE = """
             UPDATE background_tasks t SET
                 entity_type = x.entity_type, entity_id = x.entity_id, entity_name = x.entity_name, task_type = x.task_type,
@@ -46,7 +50,9 @@ public class TaskRows {
                 error_message = x.error_message, error_code = x.error_code, error_source = x.error_source,
                 error_retryable = x.error_retryable, worker = x.worker, created_at = x.created_at,
                 started_at = x.started_at, completed_at = x.completed_at, failed_at = x.failed_at,
-                dismissed_at = x.dismissed_at, dismissed_by = x.dismissed_by
+                dismissed_at = x.dismissed_at, dismissed_by = x.dismissed_by, updated_at = now(),
+                change_seq = CASE WHEN (x.status, x.attempt, x.dismissed_at) IS DISTINCT FROM (t.status, t.attempt, t.dismissed_at)
+                    THEN nextval('public.background_task_change_seq') ELSE t.change_seq END
             FROM (SELECT %s FROM %s) AS x (%s)
             WHERE t.id = x.id""".formatted(TYPED_VALUES, UNNEST, COLUMNS);
 

@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * table on the same PostgreSQL. Not a test: run it with {@code task-ledger/benchmark.sh} and read the figures.
  *
  * <p>Both sides write batches of 500 in one transaction each, as the Kafka listener does, with the same triggers
- * firing (each row notifies the realtime stream; neither is announced to the outbox). The projection is measured
+ * firing (each statement notifies the realtime stream once; neither is announced to the outbox). The projection is measured
  * two ways: "spread", where each batch holds one event per task (every event is a row insert or update, the worst
  * case), and "interleaved", where a batch holds all three events of its tasks (one row write per task).
  */

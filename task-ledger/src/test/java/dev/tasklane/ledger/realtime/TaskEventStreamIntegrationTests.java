@@ -2,12 +2,18 @@ package dev.tasklane.ledger.realtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
+import dev.tasklane.ledger.projection.TaskProjector;
 import dev.tasklane.testsupport.SseClient;
 import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestTokens;
@@ -120,6 +126,47 @@ class TaskEventStreamIntegrationTests {
 
             stream.awaitTask(task.id().toString(), "completed");
         }
+    }
+
+    @Autowired
+    TaskProjector projector;
+
+    /** A batch too big for its ids to fit one notification reaches each owner, in order, and nobody else. */
+    @Test
+    void aProjectedBatchReachesEachOwnerInOrderAndNoOtherUser() {
+        UUID owner = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        try (SseClient owners = SseClient.open(client(), TestTokens.user(owner));
+                SseClient others = SseClient.open(client(), TestTokens.user(other));
+                SseClient supervisors = SseClient.open(client(), TestTokens.supervisor(UUID.randomUUID()))) {
+            List<TaskEvent> batch = new ArrayList<>();
+            Set<String> ownersTasks = new HashSet<>();
+            for (int i = 0; i < 250; i++) {
+                TaskEvents task = TaskEvents.aTask(owner);
+                ownersTasks.add(task.id().toString());
+                batch.add(task.requested(Instant.now()));
+            }
+            TaskEvents othersTask = TaskEvents.aTask(other);
+            batch.add(othersTask.requested(Instant.now()));
+
+            projector.project(batch);
+
+            others.awaitTask(othersTask.id().toString(), "pending");
+            await().atMost(Duration.ofSeconds(20)).until(() -> tasksSeen(owners).containsAll(ownersTasks));
+            List<SseClient.Event> received = owners.events().stream().filter(event -> event.name().equals("task")).toList();
+            assertThat(received).extracting(event -> event.data().get("id").asString()).doesNotHaveDuplicates()
+                    .doesNotContain(othersTask.id().toString());
+            assertThat(received).extracting(event -> Long.parseLong(event.id())).isSorted();
+            assertThat(others.events()).filteredOn(event -> event.name().equals("task"))
+                    .extracting(event -> event.data().get("id").asString()).containsOnly(othersTask.id().toString());
+            await().atMost(Duration.ofSeconds(20)).until(() -> tasksSeen(supervisors).containsAll(ownersTasks)
+                    && supervisors.sawTask(othersTask.id().toString()));
+        }
+    }
+
+    private static Set<String> tasksSeen(SseClient stream) {
+        return stream.events().stream().filter(event -> event.name().equals("task"))
+                .map(event -> event.data().get("id").asString()).collect(Collectors.toSet());
     }
 
     @Autowired
