@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -25,17 +26,19 @@ final class LocalPostgres implements AutoCloseable {
         this.server = server;
     }
 
-    static LocalPostgres start(Path home, int port) throws IOException, SQLException {
+    /** Starts it with {@code settings} given to the server ({@code -c name=value}) on top of zonky's own. */
+    static LocalPostgres start(Path home, int port, Map<String, String> settings) throws IOException, SQLException {
         Path data = home.resolve("postgres");
         Path binaries = home.resolve("postgres-binaries");
         Files.createDirectories(binaries);
-        EmbeddedPostgres server = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(data.toFile())
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(new File(binaries.toString()))
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
+                .setServerConfig("listen_addresses", "127.0.0.1");
+        settings.forEach(builder::setServerConfig);
+        EmbeddedPostgres server = builder.start();
         try (Connection connection = DriverManager.getConnection(server.getJdbcUrl("postgres", "postgres"));
                 Statement statement = connection.createStatement()) {
             try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'tasklane'")) {

@@ -44,6 +44,7 @@ final class LocalStack implements AutoCloseable {
     private final List<ServiceProcess> services = new ArrayList<>();
     private Map<String, Path> jars;
     private LocalPostgres postgres;
+    private Map<String, String> postgresSettings = Map.of();
     private KafkaBrokerProcess kafka;
     private String secret;
     private volatile boolean stopping;
@@ -59,6 +60,12 @@ final class LocalStack implements AutoCloseable {
         this.console = console != null ? console : new PrintStream(OutputStream.nullOutputStream());
         this.colors = colors;
         this.say = say;
+    }
+
+    /** Server settings for the stack's own PostgreSQL (its restarts too) on top of zonky's; before {@link #start}. */
+    LocalStack postgresSettings(Map<String, String> settings) {
+        this.postgresSettings = Map.copyOf(settings);
+        return this;
     }
 
     /** Starts everything and waits until every service is healthy; a port already taken stops it before it starts. */
@@ -84,7 +91,7 @@ final class LocalStack implements AutoCloseable {
         }
         if (!settings.usesExternalDatabase()) {
             say.accept("Starting PostgreSQL (data in " + settings.home().resolve("postgres") + ")");
-            postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES));
+            postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES), postgresSettings);
         }
         migrate();
 
@@ -192,7 +199,7 @@ final class LocalStack implements AutoCloseable {
 
     /** Starts the stack's PostgreSQL again on its port, with the data it had. */
     void startPostgres() throws IOException, SQLException {
-        postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES));
+        postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES), postgresSettings);
     }
 
     /** Stops the services (gracefully, then by force), Kafka, PostgreSQL and the simulators. */

@@ -56,6 +56,12 @@ final class ScratchStack implements AutoCloseable {
 
     /** Starts the stack with {@code overrides} in every service's environment and waits until it is healthy. */
     static ScratchStack start(String name, Map<String, String> overrides) throws IOException, SQLException {
+        return start(name, overrides, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with {@code postgresSettings} given to its PostgreSQL server. */
+    static ScratchStack start(String name, Map<String, String> overrides, Map<String, String> postgresSettings)
+            throws IOException, SQLException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().removeIf(variable -> variable.startsWith("TASKLANE_") && !variable.equals("TASKLANE_ROOT")
                 || variable.startsWith("GOOGLE_MAPS_") || variable.equals("QUO_API_KEY"));
@@ -69,7 +75,8 @@ final class ScratchStack implements AutoCloseable {
         }
         Settings settings = new Settings(env);
         String prefix = String.format("%-18s| ", name);
-        LocalStack stack = new LocalStack(settings, null, false, message -> System.err.println(prefix + message), false);
+        LocalStack stack = new LocalStack(settings, null, false, message -> System.err.println(prefix + message), false)
+                .postgresSettings(postgresSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, name + "-stop"));
         try {
             stack.start(overrides, Duration.ofMinutes(5));
@@ -137,7 +144,7 @@ final class ScratchStack implements AutoCloseable {
 
     /** The database's clock: the times tasks carry are compared with it. */
     static OffsetDateTime now(Connection db) throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery("SELECT now()")) {
+        try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery(PgStatements.BENCH + "SELECT now()")) {
             now.next();
             return now.getObject(1, OffsetDateTime.class);
         }
