@@ -1,5 +1,7 @@
 package dev.tasklane.auth;
 
+import java.time.Clock;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -7,6 +9,7 @@ import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
@@ -26,7 +29,16 @@ public class TasklaneSecurityConfiguration {
 
     @Bean
     JwtDecoder tasklaneJwtDecoder() {
-        return TasklaneJwtDecoders.create(properties);
+        return new VerifiedTokens(TasklaneJwtDecoders.create(properties), Clock.systemUTC());
+    }
+
+    /**
+     * No Micrometer observation around every filter of the chain, authentication and authorization: they cost a
+     * tenth of a request's CPU and told nothing {@code http.server.requests} does not.
+     */
+    @Bean
+    static SecurityObservationSettings tasklaneSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean
