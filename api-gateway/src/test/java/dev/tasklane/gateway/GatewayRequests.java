@@ -42,6 +42,12 @@ public final class GatewayRequests {
         return http.post(path, token, body);
     }
 
+    /** A POST with an {@code Idempotency-Key}. */
+    public HttpJson.Response call(String path, String body, String idempotencyKey) {
+        return http.call("POST", path, java.util.Map.of("Authorization", "Bearer " + token,
+                "Idempotency-Key", idempotencyKey), body);
+    }
+
     /** Adds a client and returns the answer. */
     public JsonNode aClient(String name, String address) {
         HttpJson.Response response = post("/add-client", body("name", name, "address", address, "phone", "+12125550123",

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -56,9 +57,12 @@ public class ApiErrors {
         return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at /" + e.getResourcePath() + ".", Map.of());
     }
 
-    /** No connection to the database could be had: the request did not start, so nothing was written. */
-    @ExceptionHandler(CannotCreateTransactionException.class)
-    ResponseEntity<Map<String, Object>> databaseDown(CannotCreateTransactionException e) {
+    /**
+     * No connection to the database could be had (for a transaction, or for a statement in autocommit): the request did
+     * not start, so nothing was written.
+     */
+    @ExceptionHandler({CannotCreateTransactionException.class, CannotGetJdbcConnectionException.class})
+    ResponseEntity<Map<String, Object>> databaseDown(Exception e) {
         LOG.warn("Database unreachable: " + e.getMessage());
         return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
                 "The task database cannot be reached right now; nothing was changed. Try again in a minute.", Map.of());

@@ -3,7 +3,6 @@ package dev.tasklane.gateway.appointments;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -11,7 +10,7 @@ import dev.tasklane.auth.Caller;
 import dev.tasklane.events.EntityTypes;
 import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskTypes;
-import dev.tasklane.gateway.outbox.Outbox;
+import dev.tasklane.gateway.outbox.Write;
 import dev.tasklane.gateway.system.GatewayProperties;
 import dev.tasklane.gateway.system.Validation;
 import dev.tasklane.http.ApiException;
@@ -25,16 +24,14 @@ class AppointmentService {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm");
 
     private final JdbcTemplate jdbc;
-    private final Outbox outbox;
     private final GatewayProperties properties;
 
-    AppointmentService(JdbcTemplate jdbc, Outbox outbox, GatewayProperties properties) {
+    AppointmentService(JdbcTemplate jdbc, GatewayProperties properties) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
         this.properties = properties;
     }
 
-    Map<String, Object> save(Caller caller, AppointmentRequest request) {
+    Write save(Caller caller, AppointmentRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         UUID appointmentId = check.optionalId("appointment_id", request.appointmentId());
         UUID clientId = check.id("client_id", request.clientId());
@@ -46,36 +43,43 @@ class AppointmentService {
         String notes = check.optional("notes", request.notes());
         check.throwIfInvalid();
 
-        List<String> clientNames = jdbc.queryForList("SELECT name FROM clients WHERE id = ?", String.class, clientId);
-        if (clientNames.isEmpty()) {
+        // every check in one read, outside a transaction, as before: nothing is locked between the check and the write
+        Map<String, Object> known = jdbc.queryForMap("SELECT (SELECT name FROM clients WHERE id = ?::uuid) AS client_name, "
+                + "(?::uuid IS NULL OR EXISTS (SELECT FROM drivers WHERE id = ?::uuid AND active)) AS driver_active, "
+                + "(?::uuid IS NULL OR EXISTS (SELECT FROM appointments WHERE id = ?::uuid)) AS appointment_known",
+                clientId, driverId, driverId, appointmentId, appointmentId);
+        String clientName = (String) known.get("client_name");
+        if (clientName == null) {
             check.problem("client_id", "is not a known client: add the client first");
         }
-        if (driverId != null && jdbc.queryForList("SELECT 1 FROM drivers WHERE id = ? AND active", driverId).isEmpty()) {
+        if (!(Boolean) known.get("driver_active")) {
             check.problem("driver_id", "is not an active driver");
         }
         check.throwIfInvalid();
+        if (!(Boolean) known.get("appointment_known")) {
+            throw ApiException.notFound("There is no appointment " + appointmentId
+                    + ". Leave appointment_id out to create a new one.");
+        }
 
-        UUID id;
+        UUID id = appointmentId == null ? UUID.randomUUID() : appointmentId;
+        Write write = new Write();
         if (appointmentId == null) {
-            id = jdbc.queryForObject("INSERT INTO appointments (client_id, driver_id, scheduled_at, pickup_address, "
-                    + "dropoff_address, status, notes, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", UUID.class,
-                    clientId, driverId, scheduledAt, pickup, dropoff, status, notes, caller.userId());
+            write.part("appointment", "INSERT INTO appointments (id, client_id, driver_id, scheduled_at, pickup_address, "
+                    + "dropoff_address, status, notes, created_by) SELECT ?::uuid, ?::uuid, ?::uuid, ?::timestamptz, "
+                    + "?::text, ?::text, ?::text, ?::text, ?::uuid FROM go",
+                    id, clientId, driverId, scheduledAt, pickup, dropoff, status, notes, caller.userId());
         }
         else {
-            int updated = jdbc.update("UPDATE appointments SET client_id = ?, driver_id = ?, scheduled_at = ?, "
-                    + "pickup_address = ?, dropoff_address = ?, status = ?, notes = ? WHERE id = ?",
+            write.part("appointment", "UPDATE appointments SET client_id = ?::uuid, driver_id = ?::uuid, "
+                    + "scheduled_at = ?::timestamptz, pickup_address = ?::text, dropoff_address = ?::text, status = ?::text, "
+                    + "notes = ?::text WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
                     clientId, driverId, scheduledAt, pickup, dropoff, status, notes, appointmentId);
-            if (updated == 0) {
-                throw ApiException.notFound("There is no appointment " + appointmentId
-                        + ". Leave appointment_id out to create a new one.");
-            }
-            id = appointmentId;
         }
-        String entityName = clientNames.get(0) + ", " + WHEN.format(scheduledAt);
+        String entityName = clientName + ", " + WHEN.format(scheduledAt);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("appointment_id", id.toString());
         payload.put("client_id", clientId.toString());
-        UUID taskId = outbox.request(TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.APPOINTMENT, id, entityName,
+        UUID taskId = write.queue(TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.APPOINTMENT, id, entityName,
                 caller.userId()), payload);
 
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -83,6 +87,6 @@ class AppointmentService {
         answer.put("appointment_id", id);
         answer.put("task_ids", Map.of(TaskTypes.SYNC_QUO, taskId));
         answer.put("message", "Appointment saved. Quo sync processing in background.");
-        return answer;
+        return write.answer(answer);
     }
 }

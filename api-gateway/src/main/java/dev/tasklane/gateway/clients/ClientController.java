@@ -45,6 +45,6 @@ class ClientController {
             @RequestBody(required = false) ClientRequest request) {
         ClientRequest body = request == null ? new ClientRequest(null, null, null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.run(caller, key, "/update-client", body, () -> clients.update(caller, body));
+        return idempotent.runLocked(caller, key, "/update-client", body, () -> clients.update(caller, body));
     }
 }

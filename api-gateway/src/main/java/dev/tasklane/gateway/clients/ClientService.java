@@ -11,7 +11,7 @@ import dev.tasklane.auth.Caller;
 import dev.tasklane.events.EntityTypes;
 import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskTypes;
-import dev.tasklane.gateway.outbox.Outbox;
+import dev.tasklane.gateway.outbox.Write;
 import dev.tasklane.gateway.system.GatewayProperties;
 import dev.tasklane.gateway.system.Validation;
 import dev.tasklane.http.ApiException;
@@ -19,23 +19,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Saves clients and queues what a change needs, in the caller's transaction: a new client needs its drive times and
- * its Quo contact; a new address needs drive times; a new name, phone or email needs the Quo contact updated.
+ * Prepares the write of a client and the tasks a change needs: a new client needs its drive times and its Quo contact;
+ * a new address needs drive times; a new name, phone or email needs the Quo contact updated.
  */
 @Component
 class ClientService {
 
     private final JdbcTemplate jdbc;
-    private final Outbox outbox;
     private final GatewayProperties properties;
 
-    ClientService(JdbcTemplate jdbc, Outbox outbox, GatewayProperties properties) {
+    ClientService(JdbcTemplate jdbc, GatewayProperties properties) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
         this.properties = properties;
     }
 
-    Map<String, Object> add(Caller caller, ClientRequest request) {
+    Write add(Caller caller, ClientRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         String name = check.required("name", request.name());
         String phone = check.phone("phone", request.phone());
@@ -44,21 +42,24 @@ class ClientService {
         String notes = check.optional("notes", request.notes());
         check.throwIfInvalid();
 
-        UUID id = jdbc.queryForObject("INSERT INTO clients (name, phone, email, address, notes, created_by) "
-                + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", UUID.class, name, phone, email, address, notes, caller.userId());
+        UUID id = UUID.randomUUID();
+        Write write = new Write().part("client", "INSERT INTO clients (id, name, phone, email, address, notes, created_by) "
+                + "SELECT ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::uuid FROM go",
+                id, name, phone, email, address, notes, caller.userId());
         Map<String, Object> taskIds = new LinkedHashMap<>();
-        taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(TaskTypes.CALCULATE_DRIVE_TIMES, id, name, caller));
-        taskIds.put(TaskTypes.SYNC_QUO, queue(TaskTypes.SYNC_QUO, id, name, caller));
+        taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(write, TaskTypes.CALCULATE_DRIVE_TIMES, id, name, caller));
+        taskIds.put(TaskTypes.SYNC_QUO, queue(write, TaskTypes.SYNC_QUO, id, name, caller));
 
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", true);
         answer.put("client_id", id);
         answer.put("task_ids", taskIds);
         answer.put("message", "Client saved. Drive times and Quo sync processing in background.");
-        return answer;
+        return write.answer(answer);
     }
 
-    Map<String, Object> update(Caller caller, ClientRequest request) {
+    /** Reads the client with {@code FOR UPDATE}: call it in the transaction the write commits. */
+    Write update(Caller caller, ClientRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         UUID id = check.id("client_id", request.clientId());
         String name = request.name() == null ? null : check.required("name", request.name());
@@ -88,16 +89,18 @@ class ClientService {
         note(changed, "notes", current, newNotes);
         note(changed, "active", current, active);
 
+        Write write = new Write();
         Map<String, Object> taskIds = new LinkedHashMap<>();
         if (!changed.isEmpty()) {
-            jdbc.update("UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?, active = ? WHERE id = ?",
+            write.part("client", "UPDATE clients SET name = ?::text, phone = ?::text, email = ?::text, address = ?::text, "
+                    + "notes = ?::text, active = ?::boolean WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
                     newName, newPhone, newEmail, newAddress, newNotes, active, id);
             boolean reactivated = changed.contains("active") && active;
             if (active && (changed.contains("address") || reactivated)) {
-                taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(TaskTypes.CALCULATE_DRIVE_TIMES, id, newName, caller));
+                taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(write, TaskTypes.CALCULATE_DRIVE_TIMES, id, newName, caller));
             }
             if (changed.contains("name") || changed.contains("phone") || changed.contains("email")) {
-                taskIds.put(TaskTypes.SYNC_QUO, queue(TaskTypes.SYNC_QUO, id, newName, caller));
+                taskIds.put(TaskTypes.SYNC_QUO, queue(write, TaskTypes.SYNC_QUO, id, newName, caller));
             }
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -107,11 +110,11 @@ class ClientService {
         answer.put("task_ids", taskIds);
         answer.put("message", changed.isEmpty() ? "Nothing changed." : taskIds.isEmpty() ? "Client updated."
                 : "Client updated. " + describe(taskIds) + " processing in background.");
-        return answer;
+        return write.answer(answer);
     }
 
-    private UUID queue(String taskType, UUID clientId, String name, Caller caller) {
-        return outbox.request(TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, name, caller.userId()),
+    private static UUID queue(Write write, String taskType, UUID clientId, String name, Caller caller) {
+        return write.queue(TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, name, caller.userId()),
                 Map.of("client_id", clientId.toString()));
     }
 

@@ -43,6 +43,6 @@ class DriverController {
             @RequestBody(required = false) DriverRequest request) {
         DriverRequest body = request == null ? new DriverRequest(null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.run(caller, key, "/update-driver", body, () -> drivers.update(caller, body));
+        return idempotent.runLocked(caller, key, "/update-driver", body, () -> drivers.update(caller, body));
     }
 }

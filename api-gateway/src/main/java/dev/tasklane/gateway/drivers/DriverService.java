@@ -11,7 +11,7 @@ import dev.tasklane.auth.Caller;
 import dev.tasklane.events.EntityTypes;
 import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskTypes;
-import dev.tasklane.gateway.outbox.Outbox;
+import dev.tasklane.gateway.outbox.Write;
 import dev.tasklane.gateway.system.GatewayProperties;
 import dev.tasklane.gateway.system.Validation;
 import dev.tasklane.http.ApiException;
@@ -27,30 +27,31 @@ import org.springframework.stereotype.Component;
 class DriverService {
 
     private final JdbcTemplate jdbc;
-    private final Outbox outbox;
     private final GatewayProperties properties;
 
-    DriverService(JdbcTemplate jdbc, Outbox outbox, GatewayProperties properties) {
+    DriverService(JdbcTemplate jdbc, GatewayProperties properties) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
         this.properties = properties;
     }
 
-    Map<String, Object> add(Caller caller, DriverRequest request) {
+    Write add(Caller caller, DriverRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         String name = check.required("name", request.name());
         String phone = check.phone("phone", request.phone());
         String homeAddress = check.required("home_address", request.homeAddress());
         check.throwIfInvalid();
 
-        UUID id = jdbc.queryForObject("INSERT INTO drivers (name, phone, home_address, created_by) VALUES (?, ?, ?, ?) "
-                + "RETURNING id", UUID.class, name, phone, homeAddress, caller.userId());
-        Map<String, Object> answer = answer(id, List.of(), Map.of(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(id, name, caller)));
+        UUID id = UUID.randomUUID();
+        Write write = new Write().part("driver", "INSERT INTO drivers (id, name, phone, home_address, created_by) "
+                + "SELECT ?::uuid, ?::text, ?::text, ?::text, ?::uuid FROM go", id, name, phone, homeAddress, caller.userId());
+        Map<String, Object> answer = answer(id, List.of(),
+                Map.of(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, name, caller)));
         answer.put("message", "Driver saved. Drive times to every active client processing in background.");
-        return answer;
+        return write.answer(answer);
     }
 
-    Map<String, Object> update(Caller caller, DriverRequest request) {
+    /** Reads the driver with {@code FOR UPDATE}: call it in the transaction the write commits. */
+    Write update(Caller caller, DriverRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         UUID id = check.id("driver_id", request.driverId());
         String name = request.name() == null ? null : check.required("name", request.name());
@@ -74,29 +75,32 @@ class DriverService {
         note(changed, "home_address", current.get("home_address"), newAddress);
         note(changed, "active", current.get("active"), active);
 
+        Write write = new Write();
         Map<String, Object> taskIds = new LinkedHashMap<>();
         String message = "Nothing changed.";
         if (!changed.isEmpty()) {
-            jdbc.update("UPDATE drivers SET name = ?, phone = ?, home_address = ?, active = ? WHERE id = ?",
+            write.part("driver", "UPDATE drivers SET name = ?::text, phone = ?::text, home_address = ?::text, "
+                    + "active = ?::boolean WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
                     newName, newPhone, newAddress, active, id);
             message = "Driver updated.";
             if (!active) {
-                jdbc.update("DELETE FROM client_drive_times WHERE driver_id = ?", id);
+                write.part("unused_drive_times", "DELETE FROM client_drive_times WHERE driver_id = ?::uuid "
+                        + "AND EXISTS (SELECT FROM go)", id);
                 message = changed.contains("active") ? "Driver deactivated; their drive times are no longer used."
                         : "Driver updated.";
             }
             else if (changed.contains("home_address") || changed.contains("active")) {
-                taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(id, newName, caller));
+                taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, newName, caller));
                 message = "Driver updated. Drive times to every active client processing in background.";
             }
         }
         Map<String, Object> answer = answer(id, changed, taskIds);
         answer.put("message", message);
-        return answer;
+        return write.answer(answer);
     }
 
-    private UUID driveTimes(UUID driverId, String name, Caller caller) {
-        return outbox.request(TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, driverId, name,
+    private static UUID driveTimes(Write write, UUID driverId, String name, Caller caller) {
+        return write.queue(TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, driverId, name,
                 caller.userId()), Map.of("driver_id", driverId.toString()));
     }
 

@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import dev.tasklane.auth.Caller;
+import dev.tasklane.gateway.outbox.Outbox;
+import dev.tasklane.gateway.outbox.Write;
 import dev.tasklane.gateway.system.GatewayProperties;
 import dev.tasklane.http.ApiException;
 import org.springframework.http.HttpStatus;
@@ -21,11 +23,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs a POST's work in one transaction and, when the request carries an {@code Idempotency-Key}, remembers its
- * answer in that same transaction: a retry with the same key (a double click, a flaky network) gets the first answer
+ * Runs a POST's write as one statement and, when the request carries an {@code Idempotency-Key}, remembers its
+ * answer in that same statement: a retry with the same key (a double click, a flaky network) gets the first answer
  * back, marked {@code Idempotent-Replayed: true}, and nothing is done twice. A second request that arrives while the
  * first is still running waits for it (on the key's unique index) and then replays its answer. A failed request
  * leaves no key, so its retry runs normally. The same key with a different body is refused (422).
+ *
+ * <p>The key row is the statement's first query ({@code go}, see {@link Write}): {@code INSERT … ON CONFLICT DO
+ * NOTHING RETURNING}, which waits for a concurrent request with the same key to end, and is empty when the key was
+ * already used; the record and its tasks are written only from a non-empty {@code go}.
  */
 @Component
 public class IdempotentRequests {
@@ -35,48 +41,78 @@ public class IdempotentRequests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final String KEY = "INSERT INTO idempotency_keys (user_id, idempotency_key, endpoint, request_hash, "
+            + "response_status, response_body) VALUES (?::uuid, ?::text, ?::text, ?::text, 200, ?::jsonb) "
+            + "ON CONFLICT DO NOTHING RETURNING 1";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final Outbox outbox;
     private final GatewayProperties properties;
 
-    IdempotentRequests(JdbcTemplate jdbc, TransactionTemplate transactions, GatewayProperties properties) {
+    IdempotentRequests(JdbcTemplate jdbc, TransactionTemplate transactions, Outbox outbox, GatewayProperties properties) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.outbox = outbox;
         this.properties = properties;
     }
 
     /**
-     * Runs {@code work} (which answers 200 with a JSON object) in a transaction, once per key.
+     * Prepares the write with {@code work}, which must not write (it may read, in autocommit), then commits it as one
+     * statement, once per key; answers 200 with the write's answer.
      *
      * @param request the parsed request, to tell a retry from a different request with the same key
      */
     public ResponseEntity<Map<String, Object>> run(Caller caller, String key, String endpoint, Object request,
-            Supplier<Map<String, Object>> work) {
+            Supplier<Write> work) {
+        return attempt(caller, key, endpoint, request, work);
+    }
+
+    /**
+     * As {@link #run}, for work that reads rows with {@code FOR UPDATE} to decide what to write: the reads and the write
+     * share one transaction, whose {@code COMMIT} is sent with the write.
+     */
+    public ResponseEntity<Map<String, Object>> runLocked(Caller caller, String key, String endpoint, Object request,
+            Supplier<Write> work) {
+        return transactions.execute(status -> attempt(caller, key, endpoint, request, work));
+    }
+
+    private ResponseEntity<Map<String, Object>> attempt(Caller caller, String key, String endpoint, Object request,
+            Supplier<Write> work) {
         if (key == null) {
-            return ResponseEntity.ok(transactions.execute(status -> work.get()));
+            Write write = work.get();
+            outbox.commit(write);
+            return ResponseEntity.ok(write.answer());
         }
         if (key.isBlank() || key.length() > 255) {
             throw ApiException.badField(HEADER, "must be 1 to 255 characters, for example a UUID made once per form submission");
         }
         String hash = hash(endpoint, request);
-        return transactions.execute(status -> {
-            int inserted = jdbc.update("INSERT INTO idempotency_keys (user_id, idempotency_key, endpoint, request_hash) "
-                    + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", caller.userId(), key, endpoint, hash);
-            if (inserted == 1) {
-                Map<String, Object> answer = work.get();
-                jdbc.update("UPDATE idempotency_keys SET response_status = 200, response_body = ?::jsonb "
-                        + "WHERE user_id = ? AND idempotency_key = ?", JSON.writeValueAsString(answer), caller.userId(), key);
-                return ResponseEntity.ok(answer);
+        Write write;
+        try {
+            write = work.get();
+        }
+        catch (ApiException refused) {
+            // a key used before is answered from memory, even when this body would be refused
+            if (stored(caller.userId(), key).isEmpty()) {
+                throw refused;
             }
             return replay(caller.userId(), key, endpoint, hash);
-        });
+        }
+        if (outbox.commit(write, KEY, caller.userId(), key, endpoint, hash, JSON.writeValueAsString(write.answer()))) {
+            return ResponseEntity.ok(write.answer());
+        }
+        return replay(caller.userId(), key, endpoint, hash);
+    }
+
+    private List<Map<String, Object>> stored(UUID user, String key) {
+        return jdbc.queryForList("SELECT endpoint, request_hash, response_status, response_body::text AS body "
+                + "FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?", user, key);
     }
 
     @SuppressWarnings("unchecked")
     private ResponseEntity<Map<String, Object>> replay(UUID user, String key, String endpoint, String hash) {
-        List<Map<String, Object>> stored = jdbc.queryForList("SELECT endpoint, request_hash, response_status, "
-                + "response_body::text AS body FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?", user, key);
-        Map<String, Object> first = stored.get(0);
+        Map<String, Object> first = stored(user, key).get(0);
         if (!endpoint.equals(first.get("endpoint")) || !hash.equals(first.get("request_hash"))) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
                     "This Idempotency-Key was already used for a different request (" + first.get("endpoint")

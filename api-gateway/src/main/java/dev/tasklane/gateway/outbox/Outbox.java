@@ -1,26 +1,30 @@
 package dev.tasklane.gateway.outbox;
 
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import dev.tasklane.events.TaskEventJson;
-import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTopics;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Queues a task in the caller's transaction: a {@code TaskRequested} row in {@code outbox}, committed or rolled back
- * with the record it is about. The rows a transaction queues are written in one statement just before it commits,
- * and after the commit the relay is woken at once to publish them to Kafka.
+ * Writes a request's records and its {@code TaskRequested} rows in {@code outbox} as one statement, committed in the
+ * same exchange with PostgreSQL: outside a transaction the statement runs in autocommit (a statement is atomic by
+ * itself); inside one (a request that read and locked a row first) a {@code COMMIT} is sent with it. Afterwards the
+ * relay is woken at once to publish the rows to Kafka.
  */
 @Component
 public class Outbox {
+
+    /** The {@code go} of a request without an {@code Idempotency-Key}: always done. */
+    private static final String ALWAYS = "SELECT 1";
 
     private final JdbcTemplate jdbc;
     private final OutboxSignal signal;
@@ -30,48 +34,51 @@ public class Outbox {
         this.signal = signal;
     }
 
-    /** Queues the first attempt of {@code task}; must run inside a transaction. Returns the task id. */
-    public UUID request(TaskRef task, Map<String, Object> payload) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            throw new IllegalStateException("A task must be queued inside the transaction that saves its record");
-        }
-        Pending pending = (Pending) TransactionSynchronizationManager.getResource(this);
-        if (pending == null) {
-            pending = new Pending();
-            TransactionSynchronizationManager.bindResource(this, pending);
-            TransactionSynchronizationManager.registerSynchronization(pending);
-        }
-        pending.events.add(TaskRequested.of(task, payload));
-        return task.taskId();
+    /** Commits {@code write}; see {@link #commit(Write, String, Object...)}. */
+    public void commit(Write write) {
+        commit(write, ALWAYS);
     }
 
-    /** The events one transaction queued, written before it commits. */
-    private final class Pending implements TransactionSynchronization {
-
-        private final List<TaskRequested> events = new ArrayList<>();
-
-        @Override
-        public void beforeCommit(boolean readOnly) {
-            StringBuilder sql = new StringBuilder(
-                    "INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES ");
-            List<Object> values = new ArrayList<>(events.size() * 5);
-            for (TaskRequested event : events) {
-                sql.append(values.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?::jsonb)");
-                values.add(event.eventId());
-                values.add(TaskTopics.requested(event.taskType()));
-                values.add(event.taskId().toString());
-                values.add(event.eventType());
-                values.add(TaskEventJson.write(event));
-            }
-            jdbc.update(sql.toString(), values.toArray());
+    /**
+     * Commits {@code write} as one statement whose first query, {@code go}, is {@code gate}; returns false when
+     * {@code go} was empty, and nothing was written. Inside a transaction this ends it: call it last.
+     */
+    public boolean commit(Write write, String gate, Object... gateArgs) {
+        StringBuilder sql = new StringBuilder("WITH go AS (").append(gate).append(')');
+        List<Object> args = new ArrayList<>(Arrays.asList(gateArgs));
+        for (Write.Part part : write.parts()) {
+            sql.append(", ").append(part.name()).append(" AS (").append(part.sql()).append(')');
+            args.addAll(part.args());
         }
-
-        @Override
-        public void afterCompletion(int status) {
-            TransactionSynchronizationManager.unbindResourceIfPossible(Outbox.this);
-            if (status == STATUS_COMMITTED) {
-                signal.wake();
+        if (!write.tasks().isEmpty()) {
+            sql.append(", queued AS (INSERT INTO outbox (event_id, topic, message_key, event_type, payload) "
+                    + "SELECT v.* FROM go, (VALUES ");
+            for (TaskRequested event : write.tasks()) {
+                sql.append(event == write.tasks().get(0) ? "" : ", ").append("(?::uuid, ?::text, ?::text, ?::text, ?::jsonb)");
+                args.add(event.eventId());
+                args.add(TaskTopics.requested(event.taskType()));
+                args.add(event.taskId().toString());
+                args.add(event.eventType());
+                args.add(TaskEventJson.write(event));
             }
+            sql.append(") AS v (event_id, topic, message_key, event_type, payload))");
         }
+        sql.append(" SELECT count(*) FROM go");
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // the commit rides in the same exchange; the transaction manager's own commit then finds nothing to do
+            sql.append("; COMMIT");
+        }
+        boolean done = Boolean.TRUE.equals(jdbc.execute(sql.toString(), (PreparedStatementCallback<Boolean>) statement -> {
+            new ArgumentPreparedStatementSetter(args.toArray()).setValues(statement);
+            statement.execute();
+            try (ResultSet go = statement.getResultSet()) {
+                go.next();
+                return go.getLong(1) > 0;
+            }
+        }));
+        if (done && !write.tasks().isEmpty()) {
+            signal.wake();
+        }
+        return done;
     }
 }

@@ -145,8 +145,6 @@ class OutboxRelay implements SmartLifecycle {
      */
     int drainBatch() {
         Batch batch = transactions.execute(status -> {
-            // deleting published rows need not wait for the disk: a row lost in a crash is only published again
-            jdbc.execute("SET LOCAL synchronous_commit TO OFF");
             List<Row> rows = jdbc.query("SELECT id, topic, message_key, payload::text FROM outbox ORDER BY id LIMIT ? "
                     + "FOR UPDATE SKIP LOCKED", (row, n) -> new Row(row.getLong(1), row.getString(2), row.getString(3),
                     row.getString(4)), settings.batchSize());
@@ -175,15 +173,11 @@ class OutboxRelay implements SmartLifecycle {
                 boolean acked = sends.get(i).isDone() && !sends.get(i).isCompletedExceptionally();
                 (acked ? acknowledged : waiting).add(rows.get(i).id());
             }
-            if (!acknowledged.isEmpty()) {
-                jdbc.update("DELETE FROM outbox WHERE id = ANY(?)", (Object) acknowledged.toArray(Long[]::new));
-                published.increment(acknowledged.size());
-            }
+            String error = waiting.isEmpty() ? null : failure == null ? "not acknowledged" : rootMessage(failure);
+            finish(acknowledged, waiting, error);
+            published.increment(acknowledged.size());
             if (!waiting.isEmpty()) {
                 failedAttempts.increment();
-                jdbc.update("UPDATE outbox SET publish_attempts = publish_attempts + 1, last_attempt_at = now(), "
-                        + "last_error = ? WHERE id = ANY(?)", failure == null ? "not acknowledged" : rootMessage(failure),
-                        (Object) waiting.toArray(Long[]::new));
             }
             return new Batch(waiting.isEmpty() ? rows.size() : 0, waiting.isEmpty() ? null
                     : failure != null ? failure : new IllegalStateException("Kafka did not acknowledge every event"));
@@ -192,6 +186,27 @@ class OutboxRelay implements SmartLifecycle {
             throw new OutboxPublishException(rootMessage(batch.failure()), batch.failure());
         }
         return batch == null ? 0 : batch.handled();
+    }
+
+    /**
+     * Deletes the acknowledged rows, counts an attempt on the others, and commits, all in one exchange with PostgreSQL.
+     * The commit need not wait for the disk: a deletion lost in a crash only means the row is published again.
+     */
+    private void finish(List<Long> acknowledged, List<Long> waiting, String error) {
+        StringBuilder sql = new StringBuilder("SET LOCAL synchronous_commit TO OFF");
+        List<Object> args = new ArrayList<>(3);
+        if (!acknowledged.isEmpty()) {
+            sql.append("; DELETE FROM outbox WHERE id = ANY(?)");
+            args.add(acknowledged.toArray(Long[]::new));
+        }
+        if (!waiting.isEmpty()) {
+            sql.append("; UPDATE outbox SET publish_attempts = publish_attempts + 1, last_attempt_at = now(), "
+                    + "last_error = ? WHERE id = ANY(?)");
+            args.add(error);
+            args.add(waiting.toArray(Long[]::new));
+        }
+        // the transaction manager's own commit then finds nothing to do
+        jdbc.update(sql.append("; COMMIT").toString(), args.toArray());
     }
 
     private CompletableFuture<?> send(Row row) {

@@ -198,6 +198,17 @@ class AddClientIntegrationTests {
     }
 
     @Test
+    void aKeyReusedForAnInvalidRequestIsStillRefusedAsReused() {
+        String key = UUID.randomUUID().toString();
+        post("/add-client", client("Valid First", null, null, "5 First St"), key);
+
+        HttpResponse<String> reused = post("/add-client", client("", "bad phone", null, "6 Second St"), key);
+
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(reused.body()).get("message").asString()).contains("already used for a different request");
+    }
+
+    @Test
     void aFailedRequestLeavesNoKeySoItsRetryRuns() {
         String key = UUID.randomUUID().toString();
 

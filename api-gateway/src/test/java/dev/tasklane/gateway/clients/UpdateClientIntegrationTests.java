@@ -94,6 +94,25 @@ class UpdateClientIntegrationTests {
     }
 
     @Test
+    void aRetriedUpdateWithTheSameKeyReplaysItsAnswerAndQueuesNothingMore() {
+        GatewayRequests gateway = gateway();
+        String clientId = gateway.aClient("Dee", "5 E St").get("client_id").asString();
+        String key = UUID.randomUUID().toString();
+        String change = body("client_id", clientId, "address", "6 F St");
+
+        HttpJson.Response first = gateway.call("/update-client", change, key);
+        long queued = outboxRowsOf(clientId);
+        HttpJson.Response retry = gateway.call("/update-client", change, key);
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(queued(first.body())).containsExactly("calculate_drive_times");
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(outboxRowsOf(clientId)).isLessThanOrEqualTo(queued);
+    }
+
+    @Test
     void anUnknownOrMalformedClientIdIsAClearError() {
         HttpJson.Response unknown = gateway().post("/update-client", body("client_id", UUID.randomUUID(), "name", "X"));
         HttpJson.Response malformed = gateway().post("/update-client", body("client_id", "42", "name", "X"));

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The relay on its own: its safety poll is set to an hour here, so anything published within seconds was woken by a
- * commit or by PostgreSQL's notification.
+ * write or by PostgreSQL's notification.
  */
 @GatewayIntegrationTest
 @TestPropertySource(properties = "tasklane.gateway.outbox.poll-interval=1h")
@@ -73,10 +73,12 @@ class OutboxRelayIntegrationTests {
     }
 
     @Test
-    void aCommitWakesTheRelayAtOnce() {
+    void aWriteWakesTheRelayAtOnce() {
         TaskRef task = aTask();
 
-        transactions.executeWithoutResult(status -> outbox.request(task, Map.of("client_id", task.entityId().toString())));
+        Write write = new Write();
+        write.queue(task, Map.of("client_id", task.entityId().toString()));
+        outbox.commit(write);
 
         TaskRequested published = await().atMost(Duration.ofSeconds(10)).until(
                 () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.taskId(), TaskRequested.class),
@@ -115,7 +117,9 @@ class OutboxRelayIntegrationTests {
         String key = UUID.randomUUID().toString();
         TaskRef next = aTask();
         insertRaw("task.requested.sync_quo", key, "{\"event_type\": \"TaskRequested\", \"task_id\": \"" + key + "\"}");
-        transactions.executeWithoutResult(status -> outbox.request(next, Map.of()));
+        Write write = new Write();
+        write.queue(next, Map.of());
+        outbox.commit(write);
 
         TestTopics.awaitEvent(TaskTopics.requested("sync_quo"), next.taskId(), TaskRequested.class);
         assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> rawValues("task.outbox-dlt", key),
@@ -135,7 +139,9 @@ class OutboxRelayIntegrationTests {
             }
             for (int from = 0; from < tasks.size(); from += 50) {
                 List<TaskRef> slice = tasks.subList(from, from + 50);
-                transactions.executeWithoutResult(status -> slice.forEach(task -> outbox.request(task, Map.of())));
+                Write write = new Write();
+                slice.forEach(task -> write.queue(task, Map.of()));
+                outbox.commit(write);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                     "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Relay Test'", Long.class) == 0);
