@@ -258,6 +258,43 @@ class AddClientIntegrationTests {
         }
     }
 
+    /**
+     * The one statement that writes the client and its tasks is killed after both are written and before it commits
+     * (an after-statement trigger holds it there; PostgreSQL runs a statement's AFTER triggers once all its parts ran):
+     * neither the client nor its tasks exist afterwards.
+     */
+    @Test
+    void aStatementKilledBeforeItCommitsLeavesNeitherTheClientNorItsTasks() {
+        jdbc.execute("""
+                CREATE FUNCTION hold_outbox_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT FROM clients WHERE name = 'Killed Midway') THEN
+                        PERFORM pg_sleep(30);
+                    END IF;
+                    RETURN NULL;
+                END $$""");
+        jdbc.execute("CREATE TRIGGER hold_outbox_for_test AFTER INSERT ON outbox FOR EACH STATEMENT "
+                + "EXECUTE FUNCTION hold_outbox_for_test()");
+        try {
+            CompletableFuture<HttpJson.Response> request = CompletableFuture.supplyAsync(() -> gateway().post(
+                    "/add-client", TestTokens.user(user), client("Killed Midway", null, null, "9 Partial St")));
+            Integer backend = await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.query(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'WITH go AS%'",
+                    (row, n) -> row.getInt(1)).stream().findFirst().orElse(null), pid -> pid != null);
+
+            assertThat(jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, backend)).isTrue();
+
+            assertThat(request.join().status()).isEqualTo(503);
+            assertThat(clientsNamed("Killed Midway")).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = "
+                    + "'Killed Midway'", Long.class)).isZero();
+        }
+        finally {
+            jdbc.execute("DROP TRIGGER hold_outbox_for_test ON outbox");
+            jdbc.execute("DROP FUNCTION hold_outbox_for_test()");
+        }
+    }
+
     private HttpResponse<String> post(String path, String body, String key) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
