@@ -1,6 +1,7 @@
 package dev.tasklane.auth;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,15 +14,22 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * Remembers the tokens that passed every check until they expire, so a browser that sends the same token with every
  * request pays for its signature and claims once, not per request (parsing and checking a token was an eighth of the
  * gateway's CPU per request). Only a token that passed is remembered; a refused one is checked again every time. A
- * remembered token is given back only while {@code exp} is still ahead, without the clock skew the first check allows.
+ * remembered token is given back only while {@code exp} is still ahead (without the clock skew the first check
+ * allows), and for at most {@link #MAX_AGE}: then it is checked in full again.
  */
 final class VerifiedTokens implements JwtDecoder {
 
     static final int MAX_REMEMBERED = 10_000;
+    /** With JWKS, a token signed by a key that was since withdrawn passes at most this much longer than before. */
+    static final Duration MAX_AGE = Duration.ofMinutes(5);
 
     private final JwtDecoder checks;
     private final Clock clock;
-    private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
+    private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
+
+    /** A token that passed, and until when it may be given back without being checked again. */
+    private record Remembered(Jwt jwt, Instant until) {
+    }
 
     VerifiedTokens(JwtDecoder checks, Clock clock) {
         this.checks = checks;
@@ -31,10 +39,10 @@ final class VerifiedTokens implements JwtDecoder {
     @Override
     public Jwt decode(String token) throws JwtException {
         Instant now = clock.instant();
-        Jwt known = verified.get(token);
+        Remembered known = verified.get(token);
         if (known != null) {
-            if (known.getExpiresAt() != null && now.isBefore(known.getExpiresAt())) {
-                return known;
+            if (now.isBefore(known.until())) {
+                return known.jwt();
             }
             verified.remove(token);
         }
@@ -43,7 +51,8 @@ final class VerifiedTokens implements JwtDecoder {
             if (verified.size() >= MAX_REMEMBERED) {
                 verified.clear();
             }
-            verified.put(token, jwt);
+            Instant latest = now.plus(MAX_AGE);
+            verified.put(token, new Remembered(jwt, jwt.getExpiresAt().isBefore(latest) ? jwt.getExpiresAt() : latest));
         }
         return jwt;
     }

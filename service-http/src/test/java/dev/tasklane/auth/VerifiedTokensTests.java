@@ -48,6 +48,23 @@ class VerifiedTokensTests {
     }
 
     @Test
+    void aLongLivedTokenIsCheckedAgainAfterFiveMinutes() {
+        Instant now = Instant.now();
+        MovableClock clock = new MovableClock(now);
+        VerifiedTokens tokens = new VerifiedTokens(counting, clock);
+        String token = TestTokens.sign(TestTokens.claims(USER, null, Duration.ofHours(1)), TestTokens.SECRET);
+
+        tokens.decode(token);
+        clock.now = now.plus(VerifiedTokens.MAX_AGE).minusSeconds(1);
+        tokens.decode(token);
+        assertThat(checked).hasValue(1);
+
+        clock.now = now.plus(VerifiedTokens.MAX_AGE);
+        tokens.decode(token);
+        assertThat(checked).hasValue(2);
+    }
+
+    @Test
     void aRefusedTokenIsNeverRememberedAndRefusedEveryTime() {
         VerifiedTokens tokens = new VerifiedTokens(counting, Clock.systemUTC());
         String forged = TestTokens.signedWithAnotherSecret(USER);

@@ -3,6 +3,7 @@ package dev.tasklane.worker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.tasklane.events.TaskRequested;
 
@@ -24,12 +25,15 @@ public interface TaskHandler {
     /**
      * Does the work of the requests of one poll, in order, and says how each ended. The list of outcomes is as long as
      * {@code requests}, or ends with the first {@link TaskOutcome.Postponed}: the requests after it are not run now.
-     * One request's failure never fails another. A handler that can share work between the requests (one query for
-     * all of them, one write for all their rows) overrides this; by default each request is handled on its own.
+     * One request's failure never fails another. {@code started} is told of each request just before its work begins
+     * (it publishes {@code TaskStarted}, without waiting). A handler that can share work between the requests (one
+     * query for all of them, one write for all their rows) overrides this; by default each request is handled on its
+     * own.
      */
-    default List<TaskOutcome> handleAll(List<TaskRequested> requests) {
+    default List<TaskOutcome> handleAll(List<TaskRequested> requests, Consumer<TaskRequested> started) {
         List<TaskOutcome> outcomes = new ArrayList<>(requests.size());
         for (TaskRequested request : requests) {
+            started.accept(request);
             TaskOutcome outcome = TaskOutcome.of(() -> handle(request));
             outcomes.add(outcome);
             if (outcome instanceof TaskOutcome.Postponed) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import dev.tasklane.events.TaskCompleted;
 import dev.tasklane.events.TaskEvent;
@@ -25,9 +26,10 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
- * Runs the task requests of one poll through their handler: sends {@code TaskStarted} for each, lets the handler do
- * the work of all of them ({@link TaskHandler#handleAll}), sends {@code TaskCompleted} or {@code TaskFailed} for each,
- * and waits once, before the poll's offsets are committed, until Kafka has acknowledged every event. A crash before
+ * Runs the task requests of one poll through their handler: lets the handler do the work of all of them
+ * ({@link TaskHandler#handleAll}), sending {@code TaskStarted} as each begins, sends {@code TaskCompleted} or
+ * {@code TaskFailed} for each, and waits once, before the poll's offsets are committed, until Kafka has acknowledged
+ * every event. A crash before
  * that redoes the poll; nothing is lost.
  *
  * <p>The records of a poll run up to the first that cannot run now (an open circuit, the database down) or cannot be
@@ -69,14 +71,13 @@ public class TaskRunner {
         }
 
         List<CompletableFuture<?>> sends = new ArrayList<>(2 * requests.size());
-        for (TaskRequested request : requests) {
-            sends.add(send(TaskStarted.of(request.task(), worker)));
-        }
-        List<TaskOutcome> outcomes = requests.isEmpty() ? List.of() : handleAll(handler, requests);
+        List<TaskOutcome> outcomes = requests.isEmpty() ? List.of()
+                : handleAll(handler, requests, request -> sends.add(send(TaskStarted.of(request.task(), worker))));
         TaskOutcome.Postponed postponed = null;
-        for (int i = 0; i < outcomes.size() && postponed == null; i++) {
-            TaskRequested request = requests.get(i);
-            TaskOutcome outcome = outcomes.get(i);
+        int ended = 0;
+        for (; ended < Math.min(outcomes.size(), requests.size()) && postponed == null; ended++) {
+            TaskRequested request = requests.get(ended);
+            TaskOutcome outcome = outcomes.get(ended);
             if (outcome instanceof TaskOutcome.Completed completed) {
                 sends.add(send(TaskCompleted.of(request.task(), worker, completed.result())));
             }
@@ -85,11 +86,15 @@ public class TaskRunner {
                         + ") failed: " + failed.failure().getMessage());
                 sends.add(send(TaskFailed.of(request.task(), worker, failed.failure().error())));
             }
+            else if (outcome instanceof TaskOutcome.Postponed later) {
+                postponed = later;
+            }
             else {
-                postponed = (TaskOutcome.Postponed) outcome;
+                postponed = new TaskOutcome.Postponed(new IllegalStateException("The " + handler.taskType()
+                        + " handler gave no outcome for task " + request.taskId() + "; it runs again"));
             }
         }
-        int handled = postponed == null ? outcomes.size() : outcomes.size() - 1;
+        int handled = postponed == null ? ended : ended - 1;
         if (postponed == null && handled < requests.size()) {
             postponed = new TaskOutcome.Postponed(new IllegalStateException("The " + handler.taskType() + " handler "
                     + "said nothing of " + (requests.size() - handled) + " of the " + requests.size() + " requests it "
@@ -108,9 +113,10 @@ public class TaskRunner {
         }
     }
 
-    private static List<TaskOutcome> handleAll(TaskHandler handler, List<TaskRequested> requests) {
+    private static List<TaskOutcome> handleAll(TaskHandler handler, List<TaskRequested> requests,
+            Consumer<TaskRequested> started) {
         try {
-            return handler.handleAll(requests);
+            return handler.handleAll(requests, started);
         }
         catch (RuntimeException unexpected) {
             return List.of(new TaskOutcome.Postponed(unexpected));

@@ -35,6 +35,8 @@ class TaskHandlerTests {
         }
     }
 
+    private final List<TaskRequested> started = new ArrayList<>();
+
     private static List<TaskRequested> requests(String... names) {
         List<TaskRequested> requests = new ArrayList<>();
         for (String name : names) {
@@ -47,7 +49,7 @@ class TaskHandlerTests {
     void aFailureDoesNotFailItsNeighbours() {
         ByName handler = new ByName();
 
-        List<TaskOutcome> outcomes = handler.handleAll(requests("a", "fail", "b"));
+        List<TaskOutcome> outcomes = handler.handleAll(requests("a", "fail", "b"), started::add);
 
         assertThat(outcomes).hasSize(3);
         assertThat(outcomes.get(0)).isEqualTo(new TaskOutcome.Completed(Map.of("name", "a")));
@@ -60,19 +62,21 @@ class TaskHandlerTests {
     void theOutcomesEndAtTheFirstRequestThatMustWaitAndTheRestDoNotRun() {
         ByName handler = new ByName();
 
-        List<TaskOutcome> outcomes = handler.handleAll(requests("a", "wait", "b", "c"));
+        List<TaskOutcome> outcomes = handler.handleAll(requests("a", "wait", "b", "c"), started::add);
 
         assertThat(outcomes).hasSize(2);
         assertThat(outcomes.get(1)).isInstanceOfSatisfying(TaskOutcome.Postponed.class,
                 postponed -> assertThat(postponed.cause()).isInstanceOf(WaitForRecovery.class));
         assertThat(handler.ran).containsExactly("a", "wait");
+        assertThat(started).as("only what began is told as started").extracting(TaskRequested::entityName)
+                .containsExactly("a", "wait");
     }
 
     @Test
     void anUnexpectedErrorPostponesRatherThanFails() {
         ByName handler = new ByName();
 
-        List<TaskOutcome> outcomes = handler.handleAll(requests("bug", "a"));
+        List<TaskOutcome> outcomes = handler.handleAll(requests("bug", "a"), started::add);
 
         assertThat(outcomes).singleElement().isInstanceOfSatisfying(TaskOutcome.Postponed.class,
                 postponed -> assertThat(postponed.cause()).hasMessage("a bug"));

@@ -69,7 +69,8 @@ final class ServiceProcess {
     /**
      * The JVM options of every service: a small heap and the serial collector, which on a service's heap of a few
      * hundred MB spends less CPU than G1 (no concurrent refinement and marking threads, cheaper write barriers) for
-     * pauses of a few milliseconds; the same options production's image sets (compose/Dockerfile).
+     * pauses of a few milliseconds; production's image sets the same collector (compose/Dockerfile), with its heap
+     * sized from the container's memory limit instead.
      * {@code TASKLANE_SERVICE_JAVA_OPTIONS}, when set, replaces them.
      */
     static List<String> jvmOptions(String override) {

@@ -34,6 +34,6 @@ class AppointmentController {
         AppointmentRequest body = request == null
                 ? new AppointmentRequest(null, null, null, null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.run(caller, key, "/save-appointment", body, () -> appointments.save(caller, body));
+        return idempotent.runLocked(caller, key, "/save-appointment", body, () -> appointments.save(caller, body));
     }
 }

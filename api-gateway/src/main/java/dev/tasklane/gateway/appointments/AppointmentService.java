@@ -43,10 +43,11 @@ class AppointmentService {
         String notes = check.optional("notes", request.notes());
         check.throwIfInvalid();
 
-        // every check in one read, outside a transaction, as before: nothing is locked between the check and the write
+        // every check in one read; an appointment to change is locked (FOR SHARE) until the write commits, so it cannot
+        // be deleted between the check and the write (which would answer "saved" and queue a task for nothing)
         Map<String, Object> known = jdbc.queryForMap("SELECT (SELECT name FROM clients WHERE id = ?::uuid) AS client_name, "
                 + "(?::uuid IS NULL OR EXISTS (SELECT FROM drivers WHERE id = ?::uuid AND active)) AS driver_active, "
-                + "(?::uuid IS NULL OR EXISTS (SELECT FROM appointments WHERE id = ?::uuid)) AS appointment_known",
+                + "(?::uuid IS NULL OR EXISTS (SELECT FROM appointments WHERE id = ?::uuid FOR SHARE)) AS appointment_known",
                 clientId, driverId, driverId, appointmentId, appointmentId);
         String clientName = (String) known.get("client_name");
         if (clientName == null) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import com.google.maps.errors.ApiException;
 import com.google.maps.errors.InvalidRequestException;
@@ -74,7 +75,7 @@ class DriveTimeHandler implements TaskHandler {
 
     @Override
     public Map<String, Object> handle(TaskRequested request) {
-        TaskOutcome outcome = handleAll(List.of(request)).get(0);
+        TaskOutcome outcome = handleAll(List.of(request), started -> { }).get(0);
         if (outcome instanceof TaskOutcome.Failed failed) {
             throw failed.failure();
         }
@@ -90,7 +91,7 @@ class DriveTimeHandler implements TaskHandler {
      * statement. A request that fails does not hold back the others; if that statement fails, none of them is done.
      */
     @Override
-    public List<TaskOutcome> handleAll(List<TaskRequested> requests) {
+    public List<TaskOutcome> handleAll(List<TaskRequested> requests, Consumer<TaskRequested> started) {
         Places places;
         try {
             places = new Places(requests);
@@ -101,6 +102,7 @@ class DriveTimeHandler implements TaskHandler {
         List<TaskOutcome> outcomes = new ArrayList<>(requests.size());
         Map<List<UUID>, Row> rows = new LinkedHashMap<>();
         for (TaskRequested request : requests) {
+            started.accept(request);
             try {
                 Computed computed = compute(request, places);
                 computed.rows().forEach(row -> rows.put(List.of(row.client(), row.driver()), row));
