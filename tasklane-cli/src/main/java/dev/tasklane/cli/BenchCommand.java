@@ -230,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
             say("|---|---|---|---|");
             say(String.format("| old: insert, then one Distance Matrix call per driver and the Quo calls, waiting | %d | %s | %s |",
                     old.length, ms(percentile(old, 50)), ms(percentile(old, 99))));
-            say(String.format("| Tasklane: insert and outbox in one transaction, answer | %d | %s | %s |", tasklane.length,
+            say(String.format("| Tasklane: the client and its outbox rows in one statement, answer | %d | %s | %s |", tasklane.length,
                     ms(percentile(tasklane, 50)), ms(percentile(tasklane, 99))));
             say(String.format("Old p50 / Tasklane p99 = %.0f× (target: at least 1000×).",
                     (double) percentile(old, 50) / percentile(tasklane, 99)));
