@@ -9,6 +9,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,9 +45,10 @@ import tools.jackson.databind.JsonNode;
         header = "Measures Tasklane on this machine and prints the figures.",
         description = {"Starts a Tasklane stack of its own (fresh data under target/bench-*, free ports, simulators for",
                 "Google and Quo), runs the benchmarks and prints their figures, then stops it. It does not touch a",
-                "stack ./tasklane up runs. Benchmarks (--only, comma-separated): google, async, latency, pipeline,",
-                "notify, floor (the same Kafka records and database rows per task as the pipeline, written with a plain",
-                "producer, plain consumers and batched JDBC: the machine's floor for the pipeline). The latency,",
+                "stack ./tasklane up runs. Benchmarks (--only, comma-separated): idle (each part's CPU and memory with",
+                "no work), floor (the same Kafka records and database rows per task as the pipeline, written with a plain",
+                "producer, plain consumers and batched JDBC: the machine's floor for the pipeline), google, async,",
+                "latency, pipeline, notify. The latency,",
                 "pipeline and burst runs also print their top PostgreSQL statements (pg_stat_statements) and Kafka",
                 "records and bytes per task. The figures go into docs/benchmarks.md with the date and the machine.",
                 "A short run: --only floor,pipeline --tasks 500 --burst 0 --floor-tasks 5000."})
@@ -55,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
      * In the order they run, whatever order --only names them: the floor first, while the stack is idle (later ones
      * leave the Quo worker a backlog that its rate limit takes many minutes to work off).
      */
-    static final List<String> BENCHMARKS = List.of("floor", "google", "async", "latency", "pipeline", "notify");
+    static final List<String> BENCHMARKS = List.of("idle", "floor", "google", "async", "latency", "pipeline", "notify");
 
     /**
      * What docs/benchmarks.md states the bench's PostgreSQL runs with, set explicitly (zonky sets only the first two by
@@ -65,7 +68,8 @@ final class BenchCommand implements Callable<Integer> {
             "full_page_writes", "off", "shared_preload_libraries", "pg_stat_statements");
 
     @Option(names = "--only", split = ",", paramLabel = "<name>",
-            description = "which benchmarks (default: all), run in this order: floor, google, async, latency, pipeline, notify")
+            description = "which benchmarks (default: all), run in this order: idle, floor, google, async, latency, "
+                    + "pipeline, notify")
     List<String> only = BENCHMARKS;
 
     @Option(names = "--seconds", defaultValue = "10", description = "seconds per load step (default: ${DEFAULT-VALUE})")
@@ -112,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String name : only) {
             if (!BENCHMARKS.contains(name)) {
-                throw new CliException("--only takes google, async, latency, pipeline, notify or floor, not '" + name + "'.");
+                throw new CliException("--only takes idle, floor, google, async, latency, pipeline or notify, not '" + name + "'.");
             }
         }
         if (tasks < 1 || floorTasks < 1) {
@@ -137,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
                     case "latency" -> latencyUnderLoad();
                     case "pipeline" -> pipeline();
                     case "floor" -> floor();
+                    case "idle" -> idle();
                     default -> notification();
                 }
             }
@@ -180,6 +185,49 @@ final class BenchCommand implements Callable<Integer> {
     private void say(String text) {
         out.println(text);
         report.add(text);
+    }
+
+    // ---------------------------------------------------------------- idle
+
+    /** What each part costs doing nothing: its CPU over 30 s with no request, and each process's resident memory. */
+    private void idle() throws Exception {
+        say("");
+        say("### Idle: each part of the stack with no work for 30 s, after start-up");
+        say("| part | CPU, % of one core | resident memory |");
+        say("|---|---:|---:|");
+        Map<String, Long> before = cpu();
+        long started = System.nanoTime();
+        Thread.sleep(30_000);
+        Map<String, Long> spent = spent(before, cpu());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Long> resident = residentMegabytes();
+        spent.forEach((part, nanos) -> say(String.format(Locale.ROOT, "| %s | %.2f %% | %s |", part,
+                100.0 * nanos / 1e9 / seconds, resident.containsKey(part) ? resident.get(part) + " MB"
+                        : "— (shared buffers: not one process's)")));
+    }
+
+    /** Resident memory of each JVM of the stack (Linux's VmRSS), by part; PostgreSQL's backends share theirs. */
+    private Map<String, Long> residentMegabytes() {
+        Map<String, Long> resident = new LinkedHashMap<>();
+        for (ServiceProcess service : stack.services()) {
+            if (service.alive()) {
+                resident.merge(service.name().replaceAll("-\\d+$", ""), residentMegabytes(service.handle()), Long::sum);
+            }
+        }
+        stack.kafka().handle().ifPresent(kafka -> resident.put("kafka", residentMegabytes(kafka)));
+        resident.put(BENCH_PART, residentMegabytes(ProcessHandle.current()));
+        return resident;
+    }
+
+    private static long residentMegabytes(ProcessHandle process) {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:")).findFirst()
+                    .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024).orElse(0L);
+        }
+        catch (IOException e) {
+            return 0L;
+        }
     }
 
     // ---------------------------------------------------------------- google
