@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -208,15 +209,21 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Resident memory of each JVM of the stack (Linux's VmRSS), by part; PostgreSQL's backends share theirs. */
     private Map<String, Long> residentMegabytes() {
-        Map<String, Long> resident = new LinkedHashMap<>();
-        for (ServiceProcess service : stack.services()) {
-            if (service.alive()) {
-                resident.merge(service.name().replaceAll("-\\d+$", ""), residentMegabytes(service.handle()), Long::sum);
-            }
-        }
-        stack.kafka().handle().ifPresent(kafka -> resident.put("kafka", residentMegabytes(kafka)));
+        Map<String, Long> resident = byJvm(BenchCommand::residentMegabytes);
         resident.put(BENCH_PART, residentMegabytes(ProcessHandle.current()));
         return resident;
+    }
+
+    /** {@code measure} of each service (instances of one summed) and of the Kafka broker, by part. */
+    private Map<String, Long> byJvm(ToLongFunction<ProcessHandle> measure) {
+        Map<String, Long> parts = new LinkedHashMap<>();
+        for (ServiceProcess service : stack.services()) {
+            if (service.alive()) {
+                parts.merge(service.name().replaceAll("-\\d+$", ""), measure.applyAsLong(service.handle()), Long::sum);
+            }
+        }
+        stack.kafka().handle().ifPresent(kafka -> parts.put("kafka", measure.applyAsLong(kafka)));
+        return parts;
     }
 
     private static long residentMegabytes(ProcessHandle process) {
@@ -541,13 +548,7 @@ final class BenchCommand implements Callable<Integer> {
      * its backends, and this JVM (the load generator and the simulators).
      */
     private Map<String, Long> cpu() {
-        Map<String, Long> used = new LinkedHashMap<>();
-        for (ServiceProcess service : stack.services()) {
-            if (service.alive()) {
-                used.merge(service.name().replaceAll("-\\d+$", ""), cpuOf(service.handle()), Long::sum);
-            }
-        }
-        stack.kafka().handle().ifPresent(kafka -> used.put("kafka", cpuOf(kafka)));
+        Map<String, Long> used = byJvm(BenchCommand::cpuOf);
         String data = settings.home().resolve("postgres").toString();
         ProcessHandle.allProcesses().filter(process -> process.info().commandLine().orElse("").contains(data))
                 .forEach(postmaster -> used.merge("postgres", cpuOf(postmaster)
