@@ -16,6 +16,13 @@ import tools.jackson.databind.annotation.JsonNaming;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TaskError(String message, String code, String source, boolean retryable) {
 
+    /**
+     * The code of a task a worker held back for an outage longer than {@code TASKLANE_WAIT_DEADLINE}: the person is
+     * told, and the worker still holds the task and runs it (the same attempt) when the API answers again, so a later
+     * completion of that attempt replaces this failure.
+     */
+    public static final String WAIT_DEADLINE = "WAIT_DEADLINE";
+
     public TaskError {
         Fields.requireText(message, "error.message", "TaskError");
         Fields.requireText(code, "error.code", "TaskError");

@@ -19,9 +19,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TaskStarted.class, name = TaskStarted.TYPE),
         @JsonSubTypes.Type(value = TaskCompleted.class, name = TaskCompleted.TYPE),
         @JsonSubTypes.Type(value = TaskFailed.class, name = TaskFailed.TYPE),
-        @JsonSubTypes.Type(value = TaskDismissed.class, name = TaskDismissed.TYPE)
+        @JsonSubTypes.Type(value = TaskDismissed.class, name = TaskDismissed.TYPE),
+        @JsonSubTypes.Type(value = TaskWaiting.class, name = TaskWaiting.TYPE)
 })
-public sealed interface TaskEvent permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed, TaskDismissed {
+public sealed interface TaskEvent permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed, TaskDismissed,
+        TaskWaiting {
 
     UUID eventId();
 

@@ -21,7 +21,7 @@ class TaskEventJsonTests {
     private static final UUID USER = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
     void sampleSurvivesARoundTripUnchanged(String eventType) {
         TaskEvent event = TaskEventJson.read(Samples.json(eventType));
 
@@ -40,7 +40,25 @@ class TaskEventJsonTests {
         assertThat(event.task()).isEqualTo(new TaskRef(TASK, TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT,
                 CLIENT, "Jane Doe", USER, 1));
         assertThat(event.payload()).containsEntry("client_id", CLIENT.toString());
+        assertThat(event.requestedByName()).isEqualTo("Dana Dispatcher");
         assertThat(event.status()).isEqualTo(TaskStatus.PENDING);
+    }
+
+    @Test
+    void waitingSampleReadsIntoItsFields() {
+        TaskWaiting event = (TaskWaiting) TaskEventJson.read(Samples.json("TaskWaiting"));
+
+        assertThat(event.waitingFor()).isEqualTo("google_maps");
+        assertThat(event.reason()).startsWith("Google Maps is not answering");
+        assertThat(event.status()).as("held back, not failed").isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void aRequestWithoutTheRequestersNameStillReads() {
+        ObjectNode json = Samples.tree("TaskRequested");
+        json.remove("requested_by_name");
+
+        assertThat(((TaskRequested) TaskEventJson.read(json.toString())).requestedByName()).isNull();
     }
 
     @Test
@@ -97,7 +115,7 @@ class TaskEventJsonTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
     void unknownFieldsAreIgnored(String eventType) {
         ObjectNode json = Samples.tree(eventType);
         json.put("priority", "high");
@@ -114,7 +132,8 @@ class TaskEventJsonTests {
             "TaskRequested, task_type", "TaskRequested, entity_type", "TaskRequested, entity_id",
             "TaskRequested, entity_name", "TaskRequested, attempt",
             "TaskStarted, worker", "TaskCompleted, worker", "TaskFailed, worker", "TaskFailed, error",
-            "TaskCompleted, task_id", "TaskFailed, attempt", "TaskDismissed, dismissed_by", "TaskDismissed, task_id"
+            "TaskCompleted, task_id", "TaskFailed, attempt", "TaskDismissed, dismissed_by", "TaskDismissed, task_id",
+            "TaskWaiting, waiting_for", "TaskWaiting, reason", "TaskWaiting, worker"
     })
     void aMissingRequiredFieldIsAnErrorThatNamesIt(String eventType, String field) {
         ObjectNode json = Samples.tree(eventType);

@@ -29,21 +29,22 @@ class TaskEventSchemaTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
     void sampleConformsToItsSchema(String eventType) {
         assertThat(validate(eventType, Samples.tree(eventType))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
     void whatJavaWritesConformsToTheSchema(String eventType) {
         TaskRef task = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, UUID.randomUUID(),
                 "Sam Driver", null);
         TaskEvent event = switch (eventType) {
-            case TaskRequested.TYPE -> TaskRequested.of(task, Map.of("driver_id", task.entityId().toString()));
+            case TaskRequested.TYPE -> TaskRequested.of(task, Map.of("driver_id", task.entityId().toString()), "Dana");
             case TaskStarted.TYPE -> TaskStarted.of(task, "w-1");
             case TaskCompleted.TYPE -> TaskCompleted.of(task, "w-1", Map.of("drivers", 1));
             case TaskDismissed.TYPE -> TaskDismissed.of(task, UUID.randomUUID());
+            case TaskWaiting.TYPE -> TaskWaiting.of(task, "w-1", "google_maps", "Google Maps is down; it runs by itself.");
             default -> TaskFailed.of(task, "w-1", new TaskError("It broke: do this.", "X", "worker", true));
         };
 

@@ -50,7 +50,7 @@ public final class TaskEvents {
     public TaskRequested requested(Instant at) {
         return new TaskRequested(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
                 task.entityId(), task.entityName(), task.createdBy(), task.attempt(),
-                Map.of("client_id", task.entityId().toString()));
+                Map.of("client_id", task.entityId().toString()), "Dana Dispatcher");
     }
 
     public TaskStarted started(Instant at) {
