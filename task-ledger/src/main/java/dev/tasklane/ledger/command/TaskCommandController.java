@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The old system's write webhooks: dismiss one, dismiss all, retry. */
+/** The old system's write webhooks (dismiss one, dismiss all, retry) and the same for a whole incident. */
 @RestController
 class TaskCommandController {
 
@@ -55,6 +55,51 @@ class TaskCommandController {
         TaskCommands.Retry retry = commands.retry(Caller.of(authentication), requireBody(request).id());
         return Map.of("success", true, "task_id", retry.taskId(), "task_type", retry.taskType(),
                 "attempt", retry.attempt(), "message", "Retry requested: attempt " + retry.attempt() + " is queued.");
+    }
+
+    /** {@code {"incident_id": "<uuid>"}}. */
+    record IncidentIdRequest(String incidentId) {
+
+        UUID id() {
+            if (incidentId == null || incidentId.isBlank()) {
+                throw ApiException.badField("incident_id", "is required: the id of the incident (from GET /incidents)");
+            }
+            try {
+                return UUID.fromString(incidentId.trim());
+            }
+            catch (IllegalArgumentException e) {
+                throw ApiException.badField("incident_id", "must be an incident id (UUID), was '" + incidentId + "'");
+            }
+        }
+    }
+
+    @PostMapping("/dismiss-incident")
+    Map<String, Object> dismissIncident(Authentication authentication,
+            @RequestBody(required = false) IncidentIdRequest request) {
+        TaskCommands.IncidentCommand done = commands.dismissIncident(Caller.of(authentication), requireIncident(request));
+        return Map.of("success", true, "incident_id", done.incidentId(), "dismissed", done.done());
+    }
+
+    @PostMapping("/retry-incident")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    Map<String, Object> retryIncident(Authentication authentication,
+            @RequestBody(required = false) IncidentIdRequest request) {
+        TaskCommands.IncidentCommand done = commands.retryIncident(Caller.of(authentication), requireIncident(request));
+        String message = done.done() == 0 && done.skipped() == 0
+                ? "Nothing to retry: no task of this incident is still failed."
+                : "Retry requested for " + done.done() + " task" + (done.done() == 1 ? "" : "s") + "; they run in the "
+                        + "background and you hear of them again only if they fail."
+                        + (done.skipped() == 0 ? "" : " " + done.skipped() + " task" + (done.skipped() == 1 ? " is" : "s are")
+                                + " of a type no worker handles any more and can only be dismissed.");
+        return Map.of("success", true, "incident_id", done.incidentId(), "retried", done.done(),
+                "skipped", done.skipped(), "message", message);
+    }
+
+    private static UUID requireIncident(IncidentIdRequest request) {
+        if (request == null) {
+            throw ApiException.badField("incident_id", "is required: send {\"incident_id\": \"<uuid>\"}");
+        }
+        return request.id();
     }
 
     private static TaskIdRequest requireBody(TaskIdRequest request) {

@@ -93,9 +93,46 @@ class TaskCommands {
                 throw ApiException.conflict("No worker handles task type " + task.taskType()
                         + ", so a retry would wait forever; it can only be dismissed.");
             }
-            TaskRequested request = TaskRequested.of(task.ref().nextAttempt(), task.payload());
+            TaskRequested request = TaskRequested.of(task.ref().nextAttempt(), task.payload(), task.createdByName());
             publishAndProject(List.of(request));
             return new Retry(taskId, task.taskType(), request.attempt());
+        });
+    }
+
+    /** What an incident-wide command did: how many tasks it touched, and how many it had to leave alone. */
+    record IncidentCommand(UUID incidentId, int done, int skipped) {
+    }
+
+    /** Dismisses every failure of the incident still in an inbox that the caller may see. */
+    IncidentCommand dismissIncident(Caller caller, UUID incidentId) {
+        return callers.asCaller(caller, () -> {
+            List<TaskEvent> dismissals = new ArrayList<>();
+            for (TaskState task : locks.lockIncidentFailures(incidentId)) {
+                dismissals.add(TaskDismissed.of(task.ref(), caller.userId()));
+            }
+            publishAndProject(dismissals);
+            return new IncidentCommand(incidentId, dismissals.size(), 0);
+        });
+    }
+
+    /**
+     * Retries every failure of the incident still in an inbox that the caller may see; failures of a task type no
+     * worker handles are left (they can only be dismissed).
+     */
+    IncidentCommand retryIncident(Caller caller, UUID incidentId) {
+        return callers.asCaller(caller, () -> {
+            List<TaskEvent> requests = new ArrayList<>();
+            int skipped = 0;
+            for (TaskState task : locks.lockIncidentFailures(incidentId)) {
+                if (properties.retryableTaskTypes().contains(task.taskType())) {
+                    requests.add(TaskRequested.of(task.ref().nextAttempt(), task.payload(), task.createdByName()));
+                }
+                else {
+                    skipped++;
+                }
+            }
+            publishAndProject(requests);
+            return new IncidentCommand(incidentId, requests.size(), skipped);
         });
     }
 

@@ -31,6 +31,23 @@ class TaskLocks {
         return found.get(0);
     }
 
+    /**
+     * The failures of an incident still in an inbox, of the tasks the caller may see, locked in id order; 404 when the
+     * caller may not see the incident at all.
+     */
+    List<TaskState> lockIncidentFailures(UUID incidentId) {
+        Boolean visible = jdbc.queryForObject("SELECT EXISTS (SELECT FROM task_incidents WHERE id = ?)", Boolean.class,
+                incidentId);
+        if (!Boolean.TRUE.equals(visible)) {
+            throw ApiException.notFound("There is no incident " + incidentId + " among your incidents. It may concern "
+                    + "only other people's tasks, or the link is out of date: open the list of incidents again.");
+        }
+        return jdbc.query("SELECT " + TaskRows.COLUMNS + " FROM background_tasks t WHERE status = 'failed' "
+                + "AND dismissed_at IS NULL AND EXISTS (SELECT FROM task_failures f WHERE f.incident_id = ? "
+                + "AND f.task_id = t.id AND f.attempt = t.attempt AND f.source = t.error_source "
+                + "AND f.error_code = t.error_code) ORDER BY id FOR UPDATE", rows.mapper(), incidentId);
+    }
+
     List<TaskState> lockOwnUndismissedFailures(UUID userId) {
         return jdbc.query("SELECT " + TaskRows.COLUMNS + " FROM background_tasks WHERE created_by = ? "
                 + "AND status = 'failed' AND dismissed_at IS NULL ORDER BY id FOR UPDATE", rows.mapper(), userId);

@@ -6,22 +6,33 @@ import java.util.Map;
 
 import dev.tasklane.events.TaskCompleted;
 import dev.tasklane.events.TaskDismissed;
+import dev.tasklane.events.TaskError;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskFailed;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskStatus;
+import dev.tasklane.events.TaskWaiting;
 
 /**
  * The ledger's precedence rule, in one place: how one event changes a task's state.
  *
  * <p>A task's state is ordered by {@code (attempt, rank)}, rank pending 0 &lt; running 1 &lt; completed/failed 2. An event
  * moves the state only if its pair is greater: a duplicate, a late event or an event of an older attempt changes no
- * status. It may still fill in what only it knows (the request's payload and time, the start time of the current
- * attempt), so the final row does not depend on the order in which events of different topics arrive. A dismissal
- * marks the failed attempt it names and nothing else.
+ * status. It may still fill in what only it knows (the request's payload, time and requester's name, the start time
+ * of the current attempt, when it began to wait), so the final row does not depend on the order in which events of
+ * different topics arrive. A dismissal marks the failed attempt it names and nothing else.
+ *
+ * <p>Two rules of the failure inbox live here too. A failure with code {@link TaskError#WAIT_DEADLINE} (a worker told
+ * the person it has held the task too long, and holds it still) gives way to a later end of the same attempt: when
+ * the task finally runs, its completion replaces the failure ({@code resolution = recovered}). A failure because the
+ * record is gone ({@code *_NOT_FOUND} from the worker) leaves the inbox at once as {@code no_longer_needed}.
  */
 public final class TaskProjection {
+
+    static final String SUPERSEDED = "superseded";
+    static final String NO_LONGER_NEEDED = "no_longer_needed";
+    static final String RECOVERED = "recovered";
 
     private TaskProjection() {
     }
@@ -32,68 +43,127 @@ public final class TaskProjection {
             return current == null ? null : dismiss(current, dismissal);
         }
         if (current == null) {
-            return record(fresh(event), event);
+            return filledIn(record(fresh(event), event), event);
+        }
+        if (givesWayTo(current, event)) {
+            TaskState recovered = record(current.reopened(event.status()), event);
+            if (event instanceof TaskCompleted) {
+                TaskState.Edit edit = recovered.edit();
+                edit.resolution = RECOVERED;
+                recovered = edit.done();
+            }
+            return filledIn(recovered, event);
         }
         if (current.precedenceOver(event.attempt(), event.status()) < 0) {
             TaskState base = event.attempt() > current.attempt()
-                    ? current.startingAttempt(event.attempt(), event.status())
+                    ? current.startingAttempt(event.attempt(), event.status(), at(event))
                     : current.withStatus(event.status(), event.attempt());
-            return record(base, event);
+            return filledIn(record(base, event), event);
         }
-        return fillIn(current, event);
+        return filledIn(current, event);
     }
 
     private static TaskState fresh(TaskEvent event) {
         return new TaskState(event.taskId(), event.entityType(), event.entityId(), event.entityName(), event.taskType(),
                 event.createdBy(), event.status(), event.attempt(), Map.of(), null, null, null, null, null, null,
-                at(event), null, null, null, null, null);
+                at(event), null, null, null, null, null, null, at(event), null, null, null, null);
     }
 
     /** Writes what {@code event} says into a state already at the event's status and attempt. */
     private static TaskState record(TaskState state, TaskEvent event) {
-        TaskState recorded = state;
-        if (event instanceof TaskRequested requested && !requested.payload().isEmpty()) {
-            recorded = state.withPayload(requested.payload());
-        }
-        else if (event instanceof TaskStarted started) {
-            recorded = state.started(at(started), started.worker());
+        TaskState.Edit edit = state.edit();
+        if (event instanceof TaskStarted started) {
+            edit.startedAt = at(started);
+            edit.worker = started.worker();
         }
         else if (event instanceof TaskCompleted completed) {
-            recorded = state.completed(at(completed), completed.worker(), completed.result());
+            edit.completedAt = at(completed);
+            edit.worker = completed.worker();
+            edit.result = completed.result();
         }
         else if (event instanceof TaskFailed failed) {
-            recorded = state.failed(at(failed), failed.worker(), failed.error().message(),
-                    failed.error().code(), failed.error().source(), failed.error().retryable());
+            TaskError error = failed.error();
+            edit.failedAt = at(failed);
+            edit.worker = failed.worker();
+            edit.errorMessage = error.message();
+            edit.errorCode = error.code();
+            edit.errorSource = error.source();
+            edit.errorRetryable = error.retryable();
+            if (recordIsGone(error)) {
+                edit.dismissedAt = at(failed);
+                edit.resolution = NO_LONGER_NEEDED;
+            }
         }
-        return earliestCreation(recorded, at(event));
+        return edit.done();
     }
 
-    private static TaskState fillIn(TaskState current, TaskEvent event) {
-        TaskState filled = current;
-        if (event instanceof TaskRequested requested && current.payload().isEmpty() && !requested.payload().isEmpty()) {
-            filled = filled.withPayload(requested.payload());
+    /**
+     * What an event knows besides the status, kept whichever order events arrive in: the earliest event time (of the
+     * task, of the attempt, of its wait), the request's payload, the requester's name, the attempt's start.
+     */
+    private static TaskState filledIn(TaskState state, TaskEvent event) {
+        TaskState.Edit edit = state.edit();
+        Instant at = at(event);
+        edit.createdAt = earliest(edit.createdAt, at);
+        boolean sameAttempt = event.attempt() == state.attempt();
+        if (event instanceof TaskRequested requested) {
+            if (edit.payload.isEmpty() && !requested.payload().isEmpty()) {
+                edit.payload = requested.payload();
+            }
+            if (edit.createdByName == null) {
+                edit.createdByName = requested.requestedByName();
+            }
         }
-        if (event instanceof TaskStarted started && started.attempt() == current.attempt()
-                && current.startedAt() == null) {
-            filled = filled.started(at(started), current.worker() == null ? started.worker() : current.worker());
+        if (!sameAttempt) {
+            return edit.done();
         }
-        return earliestCreation(filled, at(event));
+        edit.attemptAt = earliest(edit.attemptAt, at);
+        if (event instanceof TaskStarted started && edit.startedAt == null) {
+            edit.startedAt = at;
+            edit.worker = edit.worker == null ? started.worker() : edit.worker;
+        }
+        if (event instanceof TaskWaiting waiting) {
+            edit.waitingSince = earliest(edit.waitingSince, at);
+            edit.waitingFor = edit.waitingFor == null ? waiting.waitingFor() : edit.waitingFor;
+        }
+        return edit.done();
+    }
+
+    /** A failure the worker will still end by itself, and a later end of that very attempt. */
+    private static boolean givesWayTo(TaskState current, TaskEvent event) {
+        if (current.status() != TaskStatus.FAILED || !TaskError.WAIT_DEADLINE.equals(current.errorCode())
+                || event.attempt() != current.attempt() || current.failedAt() == null
+                || !at(event).isAfter(current.failedAt())) {
+            return false;
+        }
+        return event instanceof TaskCompleted
+                || event instanceof TaskFailed failed && !TaskError.WAIT_DEADLINE.equals(failed.error().code());
+    }
+
+    /** The worker found the client, driver or appointment deleted: nothing is left to do, nobody needs telling. */
+    static boolean recordIsGone(TaskError error) {
+        return "worker".equals(error.source()) && error.code().endsWith("_NOT_FOUND");
     }
 
     private static TaskState dismiss(TaskState current, TaskDismissed dismissal) {
         boolean dismissable = dismissal.attempt() == current.attempt()
                 && current.status() == TaskStatus.FAILED
                 && current.dismissedAt() == null;
-        return dismissable ? current.dismissed(at(dismissal), dismissal.dismissedBy()) : current;
+        if (!dismissable) {
+            return current;
+        }
+        TaskState.Edit edit = current.edit();
+        edit.dismissedAt = at(dismissal);
+        edit.dismissedBy = dismissal.dismissedBy();
+        return edit.done();
     }
 
-    /** A task was created when its earliest event happened, whichever event arrived first. */
-    private static TaskState earliestCreation(TaskState state, Instant eventTime) {
-        return eventTime.isBefore(state.createdAt()) ? state.withCreatedAt(eventTime) : state;
+    private static Instant earliest(Instant known, Instant candidate) {
+        return known == null || candidate.isBefore(known) ? candidate : known;
     }
 
     /** When the event happened, to the microsecond PostgreSQL keeps, so a row read back equals the row written. */
-    private static Instant at(TaskEvent event) {
+    static Instant at(TaskEvent event) {
         return event.occurredAt().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * lock existing rows, insert new ones, update changed ones), the state of each task folded in Java by
  * {@link TaskProjection}. Several ledger instances may project the same task at once (its request and its status
  * travel on different topics): rows are locked in id order, and a row another instance inserted first is folded
- * again from what it holds.
+ * again from what it holds. Then {@link FailureInbox} derives, in the same transaction, what the batch changes in the
+ * failure inbox: superseded failures, the failure history and the incidents.
  */
 @Component
 public class TaskProjector {
@@ -34,13 +35,16 @@ public class TaskProjector {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final TaskRows rows;
+    private final FailureInbox inbox;
     private final Counter projected;
     private final Counter written;
 
-    TaskProjector(JdbcTemplate jdbc, TransactionTemplate transactions, TaskRows rows, MeterRegistry meters) {
+    TaskProjector(JdbcTemplate jdbc, TransactionTemplate transactions, TaskRows rows, FailureInbox inbox,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.rows = rows;
+        this.inbox = inbox;
         this.projected = Counter.builder("tasklane.ledger.events.projected")
                 .description("Task events applied to background_tasks, duplicates and late ones included").register(meters);
         this.written = Counter.builder("tasklane.ledger.rows.written")
@@ -98,6 +102,10 @@ public class TaskProjector {
             });
         }
         update(updates);
+        List<TaskState> changed = new ArrayList<>(inserts.size() + updates.size());
+        inserts.stream().filter(state -> inserted.contains(state.id())).forEach(changed::add);
+        changed.addAll(updates);
+        inbox.after(live, changed);
 
         int rowsWritten = inserted.size() + updates.size();
         projected.increment(events.size());

@@ -25,22 +25,25 @@ public class TaskRows {
 
     public static final String COLUMNS = "id, entity_type, entity_id, entity_name, task_type, created_by, status, attempt, "
             + "payload, result, error_message, error_code, error_source, error_retryable, worker, created_at, started_at, "
-            + "completed_at, failed_at, dismissed_at, dismissed_by";
+            + "completed_at, failed_at, dismissed_at, dismissed_by, created_by_name, attempt_at, waiting_since, waiting_for, "
+            + "resolution, resolved_by";
 
     /** The columns of {@code unnest(?::text[], …) AS v(…)} cast to their types, in {@link #COLUMNS} order. */
     private static final String TYPED_VALUES = "v.id::uuid, v.entity_type, v.entity_id::uuid, v.entity_name, v.task_type, "
             + "v.created_by::uuid, v.status, v.attempt::integer, v.payload::jsonb, v.result::jsonb, v.error_message, "
             + "v.error_code, v.error_source, v.error_retryable::boolean, v.worker, v.created_at::timestamptz, "
             + "v.started_at::timestamptz, v.completed_at::timestamptz, v.failed_at::timestamptz, "
-            + "v.dismissed_at::timestamptz, v.dismissed_by::uuid";
+            + "v.dismissed_at::timestamptz, v.dismissed_by::uuid, v.created_by_name, v.attempt_at::timestamptz, "
+            + "v.waiting_since::timestamptz, v.waiting_for, v.resolution, v.resolved_by::uuid";
 
-    private static final String UNNEST = "unnest(" + "?::text[], ".repeat(20) + "?::text[]) AS v(" + COLUMNS + ")";
+    private static final String UNNEST = "unnest(" + "?::text[], ".repeat(26) + "?::text[]) AS v(" + COLUMNS + ")";
 
     static final String INSERT = "INSERT INTO background_tasks (" + COLUMNS + ") SELECT " + TYPED_VALUES + " FROM "
             + UNNEST + " ON CONFLICT (id) DO NOTHING RETURNING id";
 
     /**
-     * Sets {@code updated_at} and moves {@code change_seq} (when status, attempt or dismissal changed) itself, as the
+     * Sets {@code updated_at} and moves {@code change_seq} (when status, attempt, dismissal, wait or resolution changed:
+     * what a person sees) itself, as the
      * {@code background_tasks_before_update} trigger would: the trigger is then skipped for the projection's rows.
      */
     static final String UPDATE = """
@@ -50,8 +53,11 @@ public class TaskRows {
                 error_message = x.error_message, error_code = x.error_code, error_source = x.error_source,
                 error_retryable = x.error_retryable, worker = x.worker, created_at = x.created_at,
                 started_at = x.started_at, completed_at = x.completed_at, failed_at = x.failed_at,
-                dismissed_at = x.dismissed_at, dismissed_by = x.dismissed_by, updated_at = now(),
-                change_seq = CASE WHEN (x.status, x.attempt, x.dismissed_at) IS DISTINCT FROM (t.status, t.attempt, t.dismissed_at)
+                dismissed_at = x.dismissed_at, dismissed_by = x.dismissed_by, created_by_name = x.created_by_name,
+                attempt_at = x.attempt_at, waiting_since = x.waiting_since, waiting_for = x.waiting_for,
+                resolution = x.resolution, resolved_by = x.resolved_by, updated_at = now(),
+                change_seq = CASE WHEN (x.status, x.attempt, x.dismissed_at, x.waiting_since, x.resolution)
+                        IS DISTINCT FROM (t.status, t.attempt, t.dismissed_at, t.waiting_since, t.resolution)
                     THEN nextval('public.background_task_change_seq') ELSE t.change_seq END
             FROM (SELECT %s FROM %s) AS x (%s)
             WHERE t.id = x.id""".formatted(TYPED_VALUES, UNNEST, COLUMNS);
@@ -80,7 +86,8 @@ public class TaskRows {
                 s -> s.result() == null ? null : json.writeValueAsString(s.result()), TaskState::errorMessage,
                 TaskState::errorCode, TaskState::errorSource, TaskState::errorRetryable, TaskState::worker,
                 TaskState::createdAt, TaskState::startedAt, TaskState::completedAt, TaskState::failedAt,
-                TaskState::dismissedAt, TaskState::dismissedBy);
+                TaskState::dismissedAt, TaskState::dismissedBy, TaskState::createdByName, TaskState::attemptAt,
+                TaskState::waitingSince, TaskState::waitingFor, TaskState::resolution, TaskState::resolvedBy);
         Object[] arrays = new Object[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
             String[] values = new String[states.size()];
@@ -105,7 +112,9 @@ public class TaskRows {
                 row.getString("error_message"), row.getString("error_code"), row.getString("error_source"),
                 (Boolean) row.getObject("error_retryable"), row.getString("worker"), instant(row, "created_at"),
                 instant(row, "started_at"), instant(row, "completed_at"), instant(row, "failed_at"),
-                instant(row, "dismissed_at"), row.getObject("dismissed_by", UUID.class));
+                instant(row, "dismissed_at"), row.getObject("dismissed_by", UUID.class), row.getString("created_by_name"),
+                instant(row, "attempt_at"), instant(row, "waiting_since"), row.getString("waiting_for"),
+                row.getString("resolution"), row.getObject("resolved_by", UUID.class));
     }
 
     private Map<String, Object> object(String value) {

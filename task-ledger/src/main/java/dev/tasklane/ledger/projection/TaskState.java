@@ -8,18 +8,26 @@ import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskStatus;
 
 /**
- * One row of {@code background_tasks} as the projection sees it: the task's identity and where its latest attempt
- * stands. {@code updated_at} and {@code change_seq} belong to the database, not to the projection.
+ * One row of {@code background_tasks} as the projection sees it: the task's identity, who asked (by name), where its
+ * latest attempt stands, whether it waits for an outage, and why a failure left the inbox by itself
+ * ({@code resolution}; {@code dismissedAt} then says when). {@code updated_at} and {@code change_seq} belong to the
+ * database, not to the projection.
  */
 public record TaskState(
         UUID id, String entityType, UUID entityId, String entityName, String taskType, UUID createdBy,
         TaskStatus status, int attempt, Map<String, Object> payload, Map<String, Object> result,
         String errorMessage, String errorCode, String errorSource, Boolean errorRetryable, String worker,
         Instant createdAt, Instant startedAt, Instant completedAt, Instant failedAt,
-        Instant dismissedAt, UUID dismissedBy) {
+        Instant dismissedAt, UUID dismissedBy, String createdByName, Instant attemptAt, Instant waitingSince,
+        String waitingFor, String resolution, UUID resolvedBy) {
 
     public TaskRef ref() {
         return new TaskRef(id, taskType, entityType, entityId, entityName == null ? "" : entityName, createdBy, attempt);
+    }
+
+    /** Whether the task is held back for an outage now. */
+    public boolean isWaiting() {
+        return waitingSince != null && !status.isTerminal();
     }
 
     /** (attempt, rank) of this state against another's: positive when this one is further along. */
@@ -28,51 +36,112 @@ public record TaskState(
         return byAttempt != 0 ? byAttempt : Integer.compare(status.rank(), otherStatus.rank());
     }
 
+    Edit edit() {
+        return new Edit(this);
+    }
+
     TaskState withStatus(TaskStatus newStatus, int newAttempt) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, newStatus, newAttempt, payload,
-                result, errorMessage, errorCode, errorSource, errorRetryable, worker, createdAt, startedAt, completedAt,
-                failedAt, dismissedAt, dismissedBy);
+        Edit edit = edit();
+        edit.status = newStatus;
+        edit.attempt = newAttempt;
+        return edit.done();
     }
 
-    /** The same task at the start of {@code newAttempt}: nothing of the previous attempt's outcome remains. */
-    TaskState startingAttempt(int newAttempt, TaskStatus newStatus) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, newStatus, newAttempt, payload,
-                null, null, null, null, null, null, createdAt, null, null, null, null, null);
+    /**
+     * The same task at the start of {@code newAttempt}, first heard of at {@code at}: nothing of the previous
+     * attempt's outcome, wait or resolution remains.
+     */
+    TaskState startingAttempt(int newAttempt, TaskStatus newStatus, Instant at) {
+        Edit edit = edit();
+        edit.status = newStatus;
+        edit.attempt = newAttempt;
+        edit.result = null;
+        edit.clearOutcome();
+        edit.worker = null;
+        edit.startedAt = null;
+        edit.completedAt = null;
+        edit.attemptAt = at;
+        edit.waitingSince = null;
+        edit.waitingFor = null;
+        return edit.done();
     }
 
-    TaskState withPayload(Map<String, Object> newPayload) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, status, attempt, newPayload,
-                result, errorMessage, errorCode, errorSource, errorRetryable, worker, createdAt, startedAt, completedAt,
-                failedAt, dismissedAt, dismissedBy);
+    /** A failure that gives way to a later end of the same attempt (a held task that ran after its wait deadline). */
+    TaskState reopened(TaskStatus newStatus) {
+        Edit edit = edit();
+        edit.status = newStatus;
+        edit.clearOutcome();
+        return edit.done();
     }
 
-    TaskState withCreatedAt(Instant newCreatedAt) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, status, attempt, payload,
-                result, errorMessage, errorCode, errorSource, errorRetryable, worker, newCreatedAt, startedAt,
-                completedAt, failedAt, dismissedAt, dismissedBy);
-    }
+    /** A field-by-field copy of a state, changed in place and then frozen with {@link #done()}. */
+    static final class Edit {
+        private final TaskState from;
+        TaskStatus status;
+        int attempt;
+        Map<String, Object> payload;
+        Map<String, Object> result;
+        String errorMessage;
+        String errorCode;
+        String errorSource;
+        Boolean errorRetryable;
+        String worker;
+        Instant createdAt;
+        Instant startedAt;
+        Instant completedAt;
+        Instant failedAt;
+        Instant dismissedAt;
+        UUID dismissedBy;
+        String createdByName;
+        Instant attemptAt;
+        Instant waitingSince;
+        String waitingFor;
+        String resolution;
+        UUID resolvedBy;
 
-    TaskState started(Instant at, String byWorker) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, status, attempt, payload,
-                result, errorMessage, errorCode, errorSource, errorRetryable, byWorker, createdAt, at, completedAt,
-                failedAt, dismissedAt, dismissedBy);
-    }
+        private Edit(TaskState s) {
+            from = s;
+            status = s.status;
+            attempt = s.attempt;
+            payload = s.payload;
+            result = s.result;
+            errorMessage = s.errorMessage;
+            errorCode = s.errorCode;
+            errorSource = s.errorSource;
+            errorRetryable = s.errorRetryable;
+            worker = s.worker;
+            createdAt = s.createdAt;
+            startedAt = s.startedAt;
+            completedAt = s.completedAt;
+            failedAt = s.failedAt;
+            dismissedAt = s.dismissedAt;
+            dismissedBy = s.dismissedBy;
+            createdByName = s.createdByName;
+            attemptAt = s.attemptAt;
+            waitingSince = s.waitingSince;
+            waitingFor = s.waitingFor;
+            resolution = s.resolution;
+            resolvedBy = s.resolvedBy;
+        }
 
-    TaskState completed(Instant at, String byWorker, Map<String, Object> withResult) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, status, attempt, payload,
-                withResult, errorMessage, errorCode, errorSource, errorRetryable, byWorker, createdAt, startedAt, at,
-                failedAt, dismissedAt, dismissedBy);
-    }
+        /** Forgets the end of the attempt: error, failure, dismissal and resolution. */
+        void clearOutcome() {
+            errorMessage = null;
+            errorCode = null;
+            errorSource = null;
+            errorRetryable = null;
+            failedAt = null;
+            dismissedAt = null;
+            dismissedBy = null;
+            resolution = null;
+            resolvedBy = null;
+        }
 
-    TaskState failed(Instant at, String byWorker, String message, String code, String source, boolean retryable) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, status, attempt, payload,
-                result, message, code, source, retryable, byWorker, createdAt, startedAt, completedAt, at, dismissedAt,
-                dismissedBy);
-    }
-
-    TaskState dismissed(Instant at, UUID by) {
-        return new TaskState(id, entityType, entityId, entityName, taskType, createdBy, status, attempt, payload,
-                result, errorMessage, errorCode, errorSource, errorRetryable, worker, createdAt, startedAt, completedAt,
-                failedAt, at, by);
+        TaskState done() {
+            return new TaskState(from.id, from.entityType, from.entityId, from.entityName, from.taskType,
+                    from.createdBy, status, attempt, payload, result, errorMessage, errorCode, errorSource,
+                    errorRetryable, worker, createdAt, startedAt, completedAt, failedAt, dismissedAt, dismissedBy,
+                    createdByName, attemptAt, waitingSince, waitingFor, resolution, resolvedBy);
+        }
     }
 }

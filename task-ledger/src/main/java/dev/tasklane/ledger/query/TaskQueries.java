@@ -28,13 +28,16 @@ public class TaskQueries {
         this.callers = callers;
     }
 
-    /** The caller's own undismissed failures, newest first. */
-    List<TaskView> ownFailures(Caller caller, Paging paging) {
-        return failures(caller, paging, caller.userId(), null);
+    /** The caller's own undismissed failures, newest first, optionally of one incident. */
+    List<TaskView> ownFailures(Caller caller, Paging paging, UUID incidentId) {
+        return failures(caller, paging, caller.userId(), null, incidentId);
     }
 
-    /** Everyone's undismissed failures the caller may see, newest first, optionally of one task type or one user. */
-    List<TaskView> failures(Caller caller, Paging paging, UUID ofUser, String taskType) {
+    /**
+     * Everyone's undismissed failures the caller may see, newest first, optionally of one task type, one user or one
+     * incident.
+     */
+    List<TaskView> failures(Caller caller, Paging paging, UUID ofUser, String taskType, UUID incidentId) {
         StringBuilder sql = new StringBuilder(UNDISMISSED_FAILURES);
         List<Object> parameters = new ArrayList<>();
         if (ofUser != null) {
@@ -44,6 +47,12 @@ public class TaskQueries {
         if (taskType != null) {
             sql.append(" AND task_type = ?");
             parameters.add(taskType);
+        }
+        if (incidentId != null) {
+            sql.append(" AND EXISTS (SELECT FROM task_failures f WHERE f.incident_id = ? AND f.task_id = background_tasks.id"
+                    + " AND f.attempt = background_tasks.attempt AND f.source = background_tasks.error_source"
+                    + " AND f.error_code = background_tasks.error_code)");
+            parameters.add(incidentId);
         }
         if (paging.before() != null) {
             sql.append(" AND failed_at < ?");

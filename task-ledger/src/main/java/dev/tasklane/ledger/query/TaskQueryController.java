@@ -37,21 +37,25 @@ class TaskQueryController {
 
     @GetMapping("/get-failed-tasks")
     TaskPage ownFailures(Authentication authentication, @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String before) {
+            @RequestParam(required = false) String before,
+            @RequestParam(name = "incident_id", required = false) String incident) {
         Paging paging = Paging.parse(limit, before);
-        return TaskPage.of(queries.ownFailures(Caller.of(authentication), paging), paging);
+        return TaskPage.of(queries.ownFailures(Caller.of(authentication), paging,
+                incident == null ? null : uuid("incident_id", incident)), paging);
     }
 
     @GetMapping("/get-all-failed-tasks")
     TaskPage allFailures(Authentication authentication, @RequestParam(required = false) String limit,
             @RequestParam(required = false) String before, @RequestParam(name = "task_type", required = false) String taskType,
-            @RequestParam(name = "user", required = false) String user) {
+            @RequestParam(name = "user", required = false) String user,
+            @RequestParam(name = "incident_id", required = false) String incident) {
         Paging paging = Paging.parse(limit, before);
         if (taskType != null && !TaskTypes.isValid(taskType)) {
             throw ApiException.badField("task_type", "must be a task type such as calculate_drive_times, was '" + taskType + "'");
         }
         return TaskPage.of(queries.failures(Caller.of(authentication), paging,
-                user == null ? null : uuid("user", user), taskType), paging);
+                user == null ? null : uuid("user", user), taskType,
+                incident == null ? null : uuid("incident_id", incident)), paging);
     }
 
     @GetMapping("/get-failed-tasks-summary")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +29,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * The open {@code /task-events} streams of this instance, and what each may receive: a task's change goes to its
  * owner and to supervisors and admins, nobody else. Each change is an SSE event named {@code task} whose id is the
- * task's {@code change_seq}; a client that reconnects with {@code Last-Event-ID} first gets what changed since (as
- * itself, under row-level security), and may get a change twice: it is told apart by id and change_seq.
+ * task's {@code change_seq}; a changed incident is an event named {@code incident} without an id, sent to the people
+ * it concerns. A client that reconnects with {@code Last-Event-ID} first gets what changed since (as itself, under
+ * row-level security), and may get a change twice: it is told apart by id and change_seq.
  */
 @Component
 public class TaskEventStream implements DisposableBean, ApplicationListener<ContextClosedEvent> {
@@ -112,6 +114,19 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     void publish(TaskView task) {
         for (Subscriber subscriber : subscribers) {
             if (subscriber.maySee(task) && !subscriber.send(event(task))) {
+                subscribers.remove(subscriber);
+            }
+        }
+    }
+
+    /**
+     * Sends a changed incident to supervisors and admins and to the people it holds a task of. It carries no id: the
+     * stream's position ({@code Last-Event-ID}) stays that of the task changes.
+     */
+    void publishIncident(Object incident, Set<UUID> concerned) {
+        for (Subscriber subscriber : subscribers) {
+            if ((subscriber.caller().seesEveryone() || concerned.contains(subscriber.caller().userId()))
+                    && !subscriber.send(SseEmitter.event().name("incident").data(incident, MediaType.APPLICATION_JSON))) {
                 subscribers.remove(subscriber);
             }
         }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import dev.tasklane.events.TaskEvent;
+import dev.tasklane.ledger.incident.IncidentBook;
 import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestDatabase;
 import dev.tasklane.testsupport.TestPostgres;
@@ -107,6 +108,7 @@ public final class ProjectionBenchmark {
         DataSource dataSource = new SingleConnectionDataSource(database.url(), database.user(), database.password(), true);
         TaskProjector projector = new TaskProjector(new JdbcTemplate(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new TaskRows(),
+                new FailureInbox(new JdbcTemplate(dataSource), new IncidentBook(new JdbcTemplate(dataSource))),
                 new SimpleMeterRegistry());
         List<List<TaskEvent>> batches = interleaved ? interleavedBatches() : spreadBatches();
         int events = batches.stream().mapToInt(List::size).sum();

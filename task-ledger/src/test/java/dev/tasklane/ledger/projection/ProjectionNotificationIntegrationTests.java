@@ -11,6 +11,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import dev.tasklane.events.TaskEvent;
+import dev.tasklane.ledger.incident.IncidentBook;
 import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestDatabase;
 import dev.tasklane.testsupport.TestPostgres;
@@ -44,7 +45,8 @@ class ProjectionNotificationIntegrationTests {
     private final DataSource dataSource = new DriverManagerDataSource(database.url(), database.user(), database.password());
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final TaskProjector projector = new TaskProjector(jdbc,
-            new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new TaskRows(), new SimpleMeterRegistry());
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new TaskRows(),
+            new FailureInbox(jdbc, new IncidentBook(jdbc)), new SimpleMeterRegistry());
     private final List<JsonNode> received = new ArrayList<>();
     private Connection listener;
 

@@ -1,0 +1,62 @@
+package dev.tasklane.ledger.incident;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tasklane.auth.Caller;
+import dev.tasklane.http.ApiException;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /incidents}: the failure inbox by cause, and what waits for an outage. */
+@RestController
+class IncidentController {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    private final IncidentQueries queries;
+
+    IncidentController(IncidentQueries queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping("/incidents")
+    Map<String, Object> incidents(Authentication authentication,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String limit) {
+        boolean includeResolved;
+        if (state == null || state.isBlank() || state.trim().equals("open")) {
+            includeResolved = false;
+        }
+        else if (state.trim().equals("all")) {
+            includeResolved = true;
+        }
+        else {
+            throw ApiException.badField("state", "must be open (open and regressed incidents, the default) or all, was '"
+                    + state + "'");
+        }
+        int parsedLimit = DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                parsedLimit = Integer.parseInt(limit.trim());
+            }
+            catch (NumberFormatException e) {
+                parsedLimit = -1;
+            }
+            if (parsedLimit < 1 || parsedLimit > MAX_LIMIT) {
+                throw ApiException.badField("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
+            }
+        }
+        Caller caller = Caller.of(authentication);
+        List<IncidentView> incidents = queries.incidents(caller, includeResolved, parsedLimit);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("count", incidents.size());
+        answer.put("incidents", incidents);
+        answer.put("waiting", queries.waiting(caller));
+        return answer;
+    }
+}

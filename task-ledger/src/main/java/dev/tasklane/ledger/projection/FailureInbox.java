@@ -1,0 +1,160 @@
+package dev.tasklane.ledger.projection;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.tasklane.events.TaskEvent;
+import dev.tasklane.events.TaskFailed;
+import dev.tasklane.ledger.incident.IncidentBook;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the failure inbox derives from a projected batch, in the batch's transaction: failures superseded by a later
+ * completed run of the same task type for the same record, the failure history ({@code task_failures}) with when and
+ * how each failure left the inbox, and the incidents of every cause that changed. Each step is one statement for the
+ * whole batch; a batch without failures and without a record that has one costs two cheap statements.
+ */
+@Component
+class FailureInbox {
+
+    /**
+     * A failure still in an inbox (or superseded already, by a run that may turn out not to be the earliest) leaves it
+     * when a task of the same type for the same record started after it failed and completed; the earliest such
+     * completion is the one that resolves it, so the result does not depend on arrival order. Runs both ways: for
+     * completions of the batch and for failures of the batch that arrive after a later run completed.
+     */
+    static final String SUPERSEDE = """
+            WITH record AS (
+                SELECT DISTINCT * FROM unnest(?::text[], ?::text[], ?::uuid[]) AS k (task_type, entity_type, entity_id)
+            ), earliest AS (
+                SELECT DISTINCT ON (f.id) f.id AS failed_id, c.id AS by_id, c.completed_at
+                FROM record k
+                JOIN background_tasks f ON f.task_type = k.task_type AND f.entity_type = k.entity_type
+                     AND f.entity_id = k.entity_id AND f.status = 'failed'
+                     AND (f.dismissed_at IS NULL OR f.resolution = 'superseded')
+                JOIN background_tasks c ON c.task_type = f.task_type AND c.entity_type = f.entity_type
+                     AND c.entity_id = f.entity_id AND c.status = 'completed' AND c.id <> f.id
+                     AND c.started_at > f.failed_at
+                ORDER BY f.id, c.completed_at, c.id
+            )
+            UPDATE background_tasks t SET dismissed_at = e.completed_at, dismissed_by = NULL, resolution = 'superseded',
+                resolved_by = e.by_id, updated_at = now(), change_seq = nextval('public.background_task_change_seq')
+            FROM earliest e
+            WHERE t.id = e.failed_id
+              AND (t.dismissed_at IS NULL OR e.completed_at < t.dismissed_at
+                   OR e.completed_at = t.dismissed_at AND e.by_id < t.resolved_by)
+            RETURNING t.id""";
+
+    /** Every failed attempt, once per cause; the earliest report of it wins. */
+    static final String RECORD_FAILURES = """
+            INSERT INTO task_failures AS f (task_id, attempt, source, error_code, task_type, entity_type, entity_id,
+                                            entity_name, created_by, error_message, failed_at)
+            SELECT * FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[],
+                                 ?::uuid[], ?::text[], ?::timestamptz[])
+            ON CONFLICT (task_id, attempt, source, error_code) DO UPDATE
+                SET failed_at = excluded.failed_at, error_message = excluded.error_message
+                WHERE excluded.failed_at < f.failed_at
+            RETURNING f.task_type, f.source, f.error_code""";
+
+    /**
+     * When and how each failure of the batch's tasks left the inbox, as a function of the task's row now: a later
+     * attempt (retried), a dismissal or a resolution of that failure, a completion of the same attempt (recovered), or
+     * another failure of the same attempt (replaced). Returns the causes whose history changed.
+     */
+    static final String SETTLE = """
+            UPDATE task_failures f SET left_at = x.left_at, left_how = x.left_how, created_by_name = x.created_by_name,
+                entity_name = x.entity_name
+            FROM (SELECT g.task_id, g.attempt, g.source, g.error_code,
+                    CASE WHEN t.attempt > g.attempt THEN coalesce(t.attempt_at, g.failed_at)
+                         WHEN t.attempt < g.attempt THEN NULL
+                         WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
+                             THEN t.dismissed_at
+                         WHEN t.status = 'completed' THEN t.completed_at
+                         WHEN t.status = 'failed' THEN t.failed_at
+                    END AS left_at,
+                    CASE WHEN t.attempt > g.attempt THEN 'retried'
+                         WHEN t.attempt < g.attempt THEN NULL
+                         WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
+                             THEN CASE WHEN t.dismissed_at IS NOT NULL THEN coalesce(t.resolution, 'dismissed') END
+                         WHEN t.status = 'completed' THEN 'recovered'
+                         WHEN t.status = 'failed' THEN 'replaced'
+                    END AS left_how,
+                    coalesce(t.created_by_name, g.created_by_name) AS created_by_name, t.entity_name
+                  FROM task_failures g JOIN background_tasks t ON t.id = g.task_id
+                  WHERE g.task_id = ANY(?::uuid[])) x
+            WHERE f.task_id = x.task_id AND f.attempt = x.attempt AND f.source = x.source AND f.error_code = x.error_code
+              AND (f.left_at, f.left_how, f.created_by_name, f.entity_name)
+                  IS DISTINCT FROM (x.left_at, x.left_how, x.created_by_name, x.entity_name)
+            RETURNING f.task_type, f.source, f.error_code""";
+
+    private final JdbcTemplate jdbc;
+    private final IncidentBook incidents;
+
+    FailureInbox(JdbcTemplate jdbc, IncidentBook incidents) {
+        this.jdbc = jdbc;
+        this.incidents = incidents;
+    }
+
+    /** Derives what {@code events} (already projected into {@code states}) change in the inbox. */
+    void after(List<TaskEvent> events, Collection<TaskState> states) {
+        Set<UUID> tasks = new LinkedHashSet<>();
+        events.forEach(event -> tasks.add(event.taskId()));
+        tasks.addAll(supersede(states));
+        Set<IncidentBook.Cause> causes = new HashSet<>(record(events));
+        if (!tasks.isEmpty()) {
+            jdbc.query(SETTLE, row -> {
+                causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
+            }, (Object) TaskRows.ids(tasks));
+        }
+        if (!causes.isEmpty()) {
+            incidents.derive(causes);
+        }
+    }
+
+    /** Resolves what a later run superseded; returns the failed tasks it resolved (they may be outside the batch). */
+    private List<UUID> supersede(Collection<TaskState> states) {
+        List<TaskState> ended = states.stream().filter(state -> state.status().isTerminal()).toList();
+        if (ended.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.queryForList(SUPERSEDE, UUID.class, ended.stream().map(TaskState::taskType).toArray(String[]::new),
+                ended.stream().map(TaskState::entityType).toArray(String[]::new),
+                ended.stream().map(state -> state.entityId().toString()).toArray(String[]::new));
+    }
+
+    /** Adds the batch's failures to the history (a duplicate within the batch once, its earliest report). */
+    private List<IncidentBook.Cause> record(List<TaskEvent> events) {
+        Map<List<Object>, TaskFailed> earliest = new LinkedHashMap<>();
+        for (TaskEvent event : events) {
+            if (event instanceof TaskFailed failed && !TaskProjection.recordIsGone(failed.error())) {
+                earliest.merge(List.of(failed.taskId(), failed.attempt(), failed.error().source(), failed.error().code()),
+                        failed, (known, other) -> other.occurredAt().isBefore(known.occurredAt()) ? other : known);
+            }
+        }
+        List<TaskFailed> failures = new ArrayList<>(earliest.values());
+        if (failures.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(RECORD_FAILURES, (row, n) -> new IncidentBook.Cause(row.getString(1), row.getString(2),
+                        row.getString(3)),
+                failures.stream().map(f -> f.taskId().toString()).toArray(String[]::new),
+                failures.stream().map(TaskFailed::attempt).toArray(Integer[]::new),
+                failures.stream().map(f -> f.error().source()).toArray(String[]::new),
+                failures.stream().map(f -> f.error().code()).toArray(String[]::new),
+                failures.stream().map(TaskFailed::taskType).toArray(String[]::new),
+                failures.stream().map(TaskFailed::entityType).toArray(String[]::new),
+                failures.stream().map(f -> f.entityId().toString()).toArray(String[]::new),
+                failures.stream().map(TaskFailed::entityName).toArray(String[]::new),
+                failures.stream().map(f -> f.createdBy() == null ? null : f.createdBy().toString()).toArray(String[]::new),
+                failures.stream().map(f -> f.error().message()).toArray(String[]::new),
+                failures.stream().map(f -> TaskProjection.at(f).toString()).toArray(String[]::new));
+    }
+}
