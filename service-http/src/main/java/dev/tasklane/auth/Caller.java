@@ -1,5 +1,6 @@
 package dev.tasklane.auth;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -7,9 +8,24 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * The signed-in person behind a request: their user id (the token's {@code sub}) and their role.
+ * The signed-in person behind a request: their user id (the token's {@code sub}), their role and what they are called.
+ *
+ * @param name the caller's display name from the token's claims (see {@link #nameFrom(Map)}); {@code null} when the
+ *             token carries none
  */
-public record Caller(UUID userId, Role role) {
+public record Caller(UUID userId, Role role, String name) {
+
+    /** The longest name kept: a claim is the user's own text, and the name travels on every task they ask for. */
+    public static final int MAX_NAME_LENGTH = 200;
+
+    /** Where a display name is looked for, first match wins: Supabase keeps a sign-up's name in {@code user_metadata}. */
+    private static final List<List<String>> NAME_CLAIMS = List.of(List.of("user_metadata", "full_name"),
+            List.of("user_metadata", "name"), List.of("name"), List.of("email"));
+
+    /** A caller whose name is not known. */
+    public Caller(UUID userId, Role role) {
+        this(userId, role, null);
+    }
 
     /** The caller of an authenticated request. */
     public static Caller of(Authentication authentication) {
@@ -22,7 +38,27 @@ public record Caller(UUID userId, Role role) {
                 .map(authority -> Role.valueOf(authority.substring("ROLE_".length())))
                 .max(Enum::compareTo)
                 .orElse(Role.USER);
-        return new Caller(UUID.fromString(token.getToken().getSubject()), role);
+        return new Caller(UUID.fromString(token.getToken().getSubject()), role, nameFrom(token.getToken().getClaims()));
+    }
+
+    /**
+     * The display name in {@code claims}: the first non-blank string of {@code user_metadata.full_name},
+     * {@code user_metadata.name}, {@code name} and {@code email}, trimmed and cut to {@value #MAX_NAME_LENGTH}
+     * characters; {@code null} when there is none.
+     */
+    public static String nameFrom(Map<String, Object> claims) {
+        for (List<String> path : NAME_CLAIMS) {
+            Object value = claims;
+            for (String key : path) {
+                value = value instanceof Map<?, ?> map ? map.get(key) : null;
+            }
+            if (value instanceof String text && !text.isBlank()) {
+                String name = text.strip();
+                return name.codePointCount(0, name.length()) <= MAX_NAME_LENGTH ? name
+                        : name.substring(0, name.offsetByCodePoints(0, MAX_NAME_LENGTH)).strip();
+            }
+        }
+        return null;
     }
 
     public boolean seesEveryone() {

@@ -26,6 +26,12 @@ final class TokenCommand implements Callable<Integer> {
             description = "the application role (default: ${DEFAULT-VALUE})")
     String role;
 
+    @Option(names = "--name", paramLabel = "<name>",
+            description = {"what the person is called (user_metadata.full_name), shown on the tasks they ask for; "
+                    + "default: the demo person of the role (Uma User, Sam Supervisor, Ada Admin); "
+                    + "'' leaves it out, and their email is shown"})
+    String name;
+
     @Option(names = "--hours", paramLabel = "<n>", defaultValue = "12",
             description = "how long the token is valid (default: ${DEFAULT-VALUE})")
     int hours;
@@ -41,7 +47,8 @@ final class TokenCommand implements Callable<Integer> {
         }
         Settings settings = Settings.fromEnvironment();
         UUID subject = user != null ? user : Tokens.DEMO_USERS.getOrDefault(role, Tokens.DEMO_USERS.get("user"));
-        System.out.println(Tokens.mint(subject, role, Duration.ofHours(hours), settings.jwtSecret(false)));
+        String fullName = name != null ? name : Tokens.DEMO_NAMES.get(role);
+        System.out.println(Tokens.mint(subject, role, fullName, Duration.ofHours(hours), settings.jwtSecret(false)));
         return 0;
     }
 }

@@ -18,7 +18,8 @@ import com.nimbusds.jwt.SignedJWT;
 
 /**
  * HS256 tokens shaped like Supabase's for a signed-in user ({@code aud} and {@code role} {@code authenticated}, the
- * application role in {@code app_metadata.role}), which is what the services check.
+ * application role in {@code app_metadata.role}), which is what the services check, and the person's name in
+ * {@code user_metadata.full_name}, which the gateway records on every task they ask for.
  */
 public final class Tokens {
 
@@ -31,10 +32,25 @@ public final class Tokens {
             "supervisor", UUID.fromString("00000000-0000-4000-8000-000000000002"),
             "admin", UUID.fromString("00000000-0000-4000-8000-000000000003"));
 
+    /** What the demo people are called, by role: the dashboard names whoever asked for a task. */
+    public static final Map<String, String> DEMO_NAMES = Map.of(
+            "user", "Uma User",
+            "supervisor", "Sam Supervisor",
+            "admin", "Ada Admin");
+
     private Tokens() {
     }
 
+    /** A token for {@code user} named as the demo person of {@code role}. */
     public static String mint(UUID user, String role, Duration lifetime, String secret) {
+        return mint(user, role, DEMO_NAMES.get(role), lifetime, secret);
+    }
+
+    /**
+     * A token for {@code user} called {@code name} ({@code user_metadata.full_name}); a {@code null} or blank name
+     * leaves it out, and the services then name the caller by the token's email.
+     */
+    public static String mint(UUID user, String role, String name, Duration lifetime, String secret) {
         if (!ROLES.contains(role)) {
             throw new CliException("--role must be one of " + String.join(", ", ROLES) + ", was '" + role + "'.");
         }
@@ -53,7 +69,7 @@ public final class Tokens {
                 .claim("role", "authenticated")
                 .claim("email", role + "@tasklane.local")
                 .claim("app_metadata", Map.of("provider", "email", "providers", List.of("email"), "role", role))
-                .claim("user_metadata", Map.of())
+                .claim("user_metadata", name == null || name.isBlank() ? Map.of() : Map.of("full_name", name.strip()))
                 .claim("aal", "aal1")
                 .build();
         try {

@@ -73,7 +73,8 @@ final class UpCommand implements Callable<Integer> {
                     .append(local).append("/_sim/mode -d '{\"mode\":\"")
                     .append(simulator instanceof QuoSimulator ? "unauthorized" : "request_denied").append("\"}')\n");
         }
-        banner.append("  Demo tokens (12 h; more with ./tasklane token --role …):\n");
+        banner.append("  Demo tokens for ").append(String.join(", ", Tokens.ROLES.stream().map(Tokens.DEMO_NAMES::get).toList()))
+                .append(" (12 h; more with ./tasklane token --role … --name …):\n");
         for (String role : Tokens.ROLES) {
             banner.append(String.format("    %-11s%s%n", role,
                     Tokens.mint(Tokens.DEMO_USERS.get(role), role, Duration.ofHours(12), stack.secret())));

@@ -81,7 +81,7 @@ class AppointmentService {
         payload.put("appointment_id", id.toString());
         payload.put("client_id", clientId.toString());
         UUID taskId = write.queue(TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.APPOINTMENT, id, entityName,
-                caller.userId()), payload);
+                caller.userId()), payload, caller.name());
 
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", true);

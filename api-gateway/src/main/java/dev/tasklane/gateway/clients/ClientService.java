@@ -115,7 +115,7 @@ class ClientService {
 
     private static UUID queue(Write write, String taskType, UUID clientId, String name, Caller caller) {
         return write.queue(TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, name, caller.userId()),
-                Map.of("client_id", clientId.toString()));
+                Map.of("client_id", clientId.toString()), caller.name());
     }
 
     private static void note(List<String> changed, String field, Map<String, Object> current, Object value) {

@@ -101,7 +101,7 @@ class DriverService {
 
     private static UUID driveTimes(Write write, UUID driverId, String name, Caller caller) {
         return write.queue(TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, driverId, name,
-                caller.userId()), Map.of("driver_id", driverId.toString()));
+                caller.userId()), Map.of("driver_id", driverId.toString()), caller.name());
     }
 
     private static Map<String, Object> answer(UUID id, List<String> changed, Map<String, Object> taskIds) {

@@ -35,9 +35,13 @@ public final class Write {
         return this;
     }
 
-    /** Queues the first attempt of {@code task} with the record; returns the task id. */
-    public UUID queue(TaskRef task, Map<String, Object> payload) {
-        tasks.add(TaskRequested.of(task, payload));
+    /**
+     * Queues the first attempt of {@code task} with the record, asked for by the person called {@code requestedByName}
+     * (the caller's name as their token has it, {@code null} when unknown, so every view can name them); returns the
+     * task id.
+     */
+    public UUID queue(TaskRef task, Map<String, Object> payload, String requestedByName) {
+        tasks.add(TaskRequested.of(task, payload, requestedByName));
         return task.taskId();
     }
 

@@ -87,7 +87,8 @@ class GatewayConfiguration {
                                 + "The task endpoints of the ledger are routed through this gateway too: "
                                 + "GET /get-failed-tasks, GET /get-all-failed-tasks, GET /get-failed-tasks-summary, "
                                 + "POST /dismiss-task, POST /dismiss-all-tasks, POST /retry-task, GET /tasks, "
-                                + "GET /task-events (Server-Sent Events), POST /admin/archive; see docs/services/task-ledger.md."))
+                                + "GET /task-events (Server-Sent Events), POST /admin/archive, GET /incidents, POST /retry-incident, "
+                                + "POST /dismiss-incident; see docs/services/task-ledger.md."))
                 .components(new Components().addSecuritySchemes("bearer",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer"));

@@ -43,6 +43,7 @@ class AppointmentIntegrationTests {
         assertThat(request.entityId().toString()).isEqualTo(appointmentId);
         assertThat(request.entityName()).isEqualTo("Wes, 1 Dec 2026 09:30");
         assertThat(request.payload()).containsEntry("client_id", clientId).containsEntry("appointment_id", appointmentId);
+        assertThat(request.requestedByName()).as("the test token's user_metadata.name").isEqualTo("John Doe");
     }
 
     @Test

@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -81,9 +83,36 @@ class AddClientIntegrationTests {
         assertThat(driveTimesRequest.entityName()).isEqualTo("Jane Doe");
         assertThat(driveTimesRequest.createdBy()).isEqualTo(user);
         assertThat(driveTimesRequest.attempt()).isEqualTo(1);
+        assertThat(driveTimesRequest.requestedByName()).as("the test token's user_metadata.name").isEqualTo("John Doe");
+        assertThat(quoRequest.requestedByName()).isEqualTo("John Doe");
         assertThat(quoRequest.payload()).containsEntry("client_id", clientId.toString());
         await().until(() -> jdbc.queryForObject("SELECT count(*) FROM outbox WHERE message_key IN (?, ?)", Long.class,
                 driveTimes.toString(), quo.toString()) == 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a full name in user_metadata | '  Uma Full Name '  | someone@example.com | Uma Full Name",
+            "no name, only an email       | ''                  | only.email@example.com | only.email@example.com",
+            "neither                      | ''                  | ''                  | "
+    })
+    void everyQueuedTaskCarriesTheNameFromTheCallersToken(String token, String fullName, String email,
+            String expected) {
+        Map<String, Object> claims = TestTokens.claims(user, "user", Duration.ofHours(1));
+        claims.put("user_metadata", fullName.isEmpty() ? Map.of() : Map.of("full_name", fullName, "name", "Not This"));
+        claims.put("email", email);
+        String clientName = "Named By " + UUID.randomUUID();
+
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.sign(claims, TestTokens.SECRET),
+                client(clientName, null, null, "7 Token Way"));
+
+        assertThat(response.status()).isEqualTo(200);
+        for (String taskType : List.of("calculate_drive_times", "sync_quo")) {
+            UUID taskId = UUID.fromString(response.body().get("task_ids").get(taskType).asString());
+            TaskRequested published = TestTopics.awaitEvent(TaskTopics.requested(taskType), taskId, TaskRequested.class);
+            assertThat(published.requestedByName()).as(taskType).isEqualTo(expected);
+            assertThat(published.createdBy()).isEqualTo(user);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

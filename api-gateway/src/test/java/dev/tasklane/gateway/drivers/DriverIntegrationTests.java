@@ -42,6 +42,7 @@ class DriverIntegrationTests {
         assertThat(request.entityType()).isEqualTo("driver");
         assertThat(request.entityId().toString()).isEqualTo(driverId);
         assertThat(request.payload()).containsEntry("driver_id", driverId);
+        assertThat(request.requestedByName()).as("the test token's user_metadata.name").isEqualTo("John Doe");
     }
 
     @Test

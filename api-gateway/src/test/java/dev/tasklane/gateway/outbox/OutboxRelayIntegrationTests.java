@@ -77,13 +77,14 @@ class OutboxRelayIntegrationTests {
         TaskRef task = aTask();
 
         Write write = new Write();
-        write.queue(task, Map.of("client_id", task.entityId().toString()));
+        write.queue(task, Map.of("client_id", task.entityId().toString()), "Rita Relay");
         outbox.commit(write);
 
         TaskRequested published = await().atMost(Duration.ofSeconds(10)).until(
                 () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.taskId(), TaskRequested.class),
                 events -> !events.isEmpty()).get(0);
         assertThat(published.entityName()).isEqualTo("Relay Test");
+        assertThat(published.requestedByName()).isEqualTo("Rita Relay");
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM outbox WHERE message_key = ?", Long.class, task.taskId().toString()) == 0);
     }
@@ -118,7 +119,7 @@ class OutboxRelayIntegrationTests {
         TaskRef next = aTask();
         insertRaw("task.requested.sync_quo", key, "{\"event_type\": \"TaskRequested\", \"task_id\": \"" + key + "\"}");
         Write write = new Write();
-        write.queue(next, Map.of());
+        write.queue(next, Map.of(), null);
         outbox.commit(write);
 
         TestTopics.awaitEvent(TaskTopics.requested("sync_quo"), next.taskId(), TaskRequested.class);
@@ -140,7 +141,7 @@ class OutboxRelayIntegrationTests {
             for (int from = 0; from < tasks.size(); from += 50) {
                 List<TaskRef> slice = tasks.subList(from, from + 50);
                 Write write = new Write();
-                slice.forEach(task -> write.queue(task, Map.of()));
+                slice.forEach(task -> write.queue(task, Map.of(), null));
                 outbox.commit(write);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(

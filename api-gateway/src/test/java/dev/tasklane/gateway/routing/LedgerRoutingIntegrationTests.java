@@ -123,6 +123,33 @@ class LedgerRoutingIntegrationTests {
     }
 
     @Test
+    void theIncidentEndpointsReachTheLedger() {
+        String token = TestTokens.supervisor(UUID.randomUUID());
+
+        HttpJson.Response incidents = new HttpJson(port).get("/incidents?status=open", token);
+        HttpJson.Response retry = new HttpJson(port).post("/retry-incident", token, "{\"incident_id\": \"i1\"}");
+        HttpJson.Response dismiss = new HttpJson(port).post("/dismiss-incident", token, "{\"incident_id\": \"i2\"}");
+
+        assertThat(List.of(incidents.status(), retry.status(), dismiss.status())).containsOnly(200);
+        assertThat(SEEN).anySatisfy(seen -> {
+            assertThat(seen.method()).isEqualTo("GET");
+            assertThat(seen.path()).isEqualTo("/incidents");
+            assertThat(seen.query()).isEqualTo("status=open");
+            assertThat(seen.authorization()).isEqualTo("Bearer " + token);
+        });
+        assertThat(SEEN).anySatisfy(seen -> {
+            assertThat(seen.method()).isEqualTo("POST");
+            assertThat(seen.path()).isEqualTo("/retry-incident");
+            assertThat(seen.body()).isEqualTo("{\"incident_id\": \"i1\"}");
+        });
+        assertThat(SEEN).anySatisfy(seen -> {
+            assertThat(seen.method()).isEqualTo("POST");
+            assertThat(seen.path()).isEqualTo("/dismiss-incident");
+            assertThat(seen.body()).isEqualTo("{\"incident_id\": \"i2\"}");
+        });
+    }
+
+    @Test
     void withoutATokenTheGatewayAnswers401AndTheLedgerIsNotCalled() {
         int before = SEEN.size();
 
