@@ -1,7 +1,17 @@
 package dev.tasklane.worker;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,11 +19,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.tasklane.events.TaskCompleted;
+import dev.tasklane.events.TaskError;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskFailed;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskTopics;
+import dev.tasklane.events.TaskWaiting;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
@@ -36,21 +49,67 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * read at all. Everything before it is published and committed; then the listener container takes over, through
  * {@link BatchListenerFailedException}: a record that is not a request of this worker's type goes to the dead-letter
  * topic alone, a postponed one is tried again after a pause, and the records after it are delivered again.
+ *
+ * <p>Nobody waits in silence: when the postponement is a {@link WaitForRecovery} (an open circuit, a used-up rate
+ * limit), the postponed request and every request after it in the poll (they need the same API) are announced once as
+ * {@code TaskWaiting}; once a request's wait deadline has passed, once more as a {@code TaskFailed} with code
+ * {@link TaskError#WAIT_DEADLINE}, which tells a person what is down and what to do. Either way the request stays held
+ * and runs, as the same attempt, when the API answers again: its {@code TaskCompleted} then replaces the failure.
  */
 public class TaskRunner {
 
     private static final Log LOG = LogFactory.getLog(TaskRunner.class);
     private static final LogAccessor DESERIALIZATION_LOG = new LogAccessor(TaskRunner.class);
     private static final long ACKNOWLEDGEMENT_TIMEOUT_SECONDS = 30;
+    /** How many held attempts this process remembers having announced; the oldest are forgotten first. */
+    static final int ANNOUNCEMENTS_REMEMBERED = 10_000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
 
     private final KafkaTemplate<String, TaskEvent> kafka;
     private final String worker;
     private final MeterRegistry meters;
+    private final Duration waitDeadline;
+    private final Clock clock;
 
-    public TaskRunner(KafkaTemplate<String, TaskEvent> kafka, String worker, MeterRegistry meters) {
+    /** An attempt of a task. */
+    private record Attempt(UUID taskId, int attempt) {
+        static Attempt of(TaskRequested request) {
+            return new Attempt(request.taskId(), request.attempt());
+        }
+    }
+
+    /** What this process has told of a held attempt, so the retry loop does not repeat it every few seconds. */
+    private enum Announced { WAITING, DEADLINE }
+
+    private final Map<Attempt, Announced> announced = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Attempt, Announced> eldest) {
+                    return size() > ANNOUNCEMENTS_REMEMBERED;
+                }
+            });
+
+    /**
+     * @param waitDeadline how long after it was requested a held task is announced as failed ({@code WAIT_DEADLINE})
+     */
+    public TaskRunner(KafkaTemplate<String, TaskEvent> kafka, String worker, MeterRegistry meters,
+            Duration waitDeadline) {
+        this(kafka, worker, meters, waitDeadline, Clock.systemUTC());
+    }
+
+    TaskRunner(KafkaTemplate<String, TaskEvent> kafka, String worker, MeterRegistry meters, Duration waitDeadline,
+            Clock clock) {
+        if (waitDeadline.isNegative()) {
+            throw new IllegalArgumentException("The wait deadline (tasklane.worker.wait-deadline, "
+                    + "TASKLANE_WAIT_DEADLINE) must not be negative; it is " + waitDeadline);
+        }
         this.kafka = kafka;
         this.worker = worker;
         this.meters = meters;
+        this.waitDeadline = waitDeadline;
+        this.clock = clock;
     }
 
     public String worker() {
@@ -78,6 +137,9 @@ public class TaskRunner {
         for (; ended < Math.min(outcomes.size(), requests.size()) && postponed == null; ended++) {
             TaskRequested request = requests.get(ended);
             TaskOutcome outcome = outcomes.get(ended);
+            if (!(outcome instanceof TaskOutcome.Postponed)) {
+                announced.remove(Attempt.of(request));
+            }
             if (outcome instanceof TaskOutcome.Completed completed) {
                 sends.add(send(TaskCompleted.of(request.task(), worker, completed.result())));
             }
@@ -100,7 +162,10 @@ public class TaskRunner {
                     + "said nothing of " + (requests.size() - handled) + " of the " + requests.size() + " requests it "
                     + "was given; they run again"));
         }
+        Map<Attempt, Announced> announcements = postponed == null ? Map.of()
+                : announceHeld(requests.subList(handled, requests.size()), postponed, sends);
         awaitAcknowledgements(sends, records);
+        announced.putAll(announcements);
         record(handler, outcomes.subList(0, handled), System.nanoTime() - started);
 
         if (postponed != null) {
@@ -121,6 +186,77 @@ public class TaskRunner {
         catch (RuntimeException unexpected) {
             return List.of(new TaskOutcome.Postponed(unexpected));
         }
+    }
+
+    /**
+     * Announces the requests held for an outage (the postponed one first, then those after it in the poll, which need
+     * the same API): {@code TaskWaiting} once, and once more a {@code TaskFailed} {@code WAIT_DEADLINE} when the
+     * deadline has passed. Returns what it announced, remembered once Kafka has acknowledged it. Nothing for a
+     * postponement that is not a {@link WaitForRecovery}: the database down is the operator's, not the person's.
+     *
+     * <p>The deadline counts from the request ({@code TaskRequested.occurred_at}), not from when this process first
+     * held the task: that time is in the record, so every instance and every restart reaches the same verdict at the
+     * same moment, and a task that keeps being held, rebalanced or restarted is still announced once its time is up,
+     * never waiting silently for ever.
+     */
+    private Map<Attempt, Announced> announceHeld(List<TaskRequested> held, TaskOutcome.Postponed postponed,
+            List<CompletableFuture<?>> sends) {
+        WaitForRecovery waiting = WaitForRecovery.in(postponed.cause());
+        if (waiting == null) {
+            return Map.of();
+        }
+        Instant now = clock.instant();
+        Map<Attempt, Announced> announcements = new LinkedHashMap<>();
+        for (int i = 0; i < held.size(); i++) {
+            TaskRequested request = held.get(i);
+            Attempt attempt = Attempt.of(request);
+            Announced already = announced.get(attempt);
+            String reason = i == 0 ? waiting.getMessage() : "Tasklane holds this task while " + waiting.service()
+                    + " cannot be called (another task is waiting for it too); it runs by itself as soon as "
+                    + waiting.service() + " can be called again.";
+            if (!now.isBefore(request.occurredAt().plus(waitDeadline))) {
+                if (already != Announced.DEADLINE) {
+                    String message = "Still waiting after " + duration(Duration.between(request.occurredAt(), now))
+                            + " (since " + time(request.occurredAt(), now) + " UTC, when it was requested): " + reason
+                            + " If " + waiting.service() + " stays down, " + waiting.ifItStaysDown() + ".";
+                    LOG.warn("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
+                            + ") passed its wait deadline of " + waitDeadline + " waiting for " + waiting.source()
+                            + "; announced as failed (" + TaskError.WAIT_DEADLINE + ") and still held");
+                    sends.add(send(TaskFailed.of(request.task(), worker,
+                            new TaskError(message, TaskError.WAIT_DEADLINE, waiting.source(), true))));
+                    announcements.put(attempt, Announced.DEADLINE);
+                }
+            }
+            else if (already == null) {
+                LOG.info("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
+                        + ") waits for " + waiting.source() + ": " + reason);
+                sends.add(send(TaskWaiting.of(request.task(), worker, waiting.source(), reason)));
+                Counter.builder("tasklane.worker.waiting").description("Tasks announced as waiting for an API that "
+                                + "is down or busy").tag("task_type", request.taskType())
+                        .tag("waiting_for", waiting.source()).register(meters).increment();
+                announcements.put(attempt, Announced.WAITING);
+            }
+        }
+        return announcements;
+    }
+
+    /** {@code 42 seconds}, {@code 30 minutes}, {@code 3 hours 5 minutes}: for a person. */
+    static String duration(Duration waited) {
+        long seconds = Math.max(0, waited.toSeconds());
+        if (seconds < 120) {
+            return seconds + (seconds == 1 ? " second" : " seconds");
+        }
+        long minutes = seconds / 60;
+        if (minutes < 120) {
+            return minutes + " minutes";
+        }
+        return minutes / 60 + " hours" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " minutes");
+    }
+
+    /** {@code 10:02}, with the date when it is not today's. */
+    private static String time(Instant then, Instant now) {
+        boolean today = LocalDate.ofInstant(then, ZoneOffset.UTC).equals(LocalDate.ofInstant(now, ZoneOffset.UTC));
+        return (today ? TIME : DATE_TIME).format(then);
     }
 
     /** Why {@code record} is not a request this handler runs, or null when it is one. */

@@ -32,7 +32,8 @@ import org.springframework.util.backoff.FixedBackOff;
  * What every worker shares: its topics (from {@code tasklane.worker.task-type}), the schema check, the producer of its
  * status events, the {@link TaskRunner}, and the error handler of its listener. A request that cannot be read, or is not a request of the worker's type, goes to {@code <topic>-dlt} at
  * once. {@link WaitForRecovery} pauses the record for {@code tasklane.worker.recovery-pause} and tries again, without
- * end, so tasks wait out an outage. Anything else (the database or Kafka unreachable) retries with backoff up to 30 s,
+ * end, so tasks wait out an outage (announced by the {@link TaskRunner}, failed for a person after
+ * {@code tasklane.worker.wait-deadline}, and still run when the API answers). Anything else (the database or Kafka unreachable) retries with backoff up to 30 s,
  * also without end: a valid task is never dead-lettered.
  */
 @Configuration(proxyBeanMethods = false)
@@ -59,10 +60,15 @@ public class WorkerKafkaConfiguration {
                 new StringSerializer(), new TaskEventSerializer()));
     }
 
+    /**
+     * The runner; {@code tasklane.worker.wait-deadline} ({@code TASKLANE_WAIT_DEADLINE}, default 30 minutes) is how long
+     * after its request a task held for an outage is announced as failed ({@code WAIT_DEADLINE}) while still held.
+     */
     @Bean
     TaskRunner taskRunner(KafkaTemplate<String, TaskEvent> taskEventTemplate, MeterRegistry meters,
-            @Value("${spring.application.name:worker}") String application) {
-        return new TaskRunner(taskEventTemplate, workerId(application), meters);
+            @Value("${spring.application.name:worker}") String application,
+            @Value("${tasklane.worker.wait-deadline:${TASKLANE_WAIT_DEADLINE:30m}}") java.time.Duration waitDeadline) {
+        return new TaskRunner(taskEventTemplate, workerId(application), meters, waitDeadline);
     }
 
     @Bean
@@ -72,19 +78,10 @@ public class WorkerKafkaConfiguration {
         ExponentialBackOff transientFailures = new ExponentialBackOff(1000, 2.0);
         transientFailures.setMaxInterval(30_000);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, transientFailures);
-        handler.setBackOffFunction((record, failure) -> isWaitForRecovery(failure)
+        handler.setBackOffFunction((record, failure) -> WaitForRecovery.in(failure) != null
                 ? new FixedBackOff(recoveryPause.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS) : null);
         handler.addNotRetryableExceptions(TaskRunner.UnexpectedEventException.class);
         return handler;
-    }
-
-    private static boolean isWaitForRecovery(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof WaitForRecovery) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code <application>-<host>-<random>}: tells instances apart in events and logs. */

@@ -28,7 +28,7 @@ class TaskHandlerTests {
             ran.add(request.entityName());
             return switch (request.entityName()) {
                 case "fail" -> throw new TaskFailure("It failed", "TEST", "test", false);
-                case "wait" -> throw new WaitForRecovery("It waits", null);
+                case "wait" -> throw new WaitForRecovery("test_api", "Test API", "It waits", "wait", null);
                 case "bug" -> throw new IllegalStateException("a bug");
                 default -> Map.of("name", request.entityName());
             };

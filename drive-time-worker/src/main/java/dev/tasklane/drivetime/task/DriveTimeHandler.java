@@ -43,6 +43,7 @@ class DriveTimeHandler implements TaskHandler {
 
     private static final String API = "Google Maps Distance Matrix API";
     private static final String SOURCE = "google_maps";
+    private static final String SERVICE = "Google Maps";
     private static final int UNREACHABLE_LISTED = 20;
 
     private final JdbcTemplate jdbc;
@@ -302,12 +303,16 @@ class DriveTimeHandler implements TaskHandler {
             return google.routes(origins, destinations);
         }
         catch (CallNotPermittedException open) {
-            throw new WaitForRecovery(API + " is failing (circuit breaker open); computing drive times for " + subject
-                    + " waits and resumes when it recovers", open);
+            throw new WaitForRecovery(SOURCE, SERVICE, SERVICE + " is not answering, so Tasklane paused calls to it; "
+                    + "the drive times for " + subject + " are computed by themselves when it answers again.",
+                    "check Google Maps' status page (status.cloud.google.com) and the API key's quota and billing in "
+                    + "Google Cloud console", open);
         }
         catch (RequestNotPermitted busy) {
-            throw new WaitForRecovery("Too many Distance Matrix requests are queued in this worker for the key's "
-                    + "rate limit; the task for " + subject + " runs again shortly", busy);
+            throw new WaitForRecovery(SOURCE, SERVICE, "This worker's share of the Google Maps rate limit is used up "
+                    + "for the moment, so the drive times for " + subject + " wait their turn and are computed by "
+                    + "themselves shortly.", "check whether a flood of drive-time tasks is queued, and whether the "
+                    + "key's quota in Google Cloud console allows raising GOOGLE_MAPS_QUOTA_PER_SECOND", busy);
         }
         catch (RequestDeniedException e) {
             throw failure(API + " refused the request (REQUEST_DENIED: " + e.getMessage() + ") while computing drive "

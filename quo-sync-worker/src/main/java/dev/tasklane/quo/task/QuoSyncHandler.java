@@ -41,6 +41,7 @@ import org.springframework.web.client.ResourceAccessException;
 class QuoSyncHandler implements TaskHandler {
 
     private static final String SOURCE = "quo";
+    private static final String SERVICE = "Quo";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -177,12 +178,15 @@ class QuoSyncHandler implements TaskHandler {
             return calls.get();
         }
         catch (CallNotPermittedException open) {
-            throw new WaitForRecovery("The Quo API is failing (circuit breaker open); syncing " + subject
-                    + " waits and resumes when it recovers", open);
+            throw new WaitForRecovery(SOURCE, SERVICE, SERVICE + " is not answering, so Tasklane paused calls to it; "
+                    + "syncing " + subject + " resumes by itself when it answers again.", "check Quo's status page "
+                    + "and the worker's network connection to Quo (TASKLANE_QUO_BASE_URL)", open);
         }
         catch (RequestNotPermitted busy) {
-            throw new WaitForRecovery("Too many Quo calls are queued in this worker for the key's rate limit; syncing "
-                    + subject + " runs again shortly", busy);
+            throw new WaitForRecovery(SOURCE, SERVICE, "This worker's share of the Quo rate limit is used up for the "
+                    + "moment, so syncing " + subject + " waits its turn and runs by itself shortly.", "check whether "
+                    + "a flood of Quo sync tasks is queued, and that TASKLANE_QUO_QUOTA_PER_SECOND is Quo's 10 requests "
+                    + "per second divided by the replicas", busy);
         }
         catch (CustomFieldCatalog.MisconfiguredFieldException e) {
             throw failure("Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "
