@@ -54,7 +54,7 @@ CREATE TABLE public.task_failures (
     incident_id     uuid,
     CONSTRAINT task_failures_pkey PRIMARY KEY (task_id, attempt, source, error_code),
     CONSTRAINT task_failures_left_how_check CHECK (left_how IS NULL OR left_how IN
-        ('retried', 'dismissed', 'superseded', 'no_longer_needed', 'recovered', 'replaced'))
+        ('retried', 'dismissed', 'superseded', 'no_longer_needed', 'recovered', 'replaced', 'archived'))
 );
 
 COMMENT ON TABLE public.task_failures IS 'Each failed attempt of a task (the failure history): which incident it belongs to, and when and how it left the inbox.';

@@ -13,6 +13,7 @@ import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskTypes;
+import dev.tasklane.events.TaskWaiting;
 
 /**
  * Test data: the events of one task, attempt by attempt, at times a test chooses ({@code aTask().requested(t0)}).
@@ -32,6 +33,11 @@ public final class TaskEvents {
 
     public static TaskEvents aTask(UUID owner, String taskType, String entityName) {
         return new TaskEvents(TaskRef.newTask(taskType, EntityTypes.CLIENT, UUID.randomUUID(), entityName, owner));
+    }
+
+    /** A new task of {@code taskType} for the client {@code clientId}: several of them are runs for one record. */
+    public static TaskEvents aTaskFor(UUID owner, String taskType, UUID clientId, String entityName) {
+        return new TaskEvents(TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, entityName, owner));
     }
 
     public TaskEvents attempt(int attempt) {
@@ -68,6 +74,20 @@ public final class TaskEvents {
                 task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1",
                 new TaskError("Quo rejected the key (HTTP 401) while creating the contact for " + task.entityName()
                         + ": create a new key in Quo settings → API and set QUO_API_KEY.", "HTTP_401", "quo", false));
+    }
+
+    /** A failure with a cause of the test's choosing ({@code source}, {@code code}). */
+    public TaskFailed failedWith(Instant at, String source, String code) {
+        return new TaskFailed(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
+                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1",
+                new TaskError("It failed (" + code + ") for " + task.entityName() + ": do this, then retry.", code,
+                        source, true));
+    }
+
+    public TaskWaiting waiting(Instant at, String waitingFor) {
+        return new TaskWaiting(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
+                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1", waitingFor,
+                "It is down; the task runs by itself when it answers.");
     }
 
     public TaskDismissed dismissed(Instant at, UUID by) {

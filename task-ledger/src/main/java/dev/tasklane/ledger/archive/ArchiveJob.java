@@ -8,6 +8,7 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import dev.tasklane.ledger.projection.FailureInbox;
 import dev.tasklane.ledger.system.LedgerProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves tasks finished more than 7 days ago into {@code background_tasks_archive}, every night and on an admin's
@@ -33,9 +35,14 @@ public class ArchiveJob {
     private final LedgerProperties.Archive settings;
     private final SlackNotifier slack;
     private final Counter archived;
+    private final FailureInbox inbox;
+    private final TransactionTemplate transactions;
 
-    ArchiveJob(DataSource dataSource, LedgerProperties properties, SlackNotifier slack, MeterRegistry meters) {
+    ArchiveJob(DataSource dataSource, LedgerProperties properties, SlackNotifier slack, MeterRegistry meters,
+            FailureInbox inbox, TransactionTemplate transactions) {
         this.dataSource = dataSource;
+        this.inbox = inbox;
+        this.transactions = transactions;
         this.settings = properties.archive();
         this.slack = slack;
         this.archived = Counter.builder("tasklane.ledger.archived").description("Tasks moved to the archive")
@@ -67,6 +74,10 @@ public class ArchiveJob {
                     moved = result.getInt("archived");
                 }
                 archived.increment(moved);
+                if (moved > 0) {
+                    // failures archived while still in an inbox leave it now; their incidents may resolve
+                    transactions.executeWithoutResult(status -> inbox.afterArchiving());
+                }
                 LOG.info("Archived " + moved + " background tasks finished more than 7 days ago");
                 slack.post("Tasklane archived " + moved + " background task" + (moved == 1 ? "" : "s")
                         + " finished more than 7 days ago.");

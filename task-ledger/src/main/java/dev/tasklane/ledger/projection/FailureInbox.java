@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * whole batch; a batch without failures and without a record that has one costs two cheap statements.
  */
 @Component
-class FailureInbox {
+public class FailureInbox {
 
     /**
      * A failure still in an inbox (or superseded already, by a run that may turn out not to be the earliest) leaves it
@@ -67,29 +67,36 @@ class FailureInbox {
     /**
      * When and how each failure of the batch's tasks left the inbox, as a function of the task's row now: a later
      * attempt (retried), a dismissal or a resolution of that failure, a completion of the same attempt (recovered), or
-     * another failure of the same attempt (replaced). Returns the causes whose history changed.
+     * another failure of the same attempt (replaced); a task moved to the archive still failed left with the move
+     * (archived). Returns the causes whose history changed.
      */
     static final String SETTLE = """
             UPDATE task_failures f SET left_at = x.left_at, left_how = x.left_how, created_by_name = x.created_by_name,
                 entity_name = x.entity_name
             FROM (SELECT g.task_id, g.attempt, g.source, g.error_code,
-                    CASE WHEN t.attempt > g.attempt THEN coalesce(t.attempt_at, g.failed_at)
-                         WHEN t.attempt < g.attempt THEN NULL
-                         WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
-                             THEN t.dismissed_at
-                         WHEN t.status = 'completed' THEN t.completed_at
-                         WHEN t.status = 'failed' THEN t.failed_at
-                    END AS left_at,
-                    CASE WHEN t.attempt > g.attempt THEN 'retried'
-                         WHEN t.attempt < g.attempt THEN NULL
-                         WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
-                             THEN CASE WHEN t.dismissed_at IS NOT NULL THEN coalesce(t.resolution, 'dismissed') END
-                         WHEN t.status = 'completed' THEN 'recovered'
-                         WHEN t.status = 'failed' THEN 'replaced'
-                    END AS left_how,
+                    coalesce(CASE WHEN t.attempt > g.attempt THEN coalesce(t.attempt_at, g.failed_at)
+                                  WHEN t.attempt < g.attempt THEN NULL
+                                  WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
+                                      THEN t.dismissed_at
+                                  WHEN t.status = 'completed' THEN t.completed_at
+                                  WHEN t.status = 'failed' THEN t.failed_at
+                             END, t.archived_at) AS left_at,
+                    coalesce(CASE WHEN t.attempt > g.attempt THEN 'retried'
+                                  WHEN t.attempt < g.attempt THEN NULL
+                                  WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
+                                      THEN CASE WHEN t.dismissed_at IS NOT NULL THEN coalesce(t.resolution, 'dismissed') END
+                                  WHEN t.status = 'completed' THEN 'recovered'
+                                  WHEN t.status = 'failed' THEN 'replaced'
+                             END, CASE WHEN t.archived_at IS NOT NULL THEN 'archived' END) AS left_how,
                     coalesce(t.created_by_name, g.created_by_name) AS created_by_name, t.entity_name
-                  FROM task_failures g JOIN background_tasks t ON t.id = g.task_id
-                  WHERE g.task_id = ANY(?::uuid[])) x
+                  FROM task_failures g
+                  JOIN (SELECT id, attempt, status, error_code, error_source, dismissed_at, resolution, completed_at,
+                               failed_at, attempt_at, created_by_name, entity_name, NULL::timestamptz AS archived_at
+                        FROM background_tasks WHERE id = ANY(?::uuid[])
+                        UNION ALL
+                        SELECT id, attempt, status, error_code, error_source, dismissed_at, resolution, completed_at,
+                               failed_at, attempt_at, created_by_name, entity_name, archived_at
+                        FROM background_tasks_archive WHERE id = ANY(?::uuid[])) t ON t.id = g.task_id) x
             WHERE f.task_id = x.task_id AND f.attempt = x.attempt AND f.source = x.source AND f.error_code = x.error_code
               AND (f.left_at, f.left_how, f.created_by_name, f.entity_name)
                   IS DISTINCT FROM (x.left_at, x.left_how, x.created_by_name, x.entity_name)
@@ -98,13 +105,16 @@ class FailureInbox {
     private final JdbcTemplate jdbc;
     private final IncidentBook incidents;
 
-    FailureInbox(JdbcTemplate jdbc, IncidentBook incidents) {
+    public FailureInbox(JdbcTemplate jdbc, IncidentBook incidents) {
         this.jdbc = jdbc;
         this.incidents = incidents;
     }
 
-    /** Derives what {@code events} (already projected into {@code states}) change in the inbox. */
-    void after(List<TaskEvent> events, Collection<TaskState> states) {
+    /**
+     * Derives what {@code events} (already projected into {@code states}) change in the inbox. Failures of archived
+     * tasks are recorded too (a rebuild replays them), settled against the archive.
+     */
+    public void after(List<TaskEvent> events, Collection<TaskState> states) {
         Set<UUID> tasks = new LinkedHashSet<>();
         events.forEach(event -> tasks.add(event.taskId()));
         tasks.addAll(supersede(states));
@@ -112,8 +122,26 @@ class FailureInbox {
         if (!tasks.isEmpty()) {
             jdbc.query(SETTLE, row -> {
                 causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
-            }, (Object) TaskRows.ids(tasks));
+            }, TaskRows.ids(tasks), TaskRows.ids(tasks));
         }
+        if (!causes.isEmpty()) {
+            incidents.derive(causes);
+        }
+    }
+
+    /**
+     * Settles the failures of tasks the archive job just moved (those still failed leave with the move) and derives
+     * their incidents again. Runs in the archive's transaction.
+     */
+    public void afterArchiving() {
+        Set<IncidentBook.Cause> causes = new HashSet<>();
+        jdbc.query("""
+                UPDATE task_failures f SET left_at = a.archived_at, left_how = 'archived'
+                FROM background_tasks_archive a WHERE a.id = f.task_id AND f.left_at IS NULL
+                RETURNING f.task_type, f.source, f.error_code""",
+                row -> {
+                    causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
+                });
         if (!causes.isEmpty()) {
             incidents.derive(causes);
         }

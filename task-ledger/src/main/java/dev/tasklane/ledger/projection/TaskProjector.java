@@ -105,7 +105,7 @@ public class TaskProjector {
         List<TaskState> changed = new ArrayList<>(inserts.size() + updates.size());
         inserts.stream().filter(state -> inserted.contains(state.id())).forEach(changed::add);
         changed.addAll(updates);
-        inbox.after(live, changed);
+        inbox.after(events, changed);
 
         int rowsWritten = inserted.size() + updates.size();
         projected.increment(events.size());

@@ -26,7 +26,8 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.stereotype.Component;
 
 /**
- * Rebuilds {@code background_tasks} from the topics: empties the table, then replays every request topic and
+ * Rebuilds {@code background_tasks} (with the failure history and the incidents derived from it) from the topics:
+ * empties the tables, then replays every request topic and
  * {@code task.status} from the beginning up to where they end now, through the same projection as the live ledger.
  * Dismissals come back because they are events too; tasks already archived stay in the archive. Records that break
  * the contract are skipped (the live ledger sent them to the dead-letter topics). It reads with its own assignment,
@@ -70,7 +71,8 @@ public class LedgerRebuild {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
 
-            jdbc.execute("TRUNCATE background_tasks");
+            // the failure history and the incidents are derived from the same events
+            jdbc.execute("TRUNCATE background_tasks, task_failures, task_incidents");
             LOG.info("Rebuilding background_tasks from " + topics + " (" + ends.values().stream().mapToLong(Long::longValue).sum()
                     + " records at most)");
             long events = 0;

@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import com.sun.net.httpserver.HttpServer;
 import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerIntegrationTest;
+import dev.tasklane.ledger.projection.FailureInbox;
 import dev.tasklane.ledger.system.LedgerProperties;
 import dev.tasklane.testsupport.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +31,12 @@ class ArchiveJobIntegrationTests {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    FailureInbox inbox;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -80,7 +88,7 @@ class ArchiveJobIntegrationTests {
             LedgerProperties withSlack = new LedgerProperties(new LedgerProperties.Archive("0 0 3 * * *", "UTC", 100, webhook),
                     properties.stream(), properties.retryableTaskTypes(), properties.publishTimeout());
             ArchiveJob posting = new ArchiveJob(dataSource, withSlack, new SlackNotifier(withSlack, RestClient.builder()),
-                    new SimpleMeterRegistry());
+                    new SimpleMeterRegistry(), inbox, transactions);
             List<UUID> old = finishedDaysAgo(250, 9);
             List<UUID> recent = finishedDaysAgo(3, 2);
 
@@ -120,7 +128,7 @@ class ArchiveJobIntegrationTests {
     void twoInstancesRunningAtOnceArchiveEachTaskOnce() throws Exception {
         List<UUID> old = finishedDaysAgo(5000, 10);
         ArchiveJob secondInstance = new ArchiveJob(dataSource, properties,
-                new SlackNotifier(properties, RestClient.builder()), new SimpleMeterRegistry());
+                new SlackNotifier(properties, RestClient.builder()), new SimpleMeterRegistry(), inbox, transactions);
 
         var first = java.util.concurrent.CompletableFuture.supplyAsync(job::run);
         var second = java.util.concurrent.CompletableFuture.supplyAsync(secondInstance::run);
@@ -129,6 +137,28 @@ class ArchiveJobIntegrationTests {
         assertThat(archived(old)).isEqualTo(5000);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM background_tasks WHERE id = ANY(?::uuid[])", Long.class,
                 (Object) old.stream().map(UUID::toString).toArray(String[]::new))).isZero();
+    }
+
+    @Autowired
+    org.springframework.kafka.core.KafkaTemplate<String, dev.tasklane.events.TaskEvent> kafka;
+
+    @Test
+    void aFailureArchivedStillInTheInboxLeavesItAndItsIncidentResolves() {
+        dev.tasklane.ledger.LedgerFixture ledger = new dev.tasklane.ledger.LedgerFixture(kafka, jdbc);
+        String cause = "ARCHIVE_" + UUID.randomUUID().toString().substring(0, 8);
+        dev.tasklane.ledger.TaskEvents task = dev.tasklane.ledger.TaskEvents.aTask(UUID.randomUUID());
+        java.time.Instant longAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(10));
+        ledger.publish(task.requested(longAgo), task.failedWith(longAgo.plusSeconds(1), "quo", cause));
+        ledger.awaitRow(task.id(), "failed", 1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "open".equals(
+                jdbc.queryForObject("SELECT max(state) FROM task_incidents WHERE error_code = ?", String.class, cause)));
+
+        job.run();
+
+        assertThat(jdbc.queryForObject("SELECT left_how FROM task_failures WHERE task_id = ?", String.class, task.id()))
+                .isEqualTo("archived");
+        assertThat(jdbc.queryForObject("SELECT state FROM task_incidents WHERE error_code = ?", String.class, cause))
+                .isEqualTo("resolved");
     }
 
     @Test
@@ -149,7 +179,7 @@ class ArchiveJobIntegrationTests {
                 URI.create("http://127.0.0.1:9/services/SECRET-PATH")), properties.stream(),
                 properties.retryableTaskTypes(), properties.publishTimeout());
         ArchiveJob posting = new ArchiveJob(dataSource, broken, new SlackNotifier(broken, RestClient.builder()),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), inbox, transactions);
 
         assertThat(posting.run().ran()).isTrue();
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.tasklane.events.TaskError;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskStatus;
 import dev.tasklane.ledger.TaskEvents;
@@ -163,5 +164,79 @@ class TaskProjectionTests {
         }
         assertThat(expected.status()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(expected.attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aWaitingTaskRunsHeldBackSinceItsFirstWaitAndKeepsThatWhenItEnds() {
+        TaskState waiting = fold(List.of(task.requested(T0), task.waiting(T0.plusSeconds(2), "google_maps"),
+                task.started(T0.plusSeconds(7)), task.waiting(T0.plusSeconds(1), "google_maps")));
+
+        assertThat(waiting.status()).isEqualTo(TaskStatus.RUNNING);
+        assertThat(waiting.isWaiting()).isTrue();
+        assertThat(waiting.waitingSince()).as("the earliest wait, whichever arrived first").isEqualTo(T0.plusSeconds(1));
+        assertThat(waiting.waitingFor()).isEqualTo("google_maps");
+
+        TaskState done = TaskProjection.apply(waiting, task.completed(T0.plusSeconds(60)));
+        assertThat(done.isWaiting()).isFalse();
+        assertThat(done.waitingSince()).as("kept as history").isEqualTo(T0.plusSeconds(1));
+        assertThat(TaskProjection.apply(done, task.attempt(2).requested(T0.plusSeconds(70))).waitingSince()).isNull();
+    }
+
+    @Test
+    void aWaitDeadlineFailureGivesWayToTheSameAttemptEndingLater() {
+        TaskState deadline = fold(List.of(task.requested(T0), task.waiting(T0.plusSeconds(1), "google_maps"),
+                task.failedWith(T0.plusSeconds(1800), "google_maps", TaskError.WAIT_DEADLINE),
+                task.started(T0.plusSeconds(1805)),
+                task.failedWith(T0.plusSeconds(1810), "google_maps", TaskError.WAIT_DEADLINE)));
+        assertThat(deadline.status()).as("a held task retried every few seconds stays failed").isEqualTo(TaskStatus.FAILED);
+        assertThat(deadline.failedAt()).as("a repeated deadline report changes nothing").isEqualTo(T0.plusSeconds(1800));
+
+        TaskState recovered = TaskProjection.apply(deadline, task.completed(T0.plusSeconds(1900)));
+        assertThat(recovered.status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(recovered.attempt()).isEqualTo(1);
+        assertThat(recovered.resolution()).isEqualTo("recovered");
+        assertThat(recovered.errorCode()).isNull();
+        assertThat(recovered.failedAt()).isNull();
+
+        TaskState realFailure = TaskProjection.apply(deadline,
+                task.failedWith(T0.plusSeconds(1900), "google_maps", "REQUEST_DENIED"));
+        assertThat(realFailure.errorCode()).isEqualTo("REQUEST_DENIED");
+        assertThat(realFailure.failedAt()).isEqualTo(T0.plusSeconds(1900));
+
+        TaskState ordinary = fold(List.of(task.failedWith(T0.plusSeconds(5), "google_maps", "REQUEST_DENIED"),
+                task.completed(T0.plusSeconds(9))));
+        assertThat(ordinary.status()).as("only a deadline failure gives way").isEqualTo(TaskStatus.FAILED);
+        TaskState completedFirst = fold(List.of(task.completed(T0.plusSeconds(9)),
+                task.failedWith(T0.plusSeconds(5), "google_maps", TaskError.WAIT_DEADLINE)));
+        assertThat(completedFirst.status()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void aFailureBecauseTheRecordIsGoneLeavesTheInboxAtOnce() {
+        TaskState gone = fold(List.of(task.requested(T0), task.failedWith(T0.plusSeconds(3), "worker", "CLIENT_NOT_FOUND")));
+
+        assertThat(gone.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(gone.dismissedAt()).isEqualTo(T0.plusSeconds(3));
+        assertThat(gone.dismissedBy()).isNull();
+        assertThat(gone.resolution()).isEqualTo("no_longer_needed");
+        assertThat(fold(List.of(task.failedWith(T0, "quo", "CLIENT_NOT_FOUND"))).dismissedAt())
+                .as("only the worker's own finding counts").isNull();
+    }
+
+    @Test
+    void theRequestersNameIsKeptWhicheverEventArrivesFirst() {
+        assertThat(fold(List.of(task.failed(T0.plusSeconds(2)), task.requested(T0))).createdByName())
+                .isEqualTo("Dana Dispatcher");
+        assertThat(fold(List.of(task.requested(T0), task.failed(T0.plusSeconds(2)))).createdByName())
+                .isEqualTo("Dana Dispatcher");
+    }
+
+    @Test
+    void theAttemptIsDatedByItsEarliestEvent() {
+        TaskState retried = fold(List.of(task.requested(T0), task.failed(T0.plusSeconds(1)),
+                task.attempt(2).started(T0.plusSeconds(9)), task.attempt(2).requested(T0.plusSeconds(8))));
+
+        assertThat(retried.attemptAt()).isEqualTo(T0.plusSeconds(8));
+        assertThat(retried.createdAt()).isEqualTo(T0);
     }
 }

@@ -34,7 +34,16 @@ class LedgerRebuildIntegrationTests {
     /** Every column but the two the database stamps at write time. */
     private static final String SNAPSHOT = "SELECT id, entity_type, entity_id, entity_name, task_type, status, attempt, "
             + "payload::text, result::text, error_message, error_code, error_source, error_retryable, worker, created_by, "
-            + "created_at, started_at, completed_at, failed_at, dismissed_at, dismissed_by FROM background_tasks";
+            + "created_at, started_at, completed_at, failed_at, dismissed_at, dismissed_by, created_by_name, attempt_at, "
+            + "waiting_since, waiting_for, resolution, resolved_by FROM background_tasks";
+
+    /** The failure history and the incidents of one cause, every column but the database's write stamps. */
+    private static final String FAILURES = "SELECT task_id AS id, attempt, source, error_code, task_type, entity_type, "
+            + "entity_id, entity_name, created_by, created_by_name, error_message, failed_at, left_at, left_how, incident_id "
+            + "FROM task_failures WHERE error_code = ? ORDER BY task_id, attempt";
+    private static final String INCIDENTS = "SELECT id, task_type, source, error_code, title, advice, state, first_seen, "
+            + "last_seen, resolved_at, regressed_at, failures, open_failures FROM task_incidents WHERE error_code = ? "
+            + "ORDER BY id";
 
     /**
      * Rows changed through the old SQL functions have their events waiting in the outbox for the gateway's relay,
@@ -69,6 +78,26 @@ class LedgerRebuildIntegrationTests {
         client.post("/retry-task", TestTokens.user(owner), "{\"task_id\": \"" + retried.id() + "\"}");
         ledger.publish(retried.attempt(2).started(Instant.now()), retried.attempt(2).completed(Instant.now()));
         TaskEvents stillFailed = ledger.aFailedTask(owner);
+        // an incident with a superseded failure, a regression, a retried failure and a waiting task
+        String cause = "REBUILD_" + UUID.randomUUID().toString().substring(0, 8);
+        UUID janeDoe = UUID.randomUUID();
+        TaskEvents first = TaskEvents.aTaskFor(owner, "sync_quo", janeDoe, "Jane Doe");
+        TaskEvents later = TaskEvents.aTaskFor(owner, "sync_quo", janeDoe, "Jane Doe");
+        TaskEvents regression = TaskEvents.aTaskFor(owner, "sync_quo", UUID.randomUUID(), "Joe Bloggs");
+        TaskEvents waiting = TaskEvents.aTaskFor(owner, "calculate_drive_times", janeDoe, "Jane Doe");
+        ledger.publish(first.requested(t0), first.failedWith(t0.plusSeconds(1), "quo", cause),
+                later.started(t0.plusSeconds(2)), later.completed(t0.plusSeconds(3)), later.requested(t0.plusSeconds(2)),
+                regression.requested(t0.plusSeconds(4)), regression.failedWith(t0.plusSeconds(5), "quo", cause),
+                waiting.requested(t0), waiting.waiting(t0.plusSeconds(1), "google_maps"));
+        await().atMost(20, TimeUnit.SECONDS).until(() -> "regressed".equals(jdbc.queryForObject(
+                "SELECT max(state) FROM task_incidents WHERE error_code = ?", String.class, cause)));
+        client.post("/retry-task", TestTokens.user(owner), "{\"task_id\": \"" + regression.id() + "\"}");
+        ledger.publish(regression.attempt(2).failedWith(t0.plusSeconds(8), "quo", cause));
+        ledger.awaitRow(regression.id(), "failed", 2);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> jdbc.queryForObject(
+                "SELECT failures FROM task_incidents WHERE error_code = ?", Integer.class, cause) == 3);
+        List<Map<String, Object>> liveFailures = jdbc.queryForList(FAILURES, cause);
+        List<Map<String, Object>> liveIncidents = jdbc.queryForList(INCIDENTS, cause);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
@@ -83,6 +112,10 @@ class LedgerRebuildIntegrationTests {
 
         List<Map<String, Object>> rebuilt = jdbc.queryForList(SNAPSHOT + FROM_EVENTS + " ORDER BY id");
         assertThat(differences(live, rebuilt)).isEmpty();
+        assertThat(differences(liveFailures, jdbc.queryForList(FAILURES, cause))).isEmpty();
+        assertThat(differences(liveIncidents, jdbc.queryForList(INCIDENTS, cause))).isEmpty();
+        assertThat(liveFailures).hasSize(3).extracting(row -> row.get("left_how")).contains("superseded", "retried");
+        assertThat(ledger.row(waiting.id()).get("waiting_since")).isNotNull();
         assertThat(rebuilt).extracting(row -> row.get("id"))
                 .contains(completed.id(), dismissed.id(), retried.id(), stillFailed.id());
         assertThat(ledger.row(dismissed.id()).get("dismissed_at")).as("a dismissal survives a rebuild").isNotNull();
