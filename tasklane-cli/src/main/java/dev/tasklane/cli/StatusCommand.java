@@ -139,22 +139,43 @@ final class StatusCommand implements Callable<Integer> {
                         : " rows waiting for Kafka, oldest from " + backlog.getObject(2, java.time.OffsetDateTime.class)
                                 + ", up to " + backlog.getInt(3) + " publish attempts"));
             }
-            out.println();
-            out.println("Failed tasks not yet dismissed");
-            List<String> lines = new ArrayList<>();
-            try (ResultSet failed = statement.executeQuery("""
+            section(statement, "Failed tasks not yet dismissed", """
                     SELECT task_type, count(*), max(failed_at) FROM background_tasks
-                    WHERE status = 'failed' AND dismissed_at IS NULL GROUP BY task_type ORDER BY task_type""")) {
-                while (failed.next()) {
-                    lines.add(String.format("  %-24s %6d   newest %s", failed.getString(1), failed.getLong(2),
-                            failed.getObject(3, java.time.OffsetDateTime.class)));
-                }
-            }
-            if (lines.isEmpty()) {
-                out.println("  none");
-            }
-            lines.forEach(out::println);
+                    WHERE status = 'failed' AND dismissed_at IS NULL GROUP BY task_type ORDER BY task_type""",
+                    row -> String.format("  %-24s %6d   newest %s", row.getString(1), row.getLong(2),
+                            row.getObject(3, java.time.OffsetDateTime.class)));
+            section(statement, "Open incidents (failures by cause)", """
+                    SELECT state, open_failures, title, first_seen FROM task_incidents WHERE state <> 'resolved'
+                    ORDER BY last_seen DESC LIMIT 20""",
+                    row -> String.format("  %-9s %6d   %s (since %s)", row.getString(1), row.getInt(2),
+                            row.getString(3), row.getObject(4, java.time.OffsetDateTime.class)));
+            section(statement, "Tasks waiting for an outage to end", """
+                    SELECT task_type, waiting_for, count(*), min(waiting_since) FROM background_tasks
+                    WHERE status IN ('pending', 'running') AND waiting_since IS NOT NULL
+                    GROUP BY task_type, waiting_for ORDER BY task_type""",
+                    row -> String.format("  %-24s %6d   waiting for %s since %s", row.getString(1), row.getLong(3),
+                            row.getString(2), row.getObject(4, java.time.OffsetDateTime.class)));
         }
+    }
+
+    private interface Line {
+        String of(ResultSet row) throws SQLException;
+    }
+
+    /** A blank line, a title, then a line per row of {@code sql} ("none" when there is none). */
+    private void section(Statement statement, String title, String sql, Line line) throws SQLException {
+        out.println();
+        out.println(title);
+        List<String> lines = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                lines.add(line.of(rows));
+            }
+        }
+        if (lines.isEmpty()) {
+            out.println("  none");
+        }
+        lines.forEach(out::println);
     }
 
     private static String rootMessage(Throwable e) {

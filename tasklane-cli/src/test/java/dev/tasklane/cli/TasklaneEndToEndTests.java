@@ -127,7 +127,8 @@ class TasklaneEndToEndTests {
         RunningStack.Result status = stack.command("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.output()).contains("api-gateway", "quo-sync-worker", "kafka", "postgresql", "Consumer lag",
-                "task.requested.sync_quo", "Outbox backlog: 0 rows");
+                "task.requested.sync_quo", "Outbox backlog: 0 rows", "Open incidents (failures by cause)",
+                "Tasks waiting for an outage to end");
 
         RunningStack.Result rebuild = stack.command("rebuild-ledger");
         assertThat(rebuild.exitCode()).as(rebuild.output()).isZero();
