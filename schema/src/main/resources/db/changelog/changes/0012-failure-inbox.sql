@@ -27,10 +27,11 @@ COMMENT ON COLUMN public.background_tasks.waiting_for IS 'The API the task waite
 COMMENT ON COLUMN public.background_tasks.resolution IS 'Why a failure left the inbox without a person: superseded (a later run for the same record completed), no_longer_needed (the record was deleted), recovered (it ran when the API answered again). dismissed_at holds when.';
 COMMENT ON COLUMN public.background_tasks.resolved_by IS 'The later task whose completion superseded this failure.';
 
--- A failure still in someone's inbox, by the record it is about: what a later run of the same type supersedes.
-CREATE INDEX background_tasks_open_failures_by_entity_idx
+-- Failures by the record they are about: what a later run of the same type supersedes. Failed rows are few, so
+-- probing it for every completed task of a batch costs little.
+CREATE INDEX background_tasks_failures_by_entity_idx
     ON public.background_tasks (entity_type, entity_id, task_type)
-    WHERE status = 'failed' AND dismissed_at IS NULL;
+    WHERE status = 'failed';
 
 --changeset tasklane:0012-task-failures
 --comment: Every failed attempt of every task, kept when the task is retried, dismissed or resolved: the history the

@@ -16,6 +16,10 @@ public final class IncidentCatalog {
     private static final String RETRY_LATER = "Press Retry all in a few minutes. If it keeps failing, an administrator "
             + "should open one of the tasks: its message says what the service answered.";
 
+    private static final Words QUO_KEY_REFUSED = new Words("Quo refused Tasklane's API key",
+            "An administrator should create a new key in Quo (Settings → API), set QUO_API_KEY and restart "
+                    + "quo-sync-worker, then press Retry all.");
+
     private static final Map<String, Words> BY_CAUSE = Map.ofEntries(
             Map.entry("google_maps/REQUEST_DENIED", new Words("Google Maps refused Tasklane's API key",
                     "An administrator should check in Google Cloud console that the Distance Matrix API is enabled "
@@ -31,12 +35,8 @@ public final class IncidentCatalog {
             Map.entry("google_maps/NETWORK", new Words("Tasklane could not reach Google Maps",
                     "Press Retry all in a few minutes. If it keeps failing, an administrator should check the "
                             + "drive-time worker's internet connection.")),
-            Map.entry("quo/UNAUTHORIZED", new Words("Quo refused Tasklane's API key",
-                    "An administrator should create a new key in Quo (Settings → API), set QUO_API_KEY and restart "
-                            + "quo-sync-worker, then press Retry all.")),
-            Map.entry("quo/HTTP_401", new Words("Quo refused Tasklane's API key",
-                    "An administrator should create a new key in Quo (Settings → API), set QUO_API_KEY and restart "
-                            + "quo-sync-worker, then press Retry all.")),
+            Map.entry("quo/UNAUTHORIZED", QUO_KEY_REFUSED),
+            Map.entry("quo/HTTP_401", QUO_KEY_REFUSED),
             Map.entry("quo/FORBIDDEN", new Words("Quo does not let Tasklane's key change contacts",
                     "An administrator should give the key permission to manage contacts in Quo, then press Retry all.")),
             Map.entry("quo/RATE_LIMITED", new Words("Quo says Tasklane asked too often",

@@ -111,12 +111,18 @@ public class FailureInbox {
     }
 
     /**
-     * Derives what {@code events} (already projected into {@code states}) change in the inbox. Failures of archived
-     * tasks are recorded too (a rebuild replays them), settled against the archive.
+     * Derives what {@code events} (already projected: the rows were {@code before} and are now {@code states}) change
+     * in the inbox. Failures of archived tasks are recorded too (a rebuild replays them), settled against the archive.
      */
-    public void after(List<TaskEvent> events, Collection<TaskState> states) {
+    public void after(List<TaskEvent> events, Collection<TaskState> before, Collection<TaskState> states) {
         Set<UUID> tasks = new LinkedHashSet<>();
-        events.forEach(event -> tasks.add(event.taskId()));
+        events.forEach(event -> {
+            if (event instanceof TaskFailed) {
+                tasks.add(event.taskId());
+            }
+        });
+        before.forEach(state -> addIfItMayHaveFailed(state, tasks));
+        states.forEach(state -> addIfItMayHaveFailed(state, tasks));
         tasks.addAll(supersede(states));
         Set<IncidentBook.Cause> causes = new HashSet<>(record(events));
         if (!tasks.isEmpty()) {
@@ -144,6 +150,17 @@ public class FailureInbox {
                 });
         if (!causes.isEmpty()) {
             incidents.derive(causes);
+        }
+    }
+
+    /**
+     * A task whose failure history this batch may have changed: failed now or before it, past its first attempt (an
+     * earlier one may have failed), or recovered. The others — nearly every task of a busy batch — have no history to
+     * settle, and are not looked up.
+     */
+    private static void addIfItMayHaveFailed(TaskState state, Set<UUID> tasks) {
+        if (state.status() == dev.tasklane.events.TaskStatus.FAILED || state.attempt() > 1 || state.resolution() != null) {
+            tasks.add(state.id());
         }
     }
 

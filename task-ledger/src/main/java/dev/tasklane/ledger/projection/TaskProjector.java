@@ -92,8 +92,10 @@ public class TaskProjector {
                 insertedElsewhere.add(state.id());
             }
         });
+        List<TaskState> previous = new ArrayList<>(before.values());
         if (!insertedElsewhere.isEmpty()) {
             Map<UUID, TaskState> theirs = lock(insertedElsewhere);
+            previous.addAll(theirs.values());
             List<TaskEvent> ours = live.stream().filter(event -> insertedElsewhere.contains(event.taskId())).toList();
             fold(theirs, ours).forEach((id, state) -> {
                 if (!state.equals(theirs.get(id))) {
@@ -105,7 +107,7 @@ public class TaskProjector {
         List<TaskState> changed = new ArrayList<>(inserts.size() + updates.size());
         inserts.stream().filter(state -> inserted.contains(state.id())).forEach(changed::add);
         changed.addAll(updates);
-        inbox.after(events, changed);
+        inbox.after(events, previous, changed);
 
         int rowsWritten = inserted.size() + updates.size();
         projected.increment(events.size());
