@@ -112,3 +112,46 @@ CREATE POLICY task_incidents_read ON public.task_incidents
                       WHERE f.incident_id = task_incidents.id AND f.created_by = (SELECT auth.uid())));
 
 GRANT SELECT ON public.task_failures, public.task_incidents TO authenticated;
+
+--changeset tasklane:0012-deleted-records-resolve-their-failures splitStatements:false
+--comment: Deleting a client, driver or appointment takes its failed tasks out of every inbox: for each failed attempt
+--comment: still in one, a TaskResolved (no_longer_needed) is written to the outbox in the deleting transaction and the
+--comment: gateway's relay publishes it, so the ledger (and a rebuild) learns of it as of any other change. Whoever deletes
+--comment: (the business app, a person at psql) needs no grant on the outbox: the function runs as its owner.
+CREATE FUNCTION public.resolve_failures_of_deleted_record() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER
+    SET search_path = public, pg_temp
+AS $$
+DECLARE
+    kind text := TG_ARGV[0];
+BEGIN
+    INSERT INTO public.outbox (event_id, topic, message_key, event_type, payload)
+    SELECT e.event_id, 'task.status', t.id::text, 'TaskResolved',
+           jsonb_build_object(
+               'event_id', e.event_id,
+               'event_type', 'TaskResolved',
+               'occurred_at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               'task_id', t.id,
+               'task_type', t.task_type,
+               'entity_type', t.entity_type,
+               'entity_id', t.entity_id,
+               'entity_name', coalesce(t.entity_name, ''),
+               'created_by', t.created_by,
+               'attempt', t.attempt,
+               'resolution', 'no_longer_needed',
+               'reason', 'The ' || kind || coalesce(' ' || nullif(t.entity_name, ''), '')
+                         || ' was deleted, so this task is no longer needed.')
+    FROM public.background_tasks t
+    CROSS JOIN LATERAL (SELECT gen_random_uuid() AS event_id) e
+    WHERE t.entity_type = kind AND t.entity_id = OLD.id AND t.status = 'failed' AND t.dismissed_at IS NULL;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER clients_resolve_failures AFTER DELETE ON public.clients
+    FOR EACH ROW EXECUTE FUNCTION public.resolve_failures_of_deleted_record('client');
+CREATE TRIGGER drivers_resolve_failures AFTER DELETE ON public.drivers
+    FOR EACH ROW EXECUTE FUNCTION public.resolve_failures_of_deleted_record('driver');
+CREATE TRIGGER appointments_resolve_failures AFTER DELETE ON public.appointments
+    FOR EACH ROW EXECUTE FUNCTION public.resolve_failures_of_deleted_record('appointment');

@@ -123,4 +123,35 @@ class DomainTablesIntegrationTests {
                     .extracting(n -> n.getName()).containsExactly("outbox");
         }
     }
+
+    @Test
+    void deletingAClientTakesItsFailuresStillInAnInboxOutWithAnEventInTheSameTransaction() {
+        UUID client = aClient();
+        UUID failed = aTaskOf("client", client, "calculate_drive_times");
+        sql.value("SELECT fail_background_task(?, 'Google refused the key: fix it, then retry.')", failed);
+        UUID dismissed = aTaskOf("client", client, "sync_quo");
+        sql.value("SELECT fail_background_task(?, 'Quo refused the key: fix it, then retry.')", dismissed);
+        sql.execute("UPDATE background_tasks SET dismissed_at = now() WHERE id = ?", dismissed);
+        UUID running = aTaskOf("client", client, "sync_quo");
+        UUID someoneElses = aTaskOf("client", aClient(), "calculate_drive_times");
+        sql.value("SELECT fail_background_task(?, 'Google refused the key: fix it, then retry.')", someoneElses);
+
+        sql.execute("DELETE FROM clients WHERE id = ?", client);
+
+        java.util.List<java.util.Map<String, Object>> resolved = sql.query(
+                "SELECT message_key, topic, payload::text AS payload FROM outbox WHERE event_type = 'TaskResolved'");
+        assertThat(resolved).singleElement().satisfies(row -> {
+            assertThat(row).containsEntry("message_key", failed.toString()).containsEntry("topic", "task.status");
+            dev.tasklane.events.TaskResolved event = (dev.tasklane.events.TaskResolved)
+                    dev.tasklane.events.TaskEventJson.read((String) row.get("payload"));
+            assertThat(event.resolution()).isEqualTo("no_longer_needed");
+            assertThat(event.reason()).isEqualTo("The client Jane Doe was deleted, so this task is no longer needed.");
+            assertThat(event.attempt()).isEqualTo(1);
+        });
+        assertThat(running).isNotNull();
+    }
+
+    private UUID aTaskOf(String entityType, UUID entityId, String taskType) {
+        return (UUID) sql.value("SELECT create_background_task(?, ?, 'Jane Doe', ?, NULL)", entityType, entityId, taskType);
+    }
 }

@@ -20,10 +20,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TaskCompleted.class, name = TaskCompleted.TYPE),
         @JsonSubTypes.Type(value = TaskFailed.class, name = TaskFailed.TYPE),
         @JsonSubTypes.Type(value = TaskDismissed.class, name = TaskDismissed.TYPE),
-        @JsonSubTypes.Type(value = TaskWaiting.class, name = TaskWaiting.TYPE)
+        @JsonSubTypes.Type(value = TaskWaiting.class, name = TaskWaiting.TYPE),
+        @JsonSubTypes.Type(value = TaskResolved.class, name = TaskResolved.TYPE)
 })
 public sealed interface TaskEvent permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed, TaskDismissed,
-        TaskWaiting {
+        TaskWaiting, TaskResolved {
 
     UUID eventId();
 

@@ -21,7 +21,7 @@ class TaskEventJsonTests {
     private static final UUID USER = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
     void sampleSurvivesARoundTripUnchanged(String eventType) {
         TaskEvent event = TaskEventJson.read(Samples.json(eventType));
 
@@ -115,7 +115,7 @@ class TaskEventJsonTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
     void unknownFieldsAreIgnored(String eventType) {
         ObjectNode json = Samples.tree(eventType);
         json.put("priority", "high");
@@ -133,7 +133,8 @@ class TaskEventJsonTests {
             "TaskRequested, entity_name", "TaskRequested, attempt",
             "TaskStarted, worker", "TaskCompleted, worker", "TaskFailed, worker", "TaskFailed, error",
             "TaskCompleted, task_id", "TaskFailed, attempt", "TaskDismissed, dismissed_by", "TaskDismissed, task_id",
-            "TaskWaiting, waiting_for", "TaskWaiting, reason", "TaskWaiting, worker"
+            "TaskWaiting, waiting_for", "TaskWaiting, reason", "TaskWaiting, worker",
+            "TaskResolved, resolution", "TaskResolved, reason"
     })
     void aMissingRequiredFieldIsAnErrorThatNamesIt(String eventType, String field) {
         ObjectNode json = Samples.tree(eventType);

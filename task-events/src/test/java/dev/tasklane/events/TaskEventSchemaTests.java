@@ -29,13 +29,13 @@ class TaskEventSchemaTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
     void sampleConformsToItsSchema(String eventType) {
         assertThat(validate(eventType, Samples.tree(eventType))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting"})
+    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
     void whatJavaWritesConformsToTheSchema(String eventType) {
         TaskRef task = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, UUID.randomUUID(),
                 "Sam Driver", null);
@@ -45,6 +45,7 @@ class TaskEventSchemaTests {
             case TaskCompleted.TYPE -> TaskCompleted.of(task, "w-1", Map.of("drivers", 1));
             case TaskDismissed.TYPE -> TaskDismissed.of(task, UUID.randomUUID());
             case TaskWaiting.TYPE -> TaskWaiting.of(task, "w-1", "google_maps", "Google Maps is down; it runs by itself.");
+            case TaskResolved.TYPE -> TaskResolved.of(task, TaskResolved.NO_LONGER_NEEDED, "The driver was deleted.");
             default -> TaskFailed.of(task, "w-1", new TaskError("It broke: do this.", "X", "worker", true));
         };
 

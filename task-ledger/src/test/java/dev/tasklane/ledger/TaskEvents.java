@@ -11,6 +11,7 @@ import dev.tasklane.events.TaskError;
 import dev.tasklane.events.TaskFailed;
 import dev.tasklane.events.TaskRef;
 import dev.tasklane.events.TaskRequested;
+import dev.tasklane.events.TaskResolved;
 import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskTypes;
 import dev.tasklane.events.TaskWaiting;
@@ -88,6 +89,12 @@ public final class TaskEvents {
         return new TaskWaiting(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
                 task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1", waitingFor,
                 "It is down; the task runs by itself when it answers.");
+    }
+
+    public TaskResolved noLongerNeeded(Instant at) {
+        return new TaskResolved(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
+                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), TaskResolved.NO_LONGER_NEEDED,
+                "The client " + task.entityName() + " was deleted, so this task is no longer needed.");
     }
 
     public TaskDismissed dismissed(Instant at, UUID by) {

@@ -10,6 +10,7 @@ import dev.tasklane.events.TaskError;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskFailed;
 import dev.tasklane.events.TaskRequested;
+import dev.tasklane.events.TaskResolved;
 import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskStatus;
 import dev.tasklane.events.TaskWaiting;
@@ -26,7 +27,8 @@ import dev.tasklane.events.TaskWaiting;
  * <p>Two rules of the failure inbox live here too. A failure with code {@link TaskError#WAIT_DEADLINE} (a worker told
  * the person it has held the task too long, and holds it still) gives way to a later end of the same attempt: when
  * the task finally runs, its completion replaces the failure ({@code resolution = recovered}). A failure because the
- * record is gone ({@code *_NOT_FOUND} from the worker) leaves the inbox at once as {@code no_longer_needed}.
+ * record is gone ({@code *_NOT_FOUND} from the worker) leaves the inbox at once as {@code no_longer_needed}, and a
+ * {@link TaskResolved} (the database's word that the record was deleted) takes the failed attempt it names out.
  */
 public final class TaskProjection {
 
@@ -41,6 +43,9 @@ public final class TaskProjection {
     public static TaskState apply(TaskState current, TaskEvent event) {
         if (event instanceof TaskDismissed dismissal) {
             return current == null ? null : dismiss(current, dismissal);
+        }
+        if (event instanceof TaskResolved resolved) {
+            return current == null ? null : resolve(current, resolved);
         }
         if (current == null) {
             return filledIn(record(fresh(event), event), event);
@@ -155,6 +160,18 @@ public final class TaskProjection {
         TaskState.Edit edit = current.edit();
         edit.dismissedAt = at(dismissal);
         edit.dismissedBy = dismissal.dismissedBy();
+        return edit.done();
+    }
+
+    /** Like a dismissal by nobody: the failed attempt it names leaves the inbox, saying why. */
+    private static TaskState resolve(TaskState current, TaskResolved resolved) {
+        if (resolved.attempt() != current.attempt() || current.status() != TaskStatus.FAILED
+                || current.dismissedAt() != null) {
+            return current;
+        }
+        TaskState.Edit edit = current.edit();
+        edit.dismissedAt = at(resolved);
+        edit.resolution = resolved.resolution();
         return edit.done();
     }
 

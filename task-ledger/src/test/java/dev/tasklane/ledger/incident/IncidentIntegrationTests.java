@@ -219,6 +219,22 @@ class IncidentIntegrationTests {
     }
 
     @Test
+    void aTaskResolvedBecauseItsRecordWasDeletedLeavesTheInboxAndResolvesTheIncident() {
+        UUID owner = UUID.randomUUID();
+        String code = uniqueCode();
+        TaskEvents task = TaskEvents.aTask(owner);
+        ledger().publish(task.requested(Instant.now()), task.failedWith(Instant.now(), "quo", code));
+        awaitIncident(code, "open", 1);
+
+        ledger().publish(task.noLongerNeeded(Instant.now()));
+
+        awaitIncident(code, "resolved", 0);
+        assertThat(ledger().row(task.id()).get("resolution")).isEqualTo("no_longer_needed");
+        assertThat(jdbc.queryForObject("SELECT left_how FROM task_failures WHERE task_id = ?", String.class, task.id()))
+                .isEqualTo("no_longer_needed");
+    }
+
+    @Test
     void aUserSeesOnlyIncidentsOfTheirOwnTasksAndOnlyTheirOwnNamesWhileASupervisorSeesEveryone() {
         UUID alice = UUID.randomUUID();
         UUID bob = UUID.randomUUID();

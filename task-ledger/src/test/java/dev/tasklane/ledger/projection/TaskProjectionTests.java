@@ -224,6 +224,22 @@ class TaskProjectionTests {
     }
 
     @Test
+    void aFailureWhoseRecordWasDeletedLeavesTheInboxAsNoLongerNeeded() {
+        TaskState failed = fold(List.of(task.requested(T0), task.failed(T0.plusSeconds(1))));
+
+        TaskState resolved = TaskProjection.apply(failed, task.noLongerNeeded(T0.plusSeconds(9)));
+        assertThat(resolved.dismissedAt()).isEqualTo(T0.plusSeconds(9));
+        assertThat(resolved.dismissedBy()).isNull();
+        assertThat(resolved.resolution()).isEqualTo("no_longer_needed");
+        assertThat(TaskProjection.apply(resolved, task.dismissed(T0.plusSeconds(10), OWNER)))
+                .as("a dismissal afterwards changes nothing").isEqualTo(resolved);
+        assertThat(TaskProjection.apply(failed, task.attempt(2).noLongerNeeded(T0.plusSeconds(9))))
+                .as("only the attempt it names").isEqualTo(failed);
+        TaskState running = fold(List.of(task.requested(T0), task.started(T0.plusSeconds(1))));
+        assertThat(TaskProjection.apply(running, task.noLongerNeeded(T0.plusSeconds(9)))).isEqualTo(running);
+    }
+
+    @Test
     void theRequestersNameIsKeptWhicheverEventArrivesFirst() {
         assertThat(fold(List.of(task.failed(T0.plusSeconds(2)), task.requested(T0))).createdByName())
                 .isEqualTo("Dana Dispatcher");
