@@ -35,7 +35,7 @@ class HostileInputTests {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> POSTS = List.of("/add-client", "/update-client", "/add-driver", "/update-driver",
-            "/save-appointment", "/dismiss-task", "/retry-task");
+            "/save-appointment", "/dismiss-task", "/retry-task", "/dismiss-incident", "/retry-incident");
     private static final List<String> BAD_BODIES = List.of(
             "{", "not json", "[1, 2", "null", "\"a string\"", "123", "[]", "{}", "{\"name\": 123, \"address\": []}",
             "{\"name\": {\"nested\": true}, \"address\": \"1 Main St\"}", "{\"phone\": \"+12175550100\"}",
@@ -44,7 +44,7 @@ class HostileInputTests {
             "{\"name\": \"" + "N".repeat(600) + "\", \"address\": \"1 Main St\"}",
             "{\"client_id\": \"42\", \"name\": \"X\"}", "{\"driver_id\": \"not-a-uuid\", \"active\": \"maybe\"}",
             "{\"client_id\": \"" + UUID.randomUUID() + "\", \"scheduled_at\": \"next tuesday\"}",
-            "{\"task_id\": \"12\"}", "{\"task_id\": null}", "{\"task_id\": [\"" + UUID.randomUUID() + "\"]}",
+            "{\"task_id\": \"12\"}", "{\"task_id\": null}", "{\"incident_id\": \"12\"}", "{\"task_id\": [\"" + UUID.randomUUID() + "\"]}",
             "{\"name\": \"X\", \"home_address\": \"\"}", "{\"name\": \"\\u0000\", \"address\": \"1 Main St\"}");
 
     private final RunningStack stack = RunningStack.get();
