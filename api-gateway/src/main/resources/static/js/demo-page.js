@@ -81,7 +81,9 @@
             list.appendChild(item);
             api.entityTasks('client', client.id).then(function (answer) {
                 state.textContent = (answer.tasks || []).map(function (task) {
-                    return task.task_type + ' ' + task.status;
+                    var waiting = task.waiting_since && (task.status === 'pending' || task.status === 'running');
+                    return api.taskLabel(task.task_type) + ' ' + (waiting ? 'waiting for '
+                        + (task.waiting_for_name || task.waiting_for) : task.status);
                 }).join(', ') || 'no tasks yet';
             }, function (error) {
                 state.textContent = error.message;
