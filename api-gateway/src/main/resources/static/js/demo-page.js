@@ -30,7 +30,9 @@
         $('#app').hidden = !claims;
         if (claims) {
             var role = (claims.app_metadata && claims.app_metadata.role) || 'user';
-            $('#who').textContent = (claims.email || claims.sub) + ' (' + role + ')';
+            var meta = claims.user_metadata || {};
+            $('#who').textContent = (meta.full_name || meta.name || claims.email || 'someone without a name in their sign-in')
+                + ' (' + role + ')';
         }
         $('#sign-in-form').addEventListener('submit', function (event) {
             event.preventDefault();

@@ -31,6 +31,7 @@
         '.tl-incident dd{margin:0}',
         '.tl-incident__actions{display:flex;gap:8px;flex-wrap:wrap}',
         '.tl-widget button{border:1px solid #999;background:#f5f5f5;border-radius:4px;padding:4px 10px;cursor:pointer;font:inherit}',
+        '.tl-widget button[data-action=confirm]{background:#1565c0;border-color:#1565c0;color:#fff}',
         '.tl-widget button:focus,.tl-widget select:focus{outline:3px solid #ffb300;outline-offset:1px}'
     ].join('\n');
 
@@ -52,6 +53,11 @@
         return people.map(function (person) {
             return words.person(person) + ' (' + person.open_tasks + ')';
         }).join(', ');
+    }
+
+    /** The people of an incident who still have a failed task in it (the server lists whoever ever had one). */
+    function stillAffected(incident) {
+        return (incident.people || []).filter(function (person) { return person.open_tasks > 0; });
     }
 
     function peopleOfTasks(tasks) {
@@ -167,7 +173,7 @@
 
     Widget.prototype.incidentCard = function (incident) {
         var self = this;
-        var people = incident.people || [];
+        var people = stillAffected(incident);
         var card = el('article', { 'class': 'tl-incident', 'data-incident-id': incident.id }, [
             el('h4', { text: (incident.title || api.taskLabel(incident.task_type) + ' failed') + (incident.state === 'regressed' ? ' (back again)' : '') }),
             el('dl', {}, [
@@ -296,14 +302,14 @@
         var shown = records.slice(0, PREVIEW_RECORDS).map(function (record) {
             return el('li', { text: words.summary(record) + ' (asked by ' + words.person(record) + ')' });
         });
-        if (records.length > PREVIEW_RECORDS) {
-            shown.push(el('li', { text: 'and ' + (records.length - PREVIEW_RECORDS) + ' more' }));
+        if (count > shown.length) {
+            shown.push(el('li', { text: 'and ' + (count - shown.length) + ' more' }));     // the server lists some
         }
         this.ask([
             el('p', { 'class': 'tl-widget__question', text: verb + ' all ' + words.plural(count, 'task') + ' of “'
                 + incident.title + '”?' }),
-            el('p', { 'class': 'tl-widget__people', text: 'People affected: ' + (incident.people && incident.people.length
-                ? peopleLine(incident.people) : 'nobody named') }),
+            el('p', { 'class': 'tl-widget__people', text: 'People affected: ' + (stillAffected(incident).length
+                ? peopleLine(stillAffected(incident)) : 'nobody named') }),
             el('ul', { 'class': 'tl-widget__records' }, shown),
             action === 'retry' ? 'They run again now; if the cause is still there they fail again, as one incident.'
                 : 'They leave everyone\'s list of failures; nothing runs again.'
