@@ -245,6 +245,9 @@
         if (retry) {
             retry.hidden = !!incident && incident.retryable === false;
         }
+        if (incident && incident.state !== 'resolved' && shownIncidents()[incidentId] !== (incident.regressed_at || '')) {
+            rememberShown(incidentId, incident.regressed_at || '');     // the toast on screen is of this regression
+        }
     }
 
     function incidentToast(incidentId, mark) {
@@ -280,6 +283,9 @@
             return;
         }
         var incident = monitor.incident(incidentId);
+        if (incident && incident.state === 'resolved') {
+            incident = null;    // a new failure of a resolved incident regresses it: wait for its new regressed_at
+        }
         if (!incident && patient) {
             if (!unannounced[incidentId]) {
                 unannounced[incidentId] = global.setTimeout(function () { announceIncident(incidentId, false); }, 1000);

@@ -160,6 +160,12 @@ class BrowserTests {
                 By.cssSelector(".tl-toast[data-incident-id='" + incidentId + "']")));
     }
 
+    private static String describe(WebElement toast) {
+        return "incident " + toast.getAttribute("data-incident-id") + ", task " + toast.getAttribute("data-task-id") + ": "
+                + toast.getText() + " (remembered: " + browser.executeScript(
+                "return localStorage.getItem('tasklane.shown-incidents')") + ")";
+    }
+
     private static int toastCount(WebElement toast) {
         return Integer.parseInt(toast.findElement(By.cssSelector(".tl-toast__count")).getText());
     }
@@ -246,7 +252,8 @@ class BrowserTests {
         waitFor(3).until(driver -> badgeCount() == before + 4);
         assertThat(incidentOf(user, fourth)).isEqualTo(incidentId);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).as("this browser has shown that incident").isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).extracting(BrowserTests::describe)
+                .as("this browser has shown that incident").isEmpty();
     }
 
     @Test
