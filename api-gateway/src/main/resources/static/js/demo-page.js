@@ -30,7 +30,9 @@
         $('#app').hidden = !claims;
         if (claims) {
             var role = (claims.app_metadata && claims.app_metadata.role) || 'user';
-            $('#who').textContent = (claims.email || claims.sub) + ' (' + role + ')';
+            var meta = claims.user_metadata || {};
+            $('#who').textContent = (meta.full_name || meta.name || claims.email || 'someone without a name in their sign-in')
+                + ' (' + role + ')';
         }
         $('#sign-in-form').addEventListener('submit', function (event) {
             event.preventDefault();
@@ -81,7 +83,9 @@
             list.appendChild(item);
             api.entityTasks('client', client.id).then(function (answer) {
                 state.textContent = (answer.tasks || []).map(function (task) {
-                    return task.task_type + ' ' + task.status;
+                    var waiting = task.waiting_since && (task.status === 'pending' || task.status === 'running');
+                    return api.taskLabel(task.task_type) + ' ' + (waiting ? 'waiting for '
+                        + (task.waiting_for_name || task.waiting_for) : task.status);
                 }).join(', ') || 'no tasks yet';
             }, function (error) {
                 state.textContent = error.message;

@@ -7,6 +7,9 @@
  * window.supabase with auth.getSession), or the demo sign-in of dashboard.html (localStorage "tasklane.token").
  * Every failure is a TasklaneApiError whose message a person can read. A 401 fires one "tasklane:session-expired"
  * event on window (not one per request) until a call succeeds again.
+ *
+ * It also holds what both components share, so neither copies it: the words for tasks and people (TasklaneApi.words)
+ * and the DOM helpers that only ever insert server text as text (TasklaneApi.dom).
  */
 (function (global) {
     'use strict';
@@ -14,6 +17,10 @@
     var TOKEN_KEY = 'tasklane.token';
     /** Task types in the business's words; a page adds or changes them with TasklaneConfig.labels. */
     var LABELS = { calculate_drive_times: 'Drive times', sync_quo: 'Quo contact sync' };
+    /** What finished tasks of a type achieved, for "Google Maps answers again: 12 drive times computed". */
+    var DONE = { calculate_drive_times: ['drive time computed', 'drive times computed'],
+        sync_quo: ['contact synced to Quo', 'contacts synced to Quo'] };
+    var NAMELESS = 'someone without a name in their sign-in';
     var settings = { baseUrl: '', getToken: null, labels: {} };
     var sessionExpired = false;
 
@@ -150,7 +157,7 @@
                         sessionExpired = false;
                     }
                     if (!response.ok) {
-                        throw new TasklaneApiError((json && json.message) || readableDefault(response.status),
+                        throw new TasklaneApiError((json && (json.message || json.error)) || readableDefault(response.status),
                             response.status, json && json.fields);
                     }
                     return json || {};
@@ -188,9 +195,90 @@
         return words.charAt(0).toUpperCase() + words.slice(1);
     }
 
+    function plural(count, one, many) {
+        return count + ' ' + (count === 1 ? one : (many || one + 's'));
+    }
+
+    /** The words every view uses for a task and its people; never a bare id. */
+    var words = {
+        plural: plural,
+        /** The person who asked for the task, by name: created_by_name, else a phrase (never the id). */
+        person: function (task) {
+            var name = task && (task.created_by_name || task.name);
+            return name ? String(name) : NAMELESS;
+        },
+        /** The record in business words: the server's summary, else "Drive times for client Jane Doe". */
+        summary: function (task) {
+            if (task && task.summary) {
+                return String(task.summary);
+            }
+            return taskLabel(task && task.task_type) + ' for ' + ((task && task.entity_type) || 'record') + ' '
+                + ((task && task.entity_name) || '');
+        },
+        /** "12 drive times computed" (falls back to "12 tasks done"). */
+        done: function (taskType, count) {
+            var phrase = DONE[taskType];
+            return phrase ? plural(count, phrase[0], phrase[1]) : plural(count, 'task') + ' done';
+        },
+        /** A date and time in the reader's locale, or '' for none. */
+        when: function (value) {
+            if (!value) {
+                return '';
+            }
+            var date = new Date(value);
+            return isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+        },
+        /** The time of day ("10:02") for today, else the date and time. */
+        clock: function (value) {
+            if (!value) {
+                return '';
+            }
+            var date = new Date(value);
+            if (isNaN(date.getTime())) {
+                return String(value);
+            }
+            var time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+            return date.toDateString() === new Date().toDateString() ? time : date.toLocaleDateString() + ' ' + time;
+        }
+    };
+
+    /** DOM helpers: {text: …} is set with textContent, so a name like <img onerror=…> shows as those characters. */
+    var dom = {
+        el: function (tag, attributes, children) {
+            var node = global.document.createElement(tag);
+            Object.keys(attributes || {}).forEach(function (name) {
+                if (name === 'text') {
+                    node.textContent = attributes.text;
+                } else if (name === 'onclick') {
+                    node.addEventListener('click', attributes.onclick);
+                } else {
+                    node.setAttribute(name, attributes[name]);
+                }
+            });
+            (children || []).forEach(function (child) {
+                if (child !== null && child !== undefined) {
+                    node.appendChild(typeof child === 'string' ? global.document.createTextNode(child) : child);
+                }
+            });
+            return node;
+        },
+        clear: function (node) {
+            while (node.firstChild) {
+                node.removeChild(node.firstChild);
+            }
+        },
+        style: function (id, css) {
+            if (!global.document.getElementById(id)) {
+                global.document.head.appendChild(dom.el('style', { id: id, text: css }));
+            }
+        }
+    };
+
     var api = {
         configure: configure,
         taskLabel: taskLabel,
+        words: words,
+        dom: dom,
         token: token,
         claims: claims,
         caller: caller,
@@ -202,8 +290,14 @@
         addClient: function (client, idempotencyKey) {
             return request('POST', '/add-client', client, { 'Idempotency-Key': idempotencyKey || newIdempotencyKey() });
         },
+        /** The caller's failures; params: limit, task_type, incident_id. */
         failedTasks: function (params) { return request('GET', '/get-failed-tasks' + query(params)); },
+        /** Everyone's failures (supervisors, admins); params: limit, task_type, user, incident_id. */
         allFailedTasks: function (params) { return request('GET', '/get-all-failed-tasks' + query(params)); },
+        /** Failures grouped by cause, and what is waiting for an outage: {incidents: [...], waiting: [...]}. */
+        incidents: function (params) { return request('GET', '/incidents' + query(params)); },
+        retryIncident: function (incidentId) { return request('POST', '/retry-incident', { incident_id: incidentId }); },
+        dismissIncident: function (incidentId) { return request('POST', '/dismiss-incident', { incident_id: incidentId }); },
         failedTasksSummary: function () { return request('GET', '/get-failed-tasks-summary'); },
         dismissTask: function (taskId) { return request('POST', '/dismiss-task', { task_id: taskId }); },
         dismissAllTasks: function () { return request('POST', '/dismiss-all-tasks', {}); },

@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The browser scripts in headless Chromium against the stack {@code ./tasklane up} started: the demo dashboard, the
- * toast, badge and panel, the supervisor widget, text-only rendering, and the polling fallback.
+ * The browser scripts in headless Chromium against the stack {@code ./tasklane up} started: the demo dashboard, one
+ * toast per incident, the badge and the panel grouped by incident, the supervisor widget's incidents with their
+ * preview, text-only rendering, and the polling fallback.
  */
 @Order(2)
 class BrowserTests {
@@ -81,10 +82,16 @@ class BrowserTests {
         return "http://localhost:" + stack.port(Settings.GATEWAY) + "/" + path;
     }
 
-    /** Opens the page signed in as whoever {@code token} belongs to. */
+    /** Opens the page signed in as whoever {@code token} belongs to, in a browser that has not toasted any incident. */
     private static void openAs(String token, String path) {
         browser.get(page(path));
-        browser.executeScript("localStorage.setItem('tasklane.token', arguments[0])", token);
+        browser.executeScript("localStorage.setItem('tasklane.token', arguments[0]); "
+                + "localStorage.removeItem('tasklane.shown-incidents')", token);
+        reopen(path);
+    }
+
+    /** Loads the page again, keeping what this browser remembers. */
+    private static void reopen(String path) {
         browser.get(page(path));
         waitFor(2).until(driver -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
                 "return !!(window.TaskMonitor && TaskMonitor.instance() && ['stream','polling'].indexOf(TaskMonitor.instance().mode()) >= 0)")));
@@ -99,16 +106,35 @@ class BrowserTests {
                 "{\"mode\": \"" + mode + "\"" + (count == null ? "" : ", \"count\": " + count) + "}");
     }
 
+    /** A client whose drive-time task failed. */
+    private record Failure(String taskId, String clientId) {
+    }
+
     /** Adds a client over HTTP whose drive-time task fails, and waits until the ledger has the failure. */
     private static String aFailedClient(String token, String name) {
+        return aFailure(token, name).taskId();
+    }
+
+    private static Failure aFailure(String token, String name) {
         google("request_denied", 1);
         HttpJson.Response added = gateway.post("/add-client", token, "{\"name\": " + quoted(name) + ", \"phone\": "
                 + "\"+12175550177\", \"address\": \"7 Oak St, Springfield, IL\"}");
         assertThat(added.status()).as(added.body().toString()).isEqualTo(200);
         String taskId = added.body().path("task_ids").path("calculate_drive_times").asString();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(status(token, added.body()
-                .path("client_id").asString())));
-        return taskId;
+        String clientId = added.body().path("client_id").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(status(token, clientId)));
+        return new Failure(taskId, clientId);
+    }
+
+    /** The incident the server filed the failed task under. */
+    private static String incidentOf(String token, String taskId) {
+        for (JsonNode task : gateway.get("/get-failed-tasks", token).body().path("tasks")) {
+            if (task.path("id").asString().equals(taskId)) {
+                assertThat(task.path("incident_id").isNull()).as("a failure carries its incident: " + task).isFalse();
+                return task.path("incident_id").asString();
+            }
+        }
+        throw new AssertionError("no failed task " + taskId + " for this token");
     }
 
     private static String status(String token, String clientId) {
@@ -124,9 +150,24 @@ class BrowserTests {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static WebElement toastFor(String taskId, int seconds) {
+    /** The toast of the incident the failed task belongs to. */
+    private static WebElement toastFor(String token, String taskId, int seconds) {
+        return incidentToast(incidentOf(token, taskId), seconds);
+    }
+
+    private static WebElement incidentToast(String incidentId, int seconds) {
         return waitFor(seconds).until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector(".tl-toast[data-task-id='" + taskId + "']")));
+                By.cssSelector(".tl-toast[data-incident-id='" + incidentId + "']")));
+    }
+
+    private static String describe(WebElement toast) {
+        return "incident " + toast.getAttribute("data-incident-id") + ", task " + toast.getAttribute("data-task-id") + ": "
+                + toast.getText() + " (remembered: " + browser.executeScript(
+                "return localStorage.getItem('tasklane.shown-incidents')") + ")";
+    }
+
+    private static int toastCount(WebElement toast) {
+        return Integer.parseInt(toast.findElement(By.cssSelector(".tl-toast__count")).getText());
     }
 
     private static int badgeCount() {
@@ -149,7 +190,7 @@ class BrowserTests {
         browser.get(page("dashboard.html"));
         browser.findElement(By.cssSelector("#sign-in-form textarea")).sendKeys(user);
         browser.findElement(By.cssSelector("#sign-in-form button")).click();
-        waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "user@tasklane.local (user)"));
+        waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "Uma User (user)"));
 
         WebElement form = browser.findElement(By.id("add-client-form"));
         form.findElement(By.name("address")).sendKeys("1 Main St, Springfield, IL");
@@ -165,32 +206,54 @@ class BrowserTests {
     }
 
     @Test
-    void aFailureShowsAToastWithinTwoSecondsRaisesTheBadgeAndIsListedInThePanel() throws IOException {
+    void threeFailuresOfOneCauseAreOneToastCountingThreeAndOneGroupInThePanel() throws IOException {
         openAs(user, "dashboard.html");
         int before = badgeCount();
 
-        String taskId = aFailedClient(user, "Toasty Client");
-
-        WebElement toast = toastFor(taskId, 2);
-        assertThat(toast.getText()).contains("Drive times failed for client Toasty Client", "REQUEST_DENIED",
-                "Check that the Distance Matrix API is enabled");
+        String first = aFailedClient(user, "Toasty Client 1");
+        String incidentId = incidentOf(user, first);
+        WebElement toast = incidentToast(incidentId, 2);
         assertThat(toast.getAttribute("role")).isEqualTo("alert");
-        waitFor(2).until(driver -> badgeCount() == before + 1);
+        String second = aFailedClient(user, "Toasty Client 2");
+        String third = aFailedClient(user, "Toasty Client 3");
+        assertThat(List.of(incidentOf(user, second), incidentOf(user, third))).as("one cause, one incident")
+                .containsOnly(incidentId);
+
+        waitFor(3).until(driver -> toastCount(toast) == 3);
+        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).as("one toast for the incident").hasSize(1);
+        assertThat(toast.getText()).contains("3 of your tasks", "Drive times for client Toasty Client 3");
+        assertThat(toast.findElement(By.cssSelector(".tl-toast__message")).getText()).as("what to do").isNotBlank();
+        waitFor(2).until(driver -> badgeCount() == before + 3);
         screenshot("toast");
 
         WebElement badge = browser.findElement(By.cssSelector(".tl-badge"));
         badge.click();
         WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
         assertThat(panel.getAttribute("role")).isEqualTo("dialog");
-        assertThat(panel.findElement(By.cssSelector("[data-task-id='" + taskId + "']")).getText()).contains("Toasty Client");
+        List<WebElement> groups = panel.findElements(By.cssSelector(".tl-group"));
+        assertThat(groups).as("one group: the incident").hasSize(1);
+        WebElement group = groups.get(0);
+        assertThat(group.getAttribute("data-incident-id")).isEqualTo(incidentId);
+        assertThat(group.findElement(By.cssSelector(".tl-group__count")).getText()).isEqualTo("3");
+        assertThat(group.findElements(By.cssSelector(".tl-panel__item"))).extracting(WebElement::getText)
+                .hasSize(3).allMatch(text -> text.contains("asked by ") && !text.contains("00000000-"))
+                .anyMatch(text -> text.contains("Drive times for client Toasty Client 1"));
+        assertThat(group.findElements(By.cssSelector("[data-action=retry-incident]"))).hasSize(1);
+        assertThat(group.findElements(By.cssSelector("[data-action=dismiss-incident]"))).hasSize(1);
         assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Close");
         screenshot("panel");
 
         browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
         waitFor(2).until(ExpectedConditions.invisibilityOf(panel));
         assertThat(browser.switchTo().activeElement()).as("focus goes back to the badge").isEqualTo(badge);
-        assertThat(browser.findElements(By.cssSelector(".tl-toast[data-task-id='" + taskId + "']")))
-                .as("one toast for one failure").hasSize(1);
+
+        reopen("dashboard.html");
+        String fourth = aFailedClient(user, "Toasty Client 4");
+        waitFor(3).until(driver -> badgeCount() == before + 4);
+        assertThat(incidentOf(user, fourth)).isEqualTo(incidentId);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).extracting(BrowserTests::describe)
+                .as("this browser has shown that incident").isEmpty();
     }
 
     @Test
@@ -199,7 +262,7 @@ class BrowserTests {
         String taskId = aFailedClient(user, "Retry Client");
         int failed = waitFor(2).until(driver -> badgeCount() >= 1 ? badgeCount() : null);
 
-        toastFor(taskId, 2).findElement(By.cssSelector("[data-action=retry]")).click();
+        toastFor(user, taskId, 2).findElement(By.cssSelector("[data-action=retry-incident]")).click();
 
         waitFor(15).until(driver -> badgeCount() == failed - 1);
         browser.findElement(By.cssSelector(".tl-badge")).click();
@@ -213,7 +276,7 @@ class BrowserTests {
         openAs(user, "dashboard.html");
         String first = aFailedClient(user, "Dismiss One");
         String second = aFailedClient(user, "Dismiss Two");
-        toastFor(second, 2);
+        toastFor(user, second, 2);
         browser.findElement(By.cssSelector(".tl-badge")).click();
         WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
 
@@ -230,24 +293,57 @@ class BrowserTests {
     @Test
     void aSupervisorSeesAnotherUsersFailureInTheWidgetAndAPlainUserHasNone() throws IOException {
         UUID owner = UUID.randomUUID();
-        String someoneElse = Tokens.mint(owner, "user", Duration.ofHours(1),
+        String someoneElse = Tokens.mint(owner, "user", "Wanda Widget", Duration.ofHours(1),
                 Files.readString(stack.home.resolve("jwt-secret")).strip());
         openAs(stack.tokens.get("supervisor"), "dashboard.html");
         WebElement widget = waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-tasklane-widget]")));
 
-        String taskId = aFailedClient(someoneElse, "Widget Client");
+        Failure failure = aFailure(someoneElse, "Widget Client");
         waitFor(10).until(ExpectedConditions.textToBePresentInElement(widget, "Drive times for client Widget Client"));
-        assertThat(browser.findElements(By.cssSelector(".tl-toast[data-task-id='" + taskId + "']")))
-                .as("a supervisor is not toasted about someone else's failure").isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).as("a supervisor is not toasted about someone "
+                + "else's failure").isEmpty();
+        assertThat(widget.getText()).as("people are named, never a bare id").doesNotContain(owner.toString());
         new Select(widget.findElement(By.name("user"))).selectByValue(owner.toString());
         waitFor(5).until(driver -> widget.findElement(By.cssSelector("[data-action=bulk-retry]")).getText().equals("Retry these (1)"));
-        screenshot("widget", widget);
+        String who = widget.findElement(By.cssSelector(".tl-widget__list tbody td")).getText();
+        assertThat(who).as("the Who column names the person, not the id").isEqualTo("Wanda Widget");
 
         widget.findElement(By.cssSelector("[data-action=bulk-retry]")).click();
         WebElement confirm = widget.findElement(By.cssSelector(".tl-widget__confirm"));
-        assertThat(confirm.getText()).contains("Retry 1 failed task (the filtered set)?");
+        assertThat(confirm.getText()).contains("Retry 1 failed task (the filtered set)?", "People affected: " + who);
         confirm.findElement(By.cssSelector("[data-action=confirm]")).click();
         waitFor(10).until(ExpectedConditions.textToBePresentInElement(widget, "Retried 1 of 1."));
+        await().atMost(Duration.ofSeconds(15)).until(() -> "completed".equals(status(someoneElse, failure.clientId())));
+
+        String a = aFailedClient(someoneElse, "Widget Client A");
+        aFailedClient(someoneElse, "Widget Client B");
+        String incidentId = incidentOf(someoneElse, a);
+        String supervisor = stack.tokens.get("supervisor");
+        int open = gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor).body().path("tasks").size();
+        assertThat(open).as("the two failures, and any other test class left of that cause").isGreaterThanOrEqualTo(2);
+        By card = By.cssSelector(".tl-incident[data-incident-id='" + incidentId + "']");
+        waitFor(10).until(driver -> driver.findElements(card).size() == 1 && driver.findElement(card)
+                .findElement(By.cssSelector(".tl-incident__count")).getText().equals(String.valueOf(open)));
+        WebElement incident = widget.findElement(card);
+        assertThat(incident.findElement(By.cssSelector(".tl-incident__people")).getText())
+                .contains(who + " (2)").doesNotContain(owner.toString());
+        assertThat(incident.getText()).contains("What to do", "First seen", "Last seen");
+        screenshot("widget", widget);
+
+        incident.findElement(By.cssSelector("[data-action=incident-dismiss]")).click();
+        WebElement preview = incident.findElement(By.cssSelector(".tl-widget__confirm"));
+        assertThat(preview.isDisplayed()).isTrue();
+        assertThat(preview.getText()).contains("Dismiss all " + open + " tasks of", who + " (2)",
+                "Drive times for client Widget Client A", "Drive times for client Widget Client B");
+        assertThat(gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor).body().path("tasks").size())
+                .as("nothing happens before the confirmation").isEqualTo(open);
+        screenshot("widget-preview", incident);
+
+        preview.findElement(By.cssSelector("[data-action=confirm]")).click();
+        waitFor(10).until(ExpectedConditions.invisibilityOfElementLocated(card));
+        waitFor(5).until(ExpectedConditions.textToBePresentInElement(widget, "Dismissed " + open + " tasks of"));
+        assertThat(gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor).body().path("tasks").size())
+                .isZero();
 
         openAs(user, "dashboard.html");
         assertThat(browser.findElement(By.cssSelector("[data-tasklane-widget]")).isDisplayed()).isFalse();
@@ -260,9 +356,13 @@ class BrowserTests {
 
         String taskId = aFailedClient(user, name);
 
-        WebElement toast = toastFor(taskId, 2);
-        assertThat(toast.getText()).contains("Drive times failed for client " + name);
+        WebElement toast = toastFor(user, taskId, 2);
+        assertThat(toast.getText()).contains("Drive times for client " + name);
         assertThat(toast.findElements(By.tagName("img"))).isEmpty();
+        browser.findElement(By.cssSelector(".tl-badge")).click();
+        WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
+        assertThat(panel.findElement(By.cssSelector("[data-task-id='" + taskId + "']")).getText()).contains(name);
+        assertThat(panel.findElements(By.tagName("img"))).isEmpty();
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
 
@@ -276,7 +376,7 @@ class BrowserTests {
 
             String taskId = aFailedClient(user, "Polled Client");
 
-            assertThat(toastFor(taskId, 3).getText()).contains("Polled Client");
+            assertThat(toastFor(user, taskId, 3).getText()).contains("Polled Client");
         }
         finally {
             browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
