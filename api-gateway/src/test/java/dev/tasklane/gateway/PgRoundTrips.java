@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP forwarder to PostgreSQL that counts the round trips its clients make: a client message that follows an answer
  * from the server starts a new exchange; the messages a client sends without waiting in between (PgJDBC sends
- * {@code BEGIN}, a statement, a pipelined {@code COMMIT} and their {@code Sync} in one write) are one. Only one
- * client at a time should be using it while counting.
+ * {@code BEGIN}, a statement, a pipelined {@code COMMIT} and their {@code Sync} in one write) are one. PgJDBC sends a
+ * transaction's {@code BEGIN} as a simple query ahead of the first statement without waiting for its answer; when the
+ * two reach the forwarder apart (a busy machine) and the server answers the {@code BEGIN} in between, the statement
+ * still belongs to the {@code BEGIN}'s exchange. Only one client at a time should be using it while counting.
  */
 final class PgRoundTrips implements AutoCloseable {
 
@@ -26,6 +28,8 @@ final class PgRoundTrips implements AutoCloseable {
     private final ServerSocket listener;
     private final AtomicLong roundTrips = new AtomicLong();
     private volatile boolean answered = true;
+    /** Whether the current exchange so far holds nothing but a pipelined {@code BEGIN}. */
+    private boolean onlyBegin;
     private final java.util.Queue<String> recent = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     PgRoundTrips(String targetHost, int targetPort) {
@@ -92,10 +96,18 @@ final class PgRoundTrips implements AutoCloseable {
                 int length = in.readInt();
                 byte[] rest = new byte[length - 4];
                 in.readFully(rest);
+                boolean begin = type == 'Q' && new String(rest, java.nio.charset.StandardCharsets.UTF_8).strip()
+                        .replace("\u0000", "").equals("BEGIN");
                 if (answered) {
                     answered = false;
-                    roundTrips.incrementAndGet();
-                    recent.add("--- exchange");
+                    if (!onlyBegin) {
+                        roundTrips.incrementAndGet();
+                        recent.add("--- exchange");
+                    }
+                    onlyBegin = begin;
+                }
+                else if (!begin) {
+                    onlyBegin = false;
                 }
                 if (type == 'S' || type == 'Q' || type == 'P') {
                     recent.add((char) type + " " + new String(rest, java.nio.charset.StandardCharsets.UTF_8)
