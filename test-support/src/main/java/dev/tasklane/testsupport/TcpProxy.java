@@ -74,8 +74,16 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = socket.accept();
                 Socket server = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(server);
+                synchronized (this) {
+                    // a connection accepted just before a cut must not outlive it
+                    if (socket.isClosed()) {
+                        closeQuietly(client);
+                        closeQuietly(server);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(server);
+                }
                 pipe(client, server);
                 pipe(server, client);
             }
