@@ -11,12 +11,12 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP forwarder to PostgreSQL that counts the round trips its clients make: a client message that follows an answer
- * from the server starts a new exchange; the messages a client sends without waiting in between (PgJDBC sends
- * {@code BEGIN}, a statement, a pipelined {@code COMMIT} and their {@code Sync} in one write) are one. PgJDBC sends a
- * transaction's {@code BEGIN} as a simple query ahead of the first statement without waiting for its answer; when the
- * two reach the forwarder apart (a busy machine) and the server answers the {@code BEGIN} in between, the statement
- * still belongs to the {@code BEGIN}'s exchange. Only one client at a time should be using it while counting.
+ * A TCP forwarder to PostgreSQL that counts the round trips its clients make: the points where a client waits for the
+ * server. In PostgreSQL's protocol those are each {@code Sync} (the end of a pipeline of extended-protocol messages:
+ * PgJDBC sends a statement, a pipelined {@code COMMIT} and one {@code Sync} in one write) and each simple
+ * {@code Query} — except the {@code BEGIN} PgJDBC sends ahead of a transaction's first statement without waiting for
+ * its answer. Counting those messages rather than the turns seen on the wire keeps the count exact when a pipeline
+ * reaches the forwarder in pieces on a busy machine. Only one client at a time should be using it while counting.
  */
 final class PgRoundTrips implements AutoCloseable {
 
@@ -27,9 +27,6 @@ final class PgRoundTrips implements AutoCloseable {
     private final int targetPort;
     private final ServerSocket listener;
     private final AtomicLong roundTrips = new AtomicLong();
-    private volatile boolean answered = true;
-    /** Whether the current exchange so far holds nothing but a pipelined {@code BEGIN}. */
-    private boolean onlyBegin;
     private final java.util.Queue<String> recent = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     PgRoundTrips(String targetHost, int targetPort) {
@@ -96,22 +93,14 @@ final class PgRoundTrips implements AutoCloseable {
                 int length = in.readInt();
                 byte[] rest = new byte[length - 4];
                 in.readFully(rest);
-                boolean begin = type == 'Q' && new String(rest, java.nio.charset.StandardCharsets.UTF_8).strip()
-                        .replace("\u0000", "").equals("BEGIN");
-                if (answered) {
-                    answered = false;
-                    if (!onlyBegin) {
-                        roundTrips.incrementAndGet();
-                        recent.add("--- exchange");
-                    }
-                    onlyBegin = begin;
-                }
-                else if (!begin) {
-                    onlyBegin = false;
-                }
                 if (type == 'S' || type == 'Q' || type == 'P') {
-                    recent.add((char) type + " " + new String(rest, java.nio.charset.StandardCharsets.UTF_8)
-                            .replaceAll("[\\x00-\\x1f]", " ").strip());
+                    String text = new String(rest, java.nio.charset.StandardCharsets.UTF_8)
+                            .replaceAll("[\\x00-\\x1f]", " ").strip();
+                    recent.add((char) type + " " + text);
+                    if (type == 'S' || type == 'Q' && !text.equals("BEGIN")) {
+                        roundTrips.incrementAndGet();
+                        recent.add("--- waits for the server");
+                    }
                     while (recent.size() > 20) {
                         recent.poll();
                     }
@@ -137,7 +126,6 @@ final class PgRoundTrips implements AutoCloseable {
         byte[] buffer = new byte[16384];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                answered = true;
                 out.write(buffer, 0, read);
                 out.flush();
             }
