@@ -256,8 +256,8 @@
                         emit('failure', task);
                     }
                 }
-                if (task.incident_id && !incidents[task.incident_id]) {
-                    scheduleIncidents();
+                if (task.incident_id && (!incidents[task.incident_id] || incidents[task.incident_id].state === 'resolved')) {
+                    scheduleIncidents();    // a new incident, or a regression: /incidents has this person's view of it
                 }
                 return true;
             }
@@ -298,6 +298,12 @@
 
         function applyIncident(incident, quiet) {
             if (!incident || !incident.id) {
+                return;
+            }
+            if (incident.state === 'gone') {
+                // merged into another incident: its failures now belong there; read them again
+                delete incidents[incident.id];
+                load(true);
                 return;
             }
             var before = incidents[incident.id];
@@ -452,6 +458,7 @@
                     }
                     try {
                         applyIncident(JSON.parse(event.data), false);
+                        scheduleIncidents();    // the stream tells a user the cause only; their counts and state are theirs
                     } catch (e) {
                         // not an incident this script understands: the next /incidents answer has it
                     }

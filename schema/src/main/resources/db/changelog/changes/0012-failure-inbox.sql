@@ -111,7 +111,10 @@ CREATE POLICY task_incidents_read ON public.task_incidents
            OR EXISTS (SELECT FROM public.task_failures f
                       WHERE f.incident_id = task_incidents.id AND f.created_by = (SELECT auth.uid())));
 
-GRANT SELECT ON public.task_failures, public.task_incidents TO authenticated;
+GRANT SELECT ON public.task_failures TO authenticated;
+-- Row-level security picks rows, not columns: a user with one failure in an incident may read its cause in words, not
+-- its counts, state or times, which include other people's failures. Their own are in task_failures.
+GRANT SELECT (id, task_type, source, error_code, title, advice) ON public.task_incidents TO authenticated;
 
 --changeset tasklane:0012-deleted-records-resolve-their-failures splitStatements:false
 --comment: Deleting a client, driver or appointment takes its failed tasks out of every inbox: for each failed attempt

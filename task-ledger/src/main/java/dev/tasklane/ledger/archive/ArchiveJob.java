@@ -74,10 +74,9 @@ public class ArchiveJob {
                     moved = result.getInt("archived");
                 }
                 archived.increment(moved);
-                if (moved > 0) {
-                    // failures archived while still in an inbox leave it now; their incidents may resolve
-                    transactions.executeWithoutResult(status -> inbox.afterArchiving());
-                }
+                // failures archived while still in an inbox leave it now (this run's, or a failed run's before it);
+                // their incidents may resolve
+                transactions.executeWithoutResult(status -> inbox.afterArchiving());
                 LOG.info("Archived " + moved + " background tasks finished more than 7 days ago");
                 slack.post("Tasklane archived " + moved + " background task" + (moved == 1 ? "" : "s")
                         + " finished more than 7 days ago.");

@@ -38,6 +38,7 @@ public class IncidentBook {
 
     public static final String CHANNEL = "task_incident_changes";
     static final int REOPEN_DAYS = 7;
+    static final int NOTIFY_CHUNK = 100;
     private static final Duration REOPEN_WITHIN = Duration.ofDays(REOPEN_DAYS);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -82,9 +83,12 @@ public class IncidentBook {
         for (Cause cause : sorted) {
             changed.addAll(deriveOne(cause));
         }
-        if (!changed.isEmpty()) {
+        // PostgreSQL refuses a payload over 8,000 bytes (about 200 ids): announce in chunks
+        for (int from = 0; from < changed.size(); from += NOTIFY_CHUNK) {
+            List<String> ids = changed.subList(from, Math.min(changed.size(), from + NOTIFY_CHUNK)).stream()
+                    .map(UUID::toString).toList();
             jdbc.queryForObject("SELECT pg_notify(?, ?)::text", String.class, CHANNEL,
-                    JSON.writeValueAsString(Map.of("ids", changed.stream().map(UUID::toString).toList())));
+                    JSON.writeValueAsString(Map.of("ids", ids)));
         }
     }
 

@@ -37,25 +37,34 @@ public class IncidentQueries {
         this.properties = properties;
     }
 
-    /** Open and regressed incidents (and resolved ones too when {@code includeResolved}), latest first. */
+    /**
+     * Open and regressed incidents (and resolved ones too when {@code includeResolved}), latest first. Everything is
+     * read from the caller's own view of the failure history (row-level security), so a user's counts, times, people
+     * and records are of their own tasks, and so is the state: open while one of their failures is still in their
+     * inbox, regressed when one came after all their earlier ones had left. Only supervisors and admins, who see every
+     * failure, get the incident's own state and times; the cause's title and advice are read by the service.
+     */
     List<IncidentView> incidents(Caller caller, boolean includeResolved, int limit) {
         return callers.asCaller(caller, () -> {
             List<IncidentView> found = jdbc.query("""
-                    SELECT i.id, i.task_type, i.source, i.error_code, i.title, i.advice, i.state, i.resolved_at,
-                           i.regressed_at, min(f.failed_at) AS first_seen, max(f.failed_at) AS last_seen,
-                           count(*) FILTER (WHERE f.left_at IS NULL) AS open_tasks, count(*) AS total_tasks
-                    FROM task_incidents i JOIN task_failures f ON f.incident_id = i.id
-                    WHERE ? OR i.state <> 'resolved'
-                    GROUP BY i.id
-                    ORDER BY i.state = 'resolved', max(f.failed_at) DESC, i.id
-                    LIMIT ?""", (row, n) -> new IncidentView(row.getObject("id", UUID.class),
-                    row.getString("task_type"), row.getString("source"), row.getString("error_code"),
-                    row.getString("title"), row.getString("advice"), row.getString("state"),
-                    row.getObject("first_seen", OffsetDateTime.class), row.getObject("last_seen", OffsetDateTime.class),
-                    row.getObject("resolved_at", OffsetDateTime.class),
-                    row.getObject("regressed_at", OffsetDateTime.class), row.getInt("open_tasks"),
-                    row.getInt("total_tasks"), properties.retryableTaskTypes().contains(row.getString("task_type")),
-                    new ArrayList<>(), new ArrayList<>()), includeResolved, limit);
+                    SELECT incident_id, min(failed_at) AS first_seen, max(failed_at) AS last_seen,
+                           count(*) FILTER (WHERE left_at IS NULL) AS open_tasks, count(*) AS total_tasks,
+                           max(left_at) AS last_left,
+                           CASE WHEN max(left_at) <= min(failed_at) FILTER (WHERE left_at IS NULL)
+                                THEN min(failed_at) FILTER (WHERE left_at IS NULL) END AS own_regression
+                    FROM task_failures WHERE incident_id IS NOT NULL
+                    GROUP BY incident_id
+                    HAVING ? OR count(*) FILTER (WHERE left_at IS NULL) > 0
+                    ORDER BY count(*) FILTER (WHERE left_at IS NULL) = 0, max(failed_at) DESC, incident_id
+                    LIMIT ?""", (row, n) -> {
+                int open = row.getInt("open_tasks");
+                OffsetDateTime regression = row.getObject("own_regression", OffsetDateTime.class);
+                return new IncidentView(row.getObject("incident_id", UUID.class), null, null, null, null, null,
+                        open == 0 ? "resolved" : regression != null ? "regressed" : "open",
+                        row.getObject("first_seen", OffsetDateTime.class), row.getObject("last_seen", OffsetDateTime.class),
+                        open == 0 ? row.getObject("last_left", OffsetDateTime.class) : null, regression, open,
+                        row.getInt("total_tasks"), false, new ArrayList<>(), new ArrayList<>());
+            }, includeResolved, limit);
             if (found.isEmpty()) {
                 return found;
             }
@@ -81,7 +90,24 @@ public class IncidentQueries {
                         row.getString("entity_name"), row.getString("created_by_name"),
                         row.getObject("failed_at", OffsetDateTime.class)));
             }, ids, RECORDS_LISTED);
-            return found;
+
+            // the cause in words for everyone; the incident's own state and times only for those who see all of it
+            callers.asService();
+            Map<UUID, IncidentView> named = new HashMap<>();
+            jdbc.query("""
+                    SELECT id, task_type, source, error_code, title, advice, state, resolved_at, regressed_at
+                    FROM task_incidents WHERE id = ANY(?::uuid[])""", row -> {
+                IncidentView own = byId.get(row.getObject("id", UUID.class));
+                boolean all = caller.seesEveryone();
+                named.put(own.id(), new IncidentView(own.id(), row.getString("task_type"), row.getString("source"),
+                        row.getString("error_code"), row.getString("title"), row.getString("advice"),
+                        all ? row.getString("state") : own.state(), own.firstSeen(), own.lastSeen(),
+                        all ? row.getObject("resolved_at", OffsetDateTime.class) : own.resolvedAt(),
+                        all ? row.getObject("regressed_at", OffsetDateTime.class) : own.regressedAt(), own.openTasks(),
+                        own.totalTasks(), properties.retryableTaskTypes().contains(row.getString("task_type")),
+                        own.people(), own.records()));
+            }, ids);
+            return found.stream().map(incident -> named.get(incident.id())).filter(java.util.Objects::nonNull).toList();
         });
     }
 

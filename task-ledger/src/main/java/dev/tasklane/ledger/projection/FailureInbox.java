@@ -26,20 +26,21 @@ import org.springframework.stereotype.Component;
 public class FailureInbox {
 
     /**
-     * A failure still in an inbox (or superseded already, by a run that may turn out not to be the earliest) leaves it
-     * when a task of the same type for the same record started after it failed and completed; the earliest such
-     * completion is the one that resolves it, so the result does not depend on arrival order. Runs both ways: for
-     * completions of the batch and for failures of the batch that arrive after a later run completed.
+     * A failure leaves the inbox when a task of the same type for the same record started after it failed and
+     * completed. The earliest way out wins, whatever the order the ledger hears of them in: the earliest such
+     * completion, unless the failure was dismissed or resolved earlier still (and a dismissal earlier than a
+     * supersession replaces it: {@link TaskProjection}). Runs both ways: for completions of the batch and for failures of
+     * the batch that arrive after a later run completed. The update checks again that the row is still that failed
+     * attempt: a retry may have moved it on since the statement's snapshot.
      */
     static final String SUPERSEDE = """
             WITH record AS (
                 SELECT DISTINCT * FROM unnest(?::text[], ?::text[], ?::uuid[]) AS k (task_type, entity_type, entity_id)
             ), earliest AS (
-                SELECT DISTINCT ON (f.id) f.id AS failed_id, c.id AS by_id, c.completed_at
+                SELECT DISTINCT ON (f.id) f.id AS failed_id, f.attempt, f.failed_at, c.id AS by_id, c.completed_at
                 FROM record k
                 JOIN background_tasks f ON f.task_type = k.task_type AND f.entity_type = k.entity_type
                      AND f.entity_id = k.entity_id AND f.status = 'failed'
-                     AND (f.dismissed_at IS NULL OR f.resolution = 'superseded')
                 JOIN background_tasks c ON c.task_type = f.task_type AND c.entity_type = f.entity_type
                      AND c.entity_id = f.entity_id AND c.status = 'completed' AND c.id <> f.id
                      AND c.started_at > f.failed_at
@@ -48,9 +49,9 @@ public class FailureInbox {
             UPDATE background_tasks t SET dismissed_at = e.completed_at, dismissed_by = NULL, resolution = 'superseded',
                 resolved_by = e.by_id, updated_at = now(), change_seq = nextval('public.background_task_change_seq')
             FROM earliest e
-            WHERE t.id = e.failed_id
+            WHERE t.id = e.failed_id AND t.status = 'failed' AND t.attempt = e.attempt AND t.failed_at = e.failed_at
               AND (t.dismissed_at IS NULL OR e.completed_at < t.dismissed_at
-                   OR e.completed_at = t.dismissed_at AND e.by_id < t.resolved_by)
+                   OR e.completed_at = t.dismissed_at AND t.resolution = 'superseded' AND e.by_id < t.resolved_by)
             RETURNING t.id""";
 
     /** Every failed attempt, once per cause; the earliest report of it wins. */
@@ -68,18 +69,20 @@ public class FailureInbox {
      * When and how each failure of the batch's tasks left the inbox, as a function of the task's row now: a later
      * attempt (retried), a dismissal or a resolution of that failure, a completion of the same attempt (recovered), or
      * another failure of the same attempt (replaced); a task moved to the archive still failed left with the move
-     * (archived). Returns the causes whose history changed.
+     * (archived). A retried failure left when the next attempt began: once the task is further on, that time is kept
+     * rather than moved to a later attempt's. Returns the causes whose history changed.
      */
     static final String SETTLE = """
             UPDATE task_failures f SET left_at = x.left_at, left_how = x.left_how, created_by_name = x.created_by_name,
                 entity_name = x.entity_name
             FROM (SELECT g.task_id, g.attempt, g.source, g.error_code,
-                    coalesce(CASE WHEN t.attempt > g.attempt THEN coalesce(t.attempt_at, g.failed_at)
+                    coalesce(CASE WHEN t.attempt = g.attempt + 1 THEN coalesce(t.attempt_at, g.failed_at)
+                                  WHEN t.attempt > g.attempt THEN coalesce(g.left_at, t.attempt_at, g.failed_at)
                                   WHEN t.attempt < g.attempt THEN NULL
                                   WHEN t.status = 'failed' AND t.error_code = g.error_code AND t.error_source = g.source
                                       THEN t.dismissed_at
                                   WHEN t.status = 'completed' THEN t.completed_at
-                                  WHEN t.status = 'failed' THEN t.failed_at
+                                  WHEN t.status = 'failed' THEN greatest(t.failed_at, g.failed_at)
                              END, t.archived_at) AS left_at,
                     coalesce(CASE WHEN t.attempt > g.attempt THEN 'retried'
                                   WHEN t.attempt < g.attempt THEN NULL
@@ -136,8 +139,9 @@ public class FailureInbox {
     }
 
     /**
-     * Settles the failures of tasks the archive job just moved (those still failed leave with the move) and derives
-     * their incidents again. Runs in the archive's transaction.
+     * Settles the failures of archived tasks still counted in an inbox (they leave with the move) and derives their
+     * incidents again. The archive job runs it after every run, in a transaction of its own: if it fails, the next run
+     * settles them.
      */
     public void afterArchiving() {
         Set<IncidentBook.Cause> causes = new HashSet<>();
@@ -170,6 +174,11 @@ public class FailureInbox {
         if (ended.isEmpty()) {
             return List.of();
         }
+        // two transactions projecting a failure and a later completion for one record at once would each miss the
+        // other's uncommitted row: they take the record's lock in turn, so the second sees the first's commit
+        new java.util.TreeSet<>(ended.stream().map(state -> "tasklane-record/" + state.taskType() + "/"
+                + state.entityType() + "/" + state.entityId()).toList()).forEach(record -> jdbc.queryForObject(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 15))::text", String.class, record));
         return jdbc.queryForList(SUPERSEDE, UUID.class, ended.stream().map(TaskState::taskType).toArray(String[]::new),
                 ended.stream().map(TaskState::entityType).toArray(String[]::new),
                 ended.stream().map(state -> state.entityId().toString()).toArray(String[]::new));

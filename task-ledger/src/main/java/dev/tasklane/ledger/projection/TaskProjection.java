@@ -136,9 +136,10 @@ public final class TaskProjection {
 
     /** A failure the worker will still end by itself, and a later end of that very attempt. */
     private static boolean givesWayTo(TaskState current, TaskEvent event) {
+        // no comparison of times: they come from different workers' clocks, and either order of arrival ends the same
+        // (a completion or another failure that arrives first stands, the deadline failure having the same rank)
         if (current.status() != TaskStatus.FAILED || !TaskError.WAIT_DEADLINE.equals(current.errorCode())
-                || event.attempt() != current.attempt() || current.failedAt() == null
-                || !at(event).isAfter(current.failedAt())) {
+                || event.attempt() != current.attempt()) {
             return false;
         }
         return event instanceof TaskCompleted
@@ -151,27 +152,37 @@ public final class TaskProjection {
     }
 
     private static TaskState dismiss(TaskState current, TaskDismissed dismissal) {
-        boolean dismissable = dismissal.attempt() == current.attempt()
-                && current.status() == TaskStatus.FAILED
-                && current.dismissedAt() == null;
-        if (!dismissable) {
+        if (!leavesEarlier(current, dismissal)) {
             return current;
         }
         TaskState.Edit edit = current.edit();
         edit.dismissedAt = at(dismissal);
         edit.dismissedBy = dismissal.dismissedBy();
+        edit.resolution = null;
+        edit.resolvedBy = null;
         return edit.done();
+    }
+
+    /**
+     * Whether {@code exit} (a dismissal or a resolution) takes the failed attempt it names out of the inbox: it is that
+     * attempt, and nothing took it out earlier. The earliest way out wins, so the row does not depend on whether the
+     * ledger heard of a dismissal before or after a later run that superseded the failure.
+     */
+    private static boolean leavesEarlier(TaskState current, TaskEvent exit) {
+        return exit.attempt() == current.attempt() && current.status() == TaskStatus.FAILED
+                && (current.dismissedAt() == null || at(exit).isBefore(current.dismissedAt()));
     }
 
     /** Like a dismissal by nobody: the failed attempt it names leaves the inbox, saying why. */
     private static TaskState resolve(TaskState current, TaskResolved resolved) {
-        if (resolved.attempt() != current.attempt() || current.status() != TaskStatus.FAILED
-                || current.dismissedAt() != null) {
+        if (!leavesEarlier(current, resolved)) {
             return current;
         }
         TaskState.Edit edit = current.edit();
         edit.dismissedAt = at(resolved);
+        edit.dismissedBy = null;
         edit.resolution = resolved.resolution();
+        edit.resolvedBy = null;
         return edit.done();
     }
 

@@ -2,7 +2,6 @@ package dev.tasklane.ledger.realtime;
 
 import java.sql.DriverManager;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -23,8 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Listens to {@code task_incident_changes} (sent at commit by {@link IncidentBook}) and hands each changed incident to
- * {@link TaskEventStream} with the people it concerns: its cause, title, advice and state, never counts or names, so a
- * user learns nothing of other people's tasks from it. A browser counts its own tasks from their {@code task} events.
+ * {@link TaskEventStream}: supervisors and admins get its cause, state and times; a user with a failure of theirs still
+ * in it gets its cause in words only (the incident's state and times include other people's failures); nobody gets
+ * counts or names. A browser counts its own tasks from their {@code task} events and asks {@code GET /incidents} for
+ * its own view. An incident merged into another is announced as {@code {"id", "state": "gone"}} to everyone.
  * A change missed while the connection was down is not replayed: the next change of the incident, or a reload, brings
  * the incident as it is then.
  */
@@ -77,21 +78,35 @@ class IncidentChangeListener implements SmartLifecycle {
             change.get("ids").forEach(id -> ids.add(id.asString()));
         }
         Object idArray = ids.toArray(String[]::new);
-        Map<UUID, Set<UUID>> audience = new HashMap<>();
+        Map<UUID, Set<UUID>> concerned = new HashMap<>();
         jdbc.query("SELECT DISTINCT incident_id, created_by FROM task_failures WHERE incident_id = ANY(?::uuid[]) "
-                + "AND created_by IS NOT NULL", row -> {
-            audience.computeIfAbsent(row.getObject("incident_id", UUID.class), id -> new HashSet<>())
+                + "AND created_by IS NOT NULL AND left_at IS NULL", row -> {
+            concerned.computeIfAbsent(row.getObject("incident_id", UUID.class), id -> new HashSet<>())
                     .add(row.getObject("created_by", UUID.class));
         }, idArray);
-        List<IncidentChange> changes = new ArrayList<>(jdbc.query("""
+        Set<String> gone = new LinkedHashSet<>(ids);
+        jdbc.query("""
                 SELECT id, task_type, source, error_code, title, advice, state, first_seen, last_seen, resolved_at,
-                       regressed_at FROM task_incidents WHERE id = ANY(?::uuid[]) ORDER BY change_seq""",
-                (row, n) -> new IncidentChange(row.getObject("id", UUID.class), row.getString("task_type"),
-                        row.getString("source"), row.getString("error_code"), row.getString("title"),
-                        row.getString("advice"), row.getString("state"),
-                        row.getObject("first_seen", OffsetDateTime.class), row.getObject("last_seen", OffsetDateTime.class),
-                        row.getObject("resolved_at", OffsetDateTime.class),
-                        row.getObject("regressed_at", OffsetDateTime.class)), idArray));
-        changes.forEach(change -> stream.publishIncident(change, audience.getOrDefault(change.id(), Set.of())));
+                       regressed_at FROM task_incidents WHERE id = ANY(?::uuid[]) ORDER BY change_seq""", row -> {
+            IncidentChange change = new IncidentChange(row.getObject("id", UUID.class), row.getString("task_type"),
+                    row.getString("source"), row.getString("error_code"), row.getString("title"),
+                    row.getString("advice"), row.getString("state"), row.getObject("first_seen", OffsetDateTime.class),
+                    row.getObject("last_seen", OffsetDateTime.class), row.getObject("resolved_at", OffsetDateTime.class),
+                    row.getObject("regressed_at", OffsetDateTime.class));
+            gone.remove(change.id().toString());
+            stream.publishIncident(change, IncidentCause.of(change), concerned.getOrDefault(change.id(), Set.of()));
+        }, idArray);
+        // an incident merged into another (a late, earlier failure joined them): browsers drop it and reload
+        gone.forEach(id -> stream.publishIncident(Map.of("id", id, "state", "gone"), Map.of("id", id, "state", "gone"),
+                null));
+    }
+
+    /** What a user with an open failure in the incident is told of it: its cause in words, no counts, state or times. */
+    record IncidentCause(UUID id, String taskType, String source, String errorCode, String title, String advice) {
+
+        static IncidentCause of(IncidentChange change) {
+            return new IncidentCause(change.id(), change.taskType(), change.source(), change.errorCode(),
+                    change.title(), change.advice());
+        }
     }
 }

@@ -120,13 +120,15 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     }
 
     /**
-     * Sends a changed incident to supervisors and admins and to the people it holds a task of. It carries no id: the
-     * stream's position ({@code Last-Event-ID}) stays that of the task changes.
+     * Sends a changed incident: {@code forSupervisors} to supervisors and admins, {@code forUsers} to the users in
+     * {@code concerned} (to every user when it is {@code null}: a notice that says nothing of anyone's tasks). It carries no
+     * id: the stream's position ({@code Last-Event-ID}) stays that of the task changes.
      */
-    void publishIncident(Object incident, Set<UUID> concerned) {
+    void publishIncident(Object forSupervisors, Object forUsers, Set<UUID> concerned) {
         for (Subscriber subscriber : subscribers) {
-            if ((subscriber.caller().seesEveryone() || concerned.contains(subscriber.caller().userId()))
-                    && !subscriber.send(SseEmitter.event().name("incident").data(incident, MediaType.APPLICATION_JSON))) {
+            Object data = subscriber.caller().seesEveryone() ? forSupervisors
+                    : concerned == null || concerned.contains(subscriber.caller().userId()) ? forUsers : null;
+            if (data != null && !subscriber.send(SseEmitter.event().name("incident").data(data, MediaType.APPLICATION_JSON))) {
                 subscribers.remove(subscriber);
             }
         }

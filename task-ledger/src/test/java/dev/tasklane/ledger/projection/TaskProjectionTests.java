@@ -240,6 +240,23 @@ class TaskProjectionTests {
     }
 
     @Test
+    void theEarliestWayOutOfTheInboxWinsWhicheverTheLedgerHearsOfFirst() {
+        TaskState failed = fold(List.of(task.requested(T0), task.failed(T0.plusSeconds(1))));
+        TaskState.Edit superseded = failed.edit();
+        superseded.dismissedAt = T0.plusSeconds(60);
+        superseded.resolution = "superseded";
+        superseded.resolvedBy = UUID.randomUUID();
+
+        TaskState dismissedEarlier = TaskProjection.apply(superseded.done(), task.dismissed(T0.plusSeconds(30), OWNER));
+        assertThat(dismissedEarlier).isEqualTo(TaskProjection.apply(failed, task.dismissed(T0.plusSeconds(30), OWNER)));
+        assertThat(dismissedEarlier.resolution()).isNull();
+        assertThat(TaskProjection.apply(superseded.done(), task.dismissed(T0.plusSeconds(90), OWNER)))
+                .as("a later dismissal leaves the earlier supersession").isEqualTo(superseded.done());
+        assertThat(fold(List.of(task.failed(T0), task.dismissed(T0.plusSeconds(9), OWNER),
+                task.noLongerNeeded(T0.plusSeconds(5)))).resolution()).isEqualTo("no_longer_needed");
+    }
+
+    @Test
     void theRequestersNameIsKeptWhicheverEventArrivesFirst() {
         assertThat(fold(List.of(task.failed(T0.plusSeconds(2)), task.requested(T0))).createdByName())
                 .isEqualTo("Dana Dispatcher");
