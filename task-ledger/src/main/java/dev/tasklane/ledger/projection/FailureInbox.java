@@ -176,9 +176,8 @@ public class FailureInbox {
         }
         // two transactions projecting a failure and a later completion for one record at once would each miss the
         // other's uncommitted row: they take the record's lock in turn, so the second sees the first's commit
-        new java.util.TreeSet<>(ended.stream().map(state -> "tasklane-record/" + state.taskType() + "/"
-                + state.entityType() + "/" + state.entityId()).toList()).forEach(record -> jdbc.queryForObject(
-                "SELECT pg_advisory_xact_lock(hashtextextended(?, 15))::text", String.class, record));
+        IncidentBook.lockInOrder(jdbc, ended.stream().map(state -> "tasklane-record/" + state.taskType() + "/"
+                + state.entityType() + "/" + state.entityId()).toList());
         return jdbc.queryForList(SUPERSEDE, UUID.class, ended.stream().map(TaskState::taskType).toArray(String[]::new),
                 ended.stream().map(TaskState::entityType).toArray(String[]::new),
                 ended.stream().map(state -> state.entityId().toString()).toArray(String[]::new));
