@@ -94,7 +94,7 @@ public class IncidentBook {
      * Takes a transaction-scoped advisory lock on each of {@code keys}, in sorted order (so two transactions never wait
      * for each other's), with one statement whatever their number.
      */
-    public static void lockInOrder(JdbcTemplate jdbc, Collection<String> keys) {
+    private static void lockInOrder(JdbcTemplate jdbc, Collection<String> keys) {
         if (keys.isEmpty()) {
             return;
         }

@@ -126,8 +126,14 @@ public class FailureInbox {
         });
         before.forEach(state -> addIfItMayHaveFailed(state, tasks));
         states.forEach(state -> addIfItMayHaveFailed(state, tasks));
-        tasks.addAll(supersede(states));
+        List<TaskState> ended = states.stream().filter(state -> state.status().isTerminal()).toList();
+        tasks.addAll(supersede(ended.stream().map(TaskState::taskType).toList(),
+                ended.stream().map(TaskState::entityType).toList(), ended.stream().map(TaskState::entityId).toList()));
         Set<IncidentBook.Cause> causes = new HashSet<>(record(events));
+        settleAndDerive(tasks, causes);
+    }
+
+    private void settleAndDerive(Set<UUID> tasks, Set<IncidentBook.Cause> causes) {
         if (!tasks.isEmpty()) {
             jdbc.query(SETTLE, row -> {
                 causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
@@ -136,6 +142,28 @@ public class FailureInbox {
         if (!causes.isEmpty()) {
             incidents.derive(causes);
         }
+    }
+
+    /**
+     * Supersedes what the batches missed: a failure and a later completion for one record projected at the same time
+     * by two consumers each commit without seeing the other's row, so neither supersedes. Run every minute by the
+     * service ({@link SupersessionSweep}) and at the end of a rebuild, in a transaction of the caller's; looks only at
+     * records with a failure still in an inbox (an index of failed rows). Cheaper than making every batch wait for a
+     * lock per record it completes, for a race that needs a failure and a success of one record within milliseconds.
+     */
+    public void sweep() {
+        jdbc.queryForObject("SELECT set_config('tasklane.writer', 'projection', true)", String.class);
+        List<String> types = new java.util.ArrayList<>();
+        List<String> kinds = new java.util.ArrayList<>();
+        List<UUID> records = new java.util.ArrayList<>();
+        jdbc.query("SELECT DISTINCT task_type, entity_type, entity_id FROM background_tasks "
+                + "WHERE status = 'failed' AND dismissed_at IS NULL", row -> {
+            types.add(row.getString(1));
+            kinds.add(row.getString(2));
+            records.add(row.getObject(3, UUID.class));
+        });
+        Set<UUID> superseded = new LinkedHashSet<>(supersede(types, kinds, records));
+        settleAndDerive(superseded, new HashSet<>());
     }
 
     /**
@@ -168,19 +196,13 @@ public class FailureInbox {
         }
     }
 
-    /** Resolves what a later run superseded; returns the failed tasks it resolved (they may be outside the batch). */
-    private List<UUID> supersede(Collection<TaskState> states) {
-        List<TaskState> ended = states.stream().filter(state -> state.status().isTerminal()).toList();
-        if (ended.isEmpty()) {
+    /** Resolves what a later run superseded for these records; returns the failed tasks it resolved. */
+    private List<UUID> supersede(List<String> taskTypes, List<String> entityTypes, List<UUID> entityIds) {
+        if (taskTypes.isEmpty()) {
             return List.of();
         }
-        // two transactions projecting a failure and a later completion for one record at once would each miss the
-        // other's uncommitted row: they take the record's lock in turn, so the second sees the first's commit
-        IncidentBook.lockInOrder(jdbc, ended.stream().map(state -> "tasklane-record/" + state.taskType() + "/"
-                + state.entityType() + "/" + state.entityId()).toList());
-        return jdbc.queryForList(SUPERSEDE, UUID.class, ended.stream().map(TaskState::taskType).toArray(String[]::new),
-                ended.stream().map(TaskState::entityType).toArray(String[]::new),
-                ended.stream().map(state -> state.entityId().toString()).toArray(String[]::new));
+        return jdbc.queryForList(SUPERSEDE, UUID.class, taskTypes.toArray(String[]::new),
+                entityTypes.toArray(String[]::new), entityIds.stream().map(UUID::toString).toArray(String[]::new));
     }
 
     /** Adds the batch's failures to the history (a duplicate within the batch once, its earliest report). */

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventDeserializer;
 import dev.tasklane.events.TaskTopics;
+import dev.tasklane.ledger.projection.FailureInbox;
 import dev.tasklane.ledger.projection.ProjectionBatch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Rebuilds {@code background_tasks} (with the failure history and the incidents derived from it) from the topics:
@@ -41,11 +43,16 @@ public class LedgerRebuild {
     private final JdbcTemplate jdbc;
     private final ProjectionBatch batch;
     private final KafkaProperties kafka;
+    private final FailureInbox inbox;
+    private final TransactionTemplate transactions;
 
-    LedgerRebuild(JdbcTemplate jdbc, ProjectionBatch batch, KafkaProperties kafka) {
+    LedgerRebuild(JdbcTemplate jdbc, ProjectionBatch batch, KafkaProperties kafka, FailureInbox inbox,
+            TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.kafka = kafka;
+        this.inbox = inbox;
+        this.transactions = transactions;
     }
 
     /** What a rebuild did. */
@@ -89,6 +96,8 @@ public class LedgerRebuild {
                 events += records.size();
                 skipped += projectSkippingPoison(records);
             }
+            // a failure and its superseding run may have been replayed in one batch each way round
+            transactions.executeWithoutResult(status -> inbox.sweep());
             Long tasks = jdbc.queryForObject("SELECT count(*) FROM background_tasks", Long.class);
             LOG.info("Rebuilt background_tasks: " + tasks + " tasks from " + events + " events, " + skipped + " skipped");
             return new Result(events, skipped, tasks == null ? 0 : tasks, topics);

@@ -151,6 +151,33 @@ class IncidentIntegrationTests {
                 .isEqualTo("superseded");
     }
 
+    @Autowired
+    dev.tasklane.ledger.projection.FailureInbox inbox;
+
+    @Test
+    void theSweepSupersedesWhatTwoConcurrentBatchesMissed() {
+        UUID owner = UUID.randomUUID();
+        UUID client = UUID.randomUUID();
+        String code = uniqueCode();
+        Instant t0 = Instant.now().minusSeconds(300);
+        TaskEvents failed = TaskEvents.aTaskFor(owner, TaskTypes.SYNC_QUO, client, "Jane Doe");
+        ledger().publish(failed.requested(t0), failed.failedWith(t0.plusSeconds(10), "quo", code));
+        awaitIncident(code, "open", 1);
+        // a later run's completion written by a batch that could not see the failure (it was not committed yet)
+        UUID later = UUID.randomUUID();
+        jdbc.update("""
+                INSERT INTO background_tasks (id, entity_type, entity_id, entity_name, task_type, created_by, status,
+                    attempt, started_at, completed_at, created_at) VALUES (?, 'client', ?, 'Jane Doe', 'sync_quo', ?,
+                    'completed', 1, ?, ?, ?)""", later, client, owner, java.sql.Timestamp.from(t0.plusSeconds(60)),
+                java.sql.Timestamp.from(t0.plusSeconds(61)), java.sql.Timestamp.from(t0.plusSeconds(59)));
+        assertThat(ledger().row(failed.id()).get("dismissed_at")).isNull();
+
+        transactions.executeWithoutResult(status -> inbox.sweep());
+
+        assertThat(ledger().row(failed.id()).get("resolved_by")).isEqualTo(later);
+        assertThat(incidentsOf(code).get(0).get("state")).isEqualTo("resolved");
+    }
+
     @Test
     void aFailureArrivingAfterTheLaterSuccessIsResolvedAsItLands() {
         UUID owner = UUID.randomUUID();
