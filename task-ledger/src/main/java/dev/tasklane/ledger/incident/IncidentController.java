@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.tasklane.auth.Caller;
 import dev.tasklane.http.ApiException;
+import dev.tasklane.ledger.query.Paging;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -14,9 +15,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code GET /incidents}: the failure inbox by cause, and what waits for an outage. */
 @RestController
 class IncidentController {
-
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 200;
 
     private final IncidentQueries queries;
 
@@ -38,18 +36,7 @@ class IncidentController {
             throw ApiException.badField("state", "must be open (open and regressed incidents, the default) or all, was '"
                     + state + "'");
         }
-        int parsedLimit = DEFAULT_LIMIT;
-        if (limit != null) {
-            try {
-                parsedLimit = Integer.parseInt(limit.trim());
-            }
-            catch (NumberFormatException e) {
-                parsedLimit = -1;
-            }
-            if (parsedLimit < 1 || parsedLimit > MAX_LIMIT) {
-                throw ApiException.badField("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
-            }
-        }
+        int parsedLimit = Paging.parse(limit, null).limit();
         Caller caller = Caller.of(authentication);
         List<IncidentView> incidents = queries.incidents(caller, includeResolved, parsedLimit);
         Map<String, Object> answer = new LinkedHashMap<>();

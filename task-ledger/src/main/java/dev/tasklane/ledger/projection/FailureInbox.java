@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskFailed;
+import dev.tasklane.events.TaskStatus;
 import dev.tasklane.ledger.incident.IncidentBook;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -153,9 +154,9 @@ public class FailureInbox {
      */
     public void sweep() {
         jdbc.queryForObject("SELECT set_config('tasklane.writer', 'projection', true)", String.class);
-        List<String> types = new java.util.ArrayList<>();
-        List<String> kinds = new java.util.ArrayList<>();
-        List<UUID> records = new java.util.ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        List<UUID> records = new ArrayList<>();
         jdbc.query("SELECT DISTINCT task_type, entity_type, entity_id FROM background_tasks "
                 + "WHERE status = 'failed' AND dismissed_at IS NULL", row -> {
             types.add(row.getString(1));
@@ -191,7 +192,7 @@ public class FailureInbox {
      * settle, and are not looked up.
      */
     private static void addIfItMayHaveFailed(TaskState state, Set<UUID> tasks) {
-        if (state.status() == dev.tasklane.events.TaskStatus.FAILED || state.attempt() > 1 || state.resolution() != null) {
+        if (state.status() == TaskStatus.FAILED || state.attempt() > 1 || state.resolution() != null) {
             tasks.add(state.id());
         }
     }

@@ -9,12 +9,12 @@ import dev.tasklane.http.ApiException;
  * {@code limit} and {@code before} of a list: at most {@code limit} failures that failed before {@code before},
  * newest first. The answer's {@code next_before} is the {@code before} of the next page.
  */
-record Paging(int limit, OffsetDateTime before) {
+public record Paging(int limit, OffsetDateTime before) {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 
-    static Paging parse(String limit, String before) {
+    public static Paging parse(String limit, String before) {
         int parsedLimit = DEFAULT_LIMIT;
         if (limit != null) {
             try {
