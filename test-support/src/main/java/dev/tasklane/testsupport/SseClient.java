@@ -46,7 +46,12 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens a stream and waits for its {@code ready} event. */
     public static SseClient open(HttpJson service, String token, String lastEventId) {
-        SseClient client = new SseClient(service.uri("/task-events"), token, lastEventId);
+        return open(service, "/task-events", token, lastEventId);
+    }
+
+    /** Opens a stream at {@code pathAndQuery} and waits for its {@code ready} event. */
+    public static SseClient open(HttpJson service, String pathAndQuery, String token, String lastEventId) {
+        SseClient client = new SseClient(service.uri(pathAndQuery), token, lastEventId);
         client.await(event -> event.name().equals("ready"));
         return client;
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The gateway's settings ({@code tasklane.gateway.*}).
@@ -14,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param corsAllowedOrigins     the origins of pages on other sites that may call the gateway from a browser (the
  *                               existing app that includes the browser scripts, e.g. https://app.example.com); none
  *                               by default
+ * @param streams                the {@code /task-events} streams
  */
 @ConfigurationProperties("tasklane.gateway")
 public record GatewayProperties(
@@ -21,7 +23,32 @@ public record GatewayProperties(
         @DefaultValue("US") String defaultPhoneRegion,
         @DefaultValue("24h") Duration idempotencyKeyLifetime,
         @DefaultValue java.util.List<String> corsAllowedOrigins,
-        @DefaultValue Outbox outbox) {
+        @DefaultValue Outbox outbox,
+        @DefaultValue Streams streams) {
+
+    /**
+     * The {@code /task-events} streams, served without a thread each.
+     *
+     * @param perUser           how many streams one person may hold open at once (one per tab or window); one more
+     *                          is refused with 429
+     * @param lifetime          how long a stream lasts before the browser is asked to reconnect (and its token is
+     *                          checked again)
+     * @param maxQueuedBytes    how far a browser may fall behind before its stream is closed (it reconnects and
+     *                          resumes)
+     * @param concurrentResumes how many reconnecting streams fetch what they missed from the ledger at once (after a
+     *                          gateway restart every browser reconnects together)
+     * @param upstreamSilence   a connection to the ledger that sent nothing (not even a heartbeat) for this long is
+     *                          reopened
+     * @param logSummaryEvery   how often the log gets one line for the streams that ended
+     */
+    public record Streams(
+            @DefaultValue("10") int perUser,
+            @DefaultValue("30m") Duration lifetime,
+            @DefaultValue("1MB") DataSize maxQueuedBytes,
+            @DefaultValue("32") int concurrentResumes,
+            @DefaultValue("45s") Duration upstreamSilence,
+            @DefaultValue("60s") Duration logSummaryEvery) {
+    }
 
     /**
      * The outbox relay.

@@ -65,27 +65,35 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
             return caller.seesEveryone() || caller.userId().equals(task.createdBy());
         }
 
-        /** Sends one event; false when the client has gone. */
+        /**
+         * Sends one event; false when the client has gone. The container learns of that itself and ends the request:
+         * completing it with the error here would dispatch it as a failed request and log a stack trace per client.
+         */
         synchronized boolean send(SseEmitter.SseEventBuilder event) {
             try {
                 emitter.send(event);
                 return true;
             }
             catch (IOException | IllegalStateException gone) {
-                emitter.completeWithError(gone);
+                LOG.debug("A task event stream's client has gone: " + gone.getMessage());
                 return false;
             }
         }
     }
 
-    /** Opens a stream for {@code caller}, first replaying what changed after {@code lastEventId} when given. */
-    SseEmitter subscribe(Caller caller, Long lastEventId) {
+    /**
+     * Opens a stream for {@code caller}, first replaying what changed after {@code lastEventId} when given; with
+     * {@code untilReady} the stream ends after its {@code ready} event.
+     */
+    SseEmitter subscribe(Caller caller, Long lastEventId, boolean untilReady) {
         SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
         Subscriber subscriber = new Subscriber(caller, emitter);
         emitter.onCompletion(() -> subscribers.remove(subscriber));
         emitter.onTimeout(() -> subscribers.remove(subscriber));
         emitter.onError(error -> subscribers.remove(subscriber));
-        subscribers.add(subscriber);
+        if (!untilReady) {
+            subscribers.add(subscriber);
+        }
 
         if (lastEventId != null) {
             for (TaskView missed : changesSince(caller, lastEventId)) {
@@ -95,8 +103,11 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
             }
         }
         Long position = jdbc.queryForObject("SELECT coalesce(max(change_seq), 0) FROM background_tasks", Long.class);
-        subscriber.send(SseEmitter.event().name("ready").id(String.valueOf(position))
-                .data(Map.of("change_seq", position), MediaType.APPLICATION_JSON));
+        if (subscriber.send(SseEmitter.event().name("ready").id(String.valueOf(position))
+                .data(Map.of("change_seq", position), MediaType.APPLICATION_JSON)) && untilReady) {
+            subscribers.remove(subscriber);
+            emitter.complete();
+        }
         return emitter;
     }
 
@@ -108,6 +119,10 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
 
     boolean hasSubscribers() {
         return !subscribers.isEmpty();
+    }
+
+    int openStreams() {
+        return subscribers.size();
     }
 
     /** Sends a changed task to every stream that may see it. */

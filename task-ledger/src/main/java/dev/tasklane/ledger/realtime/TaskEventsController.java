@@ -11,7 +11,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** {@code GET /task-events}: Server-Sent Events of the task changes the caller may see. */
+/**
+ * {@code GET /task-events}: Server-Sent Events of the task changes the caller may see. With {@code until=ready} the
+ * stream ends after what was missed since {@code Last-Event-ID} and its {@code ready} event: the gateway fetches a
+ * resuming browser's missed changes that way and feeds it the live ones from a connection it shares.
+ */
 @RestController
 class TaskEventsController {
 
@@ -24,7 +28,8 @@ class TaskEventsController {
     @GetMapping(path = "/task-events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(Authentication authentication, HttpServletResponse response,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-            @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter) {
+            @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter,
+            @RequestParam(name = "until", required = false) String until) {
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter;
         Long resumeAfter = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
@@ -38,6 +43,10 @@ class TaskEventsController {
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        return stream.subscribe(Caller.of(authentication), resumeAfter);
+        if (until != null && !until.equals("ready")) {
+            throw ApiException.badField("until", "may only be 'ready' (end the stream after the events missed since "
+                    + "Last-Event-ID and the ready event), was '" + until + "'");
+        }
+        return stream.subscribe(Caller.of(authentication), resumeAfter, until != null);
     }
 }

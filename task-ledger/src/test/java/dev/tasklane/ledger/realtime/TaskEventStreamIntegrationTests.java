@@ -1,5 +1,6 @@
 package dev.tasklane.ledger.realtime;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,11 +15,15 @@ import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.projection.TaskProjector;
+import dev.tasklane.testsupport.RawSseStream;
 import dev.tasklane.testsupport.SseClient;
 import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -27,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @LedgerIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class TaskEventStreamIntegrationTests {
 
     @Autowired
@@ -95,6 +101,37 @@ class TaskEventStreamIntegrationTests {
             resumed.awaitTask(missed.id().toString(), "failed");
             assertThat(resumed.sawTask(someoneElses.id().toString())).as("resume runs under row-level security").isFalse();
         }
+    }
+
+    @Test
+    void untilReadyEndsTheStreamAfterWhatWasMissedAndReady() {
+        UUID owner = UUID.randomUUID();
+        String lastSeen;
+        try (SseClient first = SseClient.open(client(), TestTokens.user(owner))) {
+            lastSeen = first.events().get(first.events().size() - 1).id();
+        }
+        TaskEvents missed = ledger().aFailedTask(owner);
+
+        try (SseClient replay = SseClient.open(client(), "/task-events?until=ready", TestTokens.user(owner), lastSeen)) {
+            replay.awaitEnd();
+
+            assertThat(replay.sawTask(missed.id().toString())).isTrue();
+            assertThat(replay.events().get(replay.events().size() - 1).name()).isEqualTo("ready");
+        }
+    }
+
+    @Test
+    void aClientThatLeftIsDroppedWithoutAStackTrace(CapturedOutput output) throws IOException {
+        UUID owner = UUID.randomUUID();
+        int before = output.getAll().length();
+        int streamsBefore = streams.openStreams();
+        new RawSseStream(port, TestTokens.user(owner)).reset();
+
+        ledger().aFailedTask(owner);
+        ledger().aFailedTask(owner);
+
+        await().untilAsserted(() -> assertThat(streams.openStreams()).isLessThanOrEqualTo(streamsBefore));
+        assertThat(output.getAll().substring(before)).doesNotContain(" ERROR ").doesNotContain("\tat ");
     }
 
     @Test
