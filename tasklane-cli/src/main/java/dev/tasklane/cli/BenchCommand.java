@@ -49,7 +49,9 @@ import tools.jackson.databind.JsonNode;
                 "stack ./tasklane up runs. Benchmarks (--only, comma-separated): idle (each part's CPU and memory with",
                 "no work), floor (the same Kafka records and database rows per task as the pipeline, written with a plain",
                 "producer, plain consumers and batched JDBC: the machine's floor for the pipeline), google, async,",
-                "latency, pipeline, notify. The latency,",
+                "latency, pipeline, notify, streams (--streams open /task-events streams, ten per person, on one",
+                "gateway: add-client p99 and health with and without them, each stream's failure, a mass disconnect).",
+                "The latency,",
                 "pipeline and burst runs also print their top PostgreSQL statements (pg_stat_statements) and Kafka",
                 "records and bytes per task. The figures go into docs/benchmarks.md with the date and the machine.",
                 "A short run: --only floor,pipeline --tasks 500 --burst 0 --floor-tasks 5000."})
@@ -59,7 +61,8 @@ final class BenchCommand implements Callable<Integer> {
      * In the order they run, whatever order --only names them: the floor first, while the stack is idle (later ones
      * leave the Quo worker a backlog that its rate limit takes many minutes to work off).
      */
-    static final List<String> BENCHMARKS = List.of("idle", "floor", "google", "async", "latency", "pipeline", "notify");
+    static final List<String> BENCHMARKS = List.of("idle", "floor", "google", "async", "latency", "pipeline", "notify",
+            "streams");
 
     /**
      * What docs/benchmarks.md states the bench's PostgreSQL runs with, set explicitly (zonky sets only the first two by
@@ -92,6 +95,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "failures timed to their notification (default: ${DEFAULT-VALUE})")
     int failures;
 
+    @Option(names = "--streams", defaultValue = "10000",
+            description = "open /task-events streams for the streams benchmark, ten per person (default: ${DEFAULT-VALUE})")
+    int streams;
+
     @Option(names = "--floor-tasks", defaultValue = "10000",
             description = "tasks per floor run (default: ${DEFAULT-VALUE})")
     int floorTasks;
@@ -117,7 +124,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String name : only) {
             if (!BENCHMARKS.contains(name)) {
-                throw new CliException("--only takes idle, floor, google, async, latency, pipeline or notify, not '" + name + "'.");
+                throw new CliException("--only takes idle, floor, google, async, latency, pipeline, notify or streams, not '"
+                        + name + "'.");
             }
         }
         if (tasks < 1 || floorTasks < 1) {
@@ -143,6 +151,7 @@ final class BenchCommand implements Callable<Integer> {
                     case "pipeline" -> pipeline();
                     case "floor" -> floor();
                     case "idle" -> idle();
+                    case "streams" -> new StreamBenchmark(scratch, this::say, streams, Math.max(seconds, 20)).run();
                     default -> notification();
                 }
             }
@@ -355,42 +364,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void load(int rate, int seconds, boolean reported) throws Exception {
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicInteger errors = new AtomicInteger();
-        List<CompletableFuture<?>> calls = new ArrayList<>();
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-        long interval = 1_000_000_000L / rate;
-        int total = rate * seconds;
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            int n = i;
-            clock.schedule(() -> {
-                CompletableFuture<HttpResponse<String>> call = ScratchStack.HTTP.sendAsync(scratch.addClientRequest("Load " + rate + "-" + n,
-                        ScratchStack.address()), HttpResponse.BodyHandlers.ofString());
-                synchronized (calls) {
-                    calls.add(call.whenComplete((response, error) -> {
-                        // measured from when the request was due, so a stalled sender does not hide the wait
-                        latencies.add(System.nanoTime() - due);
-                        if (error != null || response.statusCode() != 200) {
-                            errors.incrementAndGet();
-                        }
-                    }));
-                }
-            }, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        Load.Result result = Load.addClients(scratch, rate, seconds);
+        if (reported) {
+            say(String.format("| %d | %.0f | %s | %s | %s | %d |", rate, result.achieved(), ms(result.p50()),
+                    ms(result.p95()), ms(result.p99()), result.errors()));
         }
-        clock.shutdown();
-        clock.awaitTermination(seconds + 10L, TimeUnit.SECONDS);
-        synchronized (calls) {
-            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(60, TimeUnit.SECONDS);
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (!reported) {
-            return;
-        }
-        say(String.format("| %d | %.0f | %s | %s | %s | %d |", rate, sorted.length / elapsed, ms(percentile(sorted, 50)),
-                ms(percentile(sorted, 95)), ms(percentile(sorted, 99)), errors.get()));
     }
 
     // ---------------------------------------------------------------- pipeline throughput
@@ -820,14 +798,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static long percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+        return Load.percentile(sorted, p);
     }
 
-    private static String ms(long nanos) {
+    static String ms(long nanos) {
         double millis = nanos / 1e6;
         return millis >= 1000 ? String.format(Locale.ROOT, "%.2f s", millis / 1000)
                 : String.format(Locale.ROOT, "%.1f ms", millis);

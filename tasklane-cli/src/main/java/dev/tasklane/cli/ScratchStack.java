@@ -152,8 +152,13 @@ final class ScratchStack implements AutoCloseable {
 
     /** {@code POST /add-client} as the demo user, with a phone number so the Quo sync has work to do. */
     HttpRequest addClientRequest(String name, String address) {
+        return addClientRequest(user, name, address);
+    }
+
+    /** {@code POST /add-client} as the holder of {@code token}. */
+    HttpRequest addClientRequest(String token, String name, String address) {
         return HttpRequest.newBuilder(URI.create(gateway + "/add-client")).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + user).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"name\": \"" + name + "\", \"phone\": \"+12175550188\", \"address\": \"" + address + "\"}"))
                 .build();

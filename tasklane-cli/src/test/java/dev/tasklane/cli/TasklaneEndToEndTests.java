@@ -98,6 +98,11 @@ class TasklaneEndToEndTests {
             assertThat(failed.path("error_message").asString()).contains("REQUEST_DENIED", "Ben Retried",
                     "Check that the Distance Matrix API is enabled for this key");
             assertThat(ownStream.awaitTask(failedId, "failed").data().path("entity_name").asString()).isEqualTo("Ben Retried");
+            // a tab that reconnects from before the failure gets it from the ledger through the gateway
+            try (SseClient resumed = SseClient.open(gateway, user, ownStream.events().get(0).id())) {
+                assertThat(resumed.awaitTask(failedId, "failed").data().path("entity_name").asString())
+                        .isEqualTo("Ben Retried");
+            }
             assertThat(failedIds(user)).contains(failedId, dismissedId);
             assertThat(failedIds(someoneElse)).doesNotContain(failedId, dismissedId);
             JsonNode summary = gateway.get("/get-failed-tasks-summary", supervisor).body();
