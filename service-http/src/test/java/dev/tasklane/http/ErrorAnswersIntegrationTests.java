@@ -83,7 +83,7 @@ class ErrorAnswersIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"name\": 123}", "{\"name\": true}", "{\"name\": 1.5e300}", "{\"name\": \"Jane\", \"active\": \"yes\"}",
+    @ValueSource(strings = {"{\"name\": 123}", "{\"name\": true}", "{\"name\": 1.5e300}", "{\"name\": \"Jane\", \"active\": \"true\"}",
             "{\"name\": \"Jane\", \"active\": 1}"})
     void aValueOfTheWrongJsonTypeIsA400ThatNamesTheFieldAndNothingIsSaved(String body) {
         int before = endpoints.saved.get();

@@ -193,12 +193,16 @@ class AddClientIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"application/xml, application/json;q=0.1", "text/html, application/json;q=0.1"})
-    void anInvalidRequestIsA400InJsonWhateverElseTheCallerAccepts(String accept) {
-        HttpJson.Response response = addClient(accept, client("", null, null, "1 Main St"));
+    @ValueSource(strings = {"application/xml", "text/html"})
+    void anInvalidRequestIsAnsweredInJsonWhateverTheAccept(String accept) {
+        HttpJson.Response invalid = addClient(accept, client("", null, null, "1 Main St"));
+        HttpJson.Response unknown = gateway().call("GET", "/no-such-page", Map.of("Authorization", "Bearer "
+                + TestTokens.user(user), "Accept", accept), null);
 
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body().get("fields").get("name").asString()).isEqualTo("is required");
+        assertThat(invalid.status()).isEqualTo(406);
+        assertThat(invalid.body().get("error").asString()).isEqualTo("not_acceptable");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asString()).isEqualTo("not_found");
     }
 
     @ParameterizedTest
