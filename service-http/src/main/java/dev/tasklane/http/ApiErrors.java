@@ -49,12 +49,12 @@ public class ApiErrors {
         if (e.getMostSpecificCause() instanceof MismatchedInputException mismatch) {
             String field = field(mismatch);
             Class<?> expected = mismatch.getTargetType();
-            String problem = expected == String.class ? "must be text in double quotes, not a number, true or false"
+            String problem = expected == String.class ? "must be text in double quotes (a JSON string), not a number, true or false, a list or an object"
                     : expected == Boolean.class || expected == boolean.class ? "must be true or false, without quotes"
                     : null;
             if (field != null && problem != null) {
                 return body(HttpStatus.BAD_REQUEST, "invalid_request",
-                        "Some fields need fixing: " + field + " " + problem + ". Nothing was saved.", Map.of(field, problem));
+                        "Some fields need fixing: " + field + " " + problem + ". Nothing was done.", Map.of(field, problem));
             }
         }
         return body(HttpStatus.BAD_REQUEST, "invalid_request",

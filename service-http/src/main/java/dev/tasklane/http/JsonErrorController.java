@@ -39,9 +39,6 @@ public class JsonErrorController implements ErrorController {
         }
         return switch (status) {
             case NOT_FOUND -> ApiErrors.body(status, "not_found", "There is no endpoint at " + where + ".", Map.of());
-            case UNAUTHORIZED -> ApiErrors.body(status, "unauthorized",
-                    "Sign-in required. Sign in again and send the token as 'Authorization: Bearer <token>'.", Map.of());
-            case FORBIDDEN -> ApiErrors.body(status, "forbidden", "Your role may not use " + where + ".", Map.of());
             default -> ApiErrors.body(status, "invalid_request", "The request to " + where + " could not be served ("
                     + status.value() + " " + status.getReasonPhrase() + "); nothing was done. Check the address, "
                     + "its parameters and its headers.", Map.of());

@@ -69,6 +69,18 @@ class ErrorAnswersIntegrationTests {
         assertTasklaneError(call("GET", "/no-such-endpoint", accept, null), 404, "not_found");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"application/xml", "text/html"})
+    void anErrorSentPastTheControllersIsJsonWhateverTheAccept(String accept) {
+        HttpJson.Response sent = call("GET", "/send-error", accept, null);
+        HttpJson.Response thrown = call("GET", "/filter-failure", accept, null);
+
+        assertTasklaneError(sent, 409, "invalid_request");
+        assertThat(sent.body().get("message").asString()).contains("'/send-error'");
+        assertTasklaneError(thrown, 500, "internal_error");
+        assertThat(thrown.body().get("message").asString()).doesNotContain("IllegalStateException").contains("reference");
+    }
+
     @Test
     void aCallerThatAcceptsNoJsonIsRefusedBeforeTheEndpointRuns() {
         int before = endpoints.saved.get();
@@ -131,6 +143,22 @@ class ErrorAnswersIntegrationTests {
                     .build();
         }
 
+        /** A filter that fails, as one can outside any controller. */
+        @Bean
+        org.springframework.web.filter.OncePerRequestFilter failingFilter() {
+            return new org.springframework.web.filter.OncePerRequestFilter() {
+                @Override
+                protected void doFilterInternal(jakarta.servlet.http.HttpServletRequest request,
+                        jakarta.servlet.http.HttpServletResponse response, jakarta.servlet.FilterChain chain)
+                        throws jakarta.servlet.ServletException, java.io.IOException {
+                    if (request.getRequestURI().equals("/filter-failure")) {
+                        throw new IllegalStateException("a filter failed");
+                    }
+                    chain.doFilter(request, response);
+                }
+            };
+        }
+
         record SaveRequest(String name, Boolean active) {
         }
 
@@ -140,6 +168,11 @@ class ErrorAnswersIntegrationTests {
         /** Declares no {@code produces}: its errors are JSON all the same. */
         @RestController
         static class Refusals {
+
+            @GetMapping("/send-error")
+            void sendError(jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+                response.sendError(409);
+            }
 
             @GetMapping("/refuse")
             Map<String, Object> refuse(@org.springframework.web.bind.annotation.RequestParam String value) {
