@@ -6,6 +6,7 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.tasklane.http.ApiErrors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -43,6 +44,14 @@ public class JsonSecurityErrors implements AuthenticationEntryPoint, AccessDenie
         write(response, HttpStatus.FORBIDDEN, "forbidden",
                 "Your role may not use " + request.getMethod() + " " + request.getRequestURI()
                         + ": it is for supervisors and admins. Ask an admin to change your role if you need it.");
+    }
+
+    /**
+     * A request Spring Security's firewall refuses ({@code //x}, {@code /;x=y}, {@code /%2F}, {@code /..}): 400 in the
+     * same JSON, before any endpoint runs.
+     */
+    void rejected(HttpServletResponse response) throws IOException {
+        write(response, HttpStatus.BAD_REQUEST, "invalid_path", ApiErrors.REFUSED_ADDRESS);
     }
 
     private static void write(HttpServletResponse response, HttpStatus status, String error, String message)

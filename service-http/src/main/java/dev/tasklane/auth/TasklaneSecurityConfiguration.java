@@ -11,6 +11,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * The token check every Tasklane service shares. A service imports this and builds its own filter chain with
@@ -47,6 +48,12 @@ public class TasklaneSecurityConfiguration {
                 .role(Role.ADMIN.name()).implies(Role.SUPERVISOR.name())
                 .role(Role.SUPERVISOR.name()).implies(Role.USER.name())
                 .build();
+    }
+
+    /** Requests refused by the firewall of every filter chain answer Tasklane's JSON rather than the container's page. */
+    @Bean
+    RequestRejectedHandler tasklaneRequestRejectedHandler() {
+        return (request, response, rejected) -> errors.rejected(response);
     }
 
     /** Stateless bearer-token authentication with JSON 401/403; the caller adds the path rules. */

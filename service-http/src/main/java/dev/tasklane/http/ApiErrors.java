@@ -11,24 +11,35 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
- * Every error as {@code {"success": false, "error": code, "message": what to do, "fields": {…}}}; never a stack trace.
+ * Every error as {@code {"success": false, "error": code, "message": what to do, "fields": {…}}}, in JSON whatever the
+ * request's {@code Accept}; never a stack trace.
  */
 @RestControllerAdvice
 public class ApiErrors {
 
     private static final Log LOG = LogFactory.getLog(ApiErrors.class);
+
+    /** Why an address is refused before anything runs: by Spring Security's firewall or by Tomcat itself. */
+    public static final String REFUSED_ADDRESS = "This address is refused before anything is done: its path holds a "
+            + "sequence Tasklane does not accept (a double slash, a semicolon, an encoded slash, backslash or percent sign, "
+            + "a '.' or '..' segment, or a control character). Call the endpoint by its plain path, such as "
+            + "/get-failed-tasks.";
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Map<String, Object>> api(ApiException e) {
@@ -46,9 +57,42 @@ public class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof MismatchedInputException mismatch) {
+            String field = field(mismatch);
+            Class<?> expected = mismatch.getTargetType();
+            String problem = expected == String.class ? "must be text in double quotes (a JSON string), not a number, true or false, a list or an object"
+                    : expected == Boolean.class || expected == boolean.class ? "must be true or false, without quotes"
+                    : null;
+            if (field != null && problem != null) {
+                return body(HttpStatus.BAD_REQUEST, "invalid_request",
+                        "Some fields need fixing: " + field + " " + problem + ". Nothing was done.", Map.of(field, problem));
+            }
+        }
         return body(HttpStatus.BAD_REQUEST, "invalid_request",
                 "The request body is not the JSON this endpoint takes: send an object such as {\"task_id\": \"<uuid>\"}.",
                 Map.of());
+    }
+
+    /** The JSON name of the field a mismatch is in ({@code address.street} when nested), or null at the top. */
+    private static String field(MismatchedInputException mismatch) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : mismatch.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            }
+        }
+        return path.isEmpty() ? null : path.toString();
+    }
+
+    /**
+     * The caller accepts no JSON ({@code Accept: application/xml}, {@code text/html}): refused when the request is
+     * matched to its endpoint, before the endpoint runs, so nothing was done.
+     */
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<Map<String, Object>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return body(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
+                "This endpoint answers only in JSON, and the request's Accept header does not allow it; nothing was "
+                        + "done. Send 'Accept: application/json', or no Accept header.", Map.of());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -65,7 +109,8 @@ public class ApiErrors {
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<Map<String, Object>> noResource(NoResourceFoundException e) {
-        return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at /" + e.getResourcePath() + ".", Map.of());
+        return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at "
+                + ApiException.quote("/" + e.getResourcePath()) + ".", Map.of());
     }
 
     /**
@@ -134,6 +179,7 @@ public class ApiErrors {
         if (!fields.isEmpty()) {
             body.put("fields", fields);
         }
-        return ResponseEntity.status(status).body(body);
+        // the content type set here is not negotiated: an error is JSON even for a caller that asked for XML or HTML
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
     }
 }

@@ -101,16 +101,20 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Pages through everyone's failures of the type, newest first, from {@code to} back to {@code from}. */
+    /**
+     * Pages through everyone's failures of the type, newest first, from {@code to} back to {@code from}, by the ledger's
+     * cursor, which skips none of the failures that share a time.
+     */
     private List<JsonNode> failedBetween(String ledger, String caller, Instant from, Instant to) throws IOException {
         List<JsonNode> tasks = new ArrayList<>();
-        String before = to.toString();
+        String cursor = null;
         while (true) {
             Http.Answer page;
             try {
                 page = Http.get(ledger + "/get-all-failed-tasks?limit=" + PAGE + "&task_type="
                         + URLEncoder.encode(taskType, StandardCharsets.UTF_8) + "&before="
-                        + URLEncoder.encode(before, StandardCharsets.UTF_8), caller);
+                        + URLEncoder.encode(to.toString(), StandardCharsets.UTF_8)
+                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), caller);
             }
             catch (IOException e) {
                 throw new CliException("the ledger at " + ledger + " does not answer (" + e.getMessage() + "): start "
@@ -128,11 +132,11 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 tasks.add(task);
             }
-            String next = page.body().path("next_before").asString("");
+            String next = page.body().path("next_cursor").asString("");
             if (found.size() < PAGE || next.isEmpty()) {
                 return tasks;
             }
-            before = next;
+            cursor = next;
         }
     }
 

@@ -22,18 +22,21 @@ import java.util.UUID;
 import dev.tasklane.testsupport.HttpJson;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bad input and hostile callers against the running stack: malformed bodies and headers on every endpoint, forged,
- * expired and unsigned tokens, another user's task ids. Only 4xx answers that say what is wrong, never a 5xx or a stack
+ * expired and unsigned tokens, another user's task ids, and each case a black-box probe found (issue 16). Only 4xx answers that say what is wrong, never a 5xx or a stack
  * trace, and nothing written.
  */
 @Order(3)
 class HostileInputTests {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> POSTS = List.of("/add-client", "/update-client", "/add-driver", "/update-driver",
             "/save-appointment", "/dismiss-task", "/retry-task", "/dismiss-incident", "/retry-incident");
     private static final List<String> BAD_BODIES = List.of(
@@ -153,6 +156,75 @@ class HostileInputTests {
             assertThat(wrong).as("answers that were not a clear 4xx").isEmpty();
             assertThat(statuses).as("refused for their own reasons, not one catch-all").contains(400, 401, 403, 404, 415);
             assertThat(written(db, caller)).as("nothing written").isEqualTo(before);
+        }
+    }
+
+    /** One request of the probe: what is sent, and the status and error code (and field) it must get. */
+    private record Probe(String what, String method, String path, Map<String, String> headers, String body, int status,
+            String error, String field) {
+    }
+
+    @Test
+    void eachCaseOfTheBlackBoxProbeIsAnsweredInTasklaneJsonAndWritesNothing() throws Exception {
+        String token = stack.tokens.get("user");
+        Map<String, String> json = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
+        Map<String, String> xml = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+                "Accept", "application/xml");
+        Map<String, String> html = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+                "Accept", "text/html");
+        String name = "Probe " + UUID.randomUUID();
+        String valid = "{\"name\": \"" + name + "\", \"address\": \"1 Probe Rd, Springfield, IL\"}";
+        String huge = "x".repeat(2_000_000);
+        List<Probe> probes = List.of(
+                new Probe("a valid add-client for XML", "POST", "/add-client", xml, valid, 406, "not_acceptable", null),
+                new Probe("an invalid add-client for XML", "POST", "/add-client", xml, "{}", 406, "not_acceptable", null),
+                new Probe("an invalid add-client for HTML", "POST", "/add-client", html, "{}", 406, "not_acceptable", null),
+                new Probe("a bad limit for HTML, at the ledger", "GET", "/get-failed-tasks?limit=abc", html, null, 406,
+                        "not_acceptable", null),
+                new Probe("an unknown address for HTML", "GET", "/no-such-page", html, null, 404, "not_found", null),
+                new Probe("before in the year 300000", "GET", "/get-failed-tasks?before=%2B300000-01-01T00:00:00Z", json,
+                        null, 400, "invalid_request", "before"),
+                new Probe("scheduled_at in the year 300000", "POST", "/save-appointment", json, "{\"client_id\": \""
+                        + UUID.randomUUID() + "\", \"scheduled_at\": \"+300000-01-01T00:00:00Z\"}", 400,
+                        "invalid_request", "scheduled_at"),
+                new Probe("a 2 MB status", "POST", "/save-appointment", json, "{\"status\": \"" + huge + "\"}", 400,
+                        "invalid_request", "status"),
+                new Probe("a number for a name", "POST", "/add-client", json,
+                        "{\"name\": 123, \"address\": \"1 Main St\"}", 400, "invalid_request", "name"),
+                new Probe("true for a name", "POST", "/add-client", json,
+                        "{\"name\": true, \"address\": \"1 Main St\"}", 400, "invalid_request", "name"),
+                new Probe("1.5e300 for an address", "POST", "/add-client", json,
+                        "{\"name\": \"X\", \"address\": 1.5e300}", 400, "invalid_request", "address"),
+                new Probe("a lone surrogate in a name", "POST", "/add-client", json,
+                        "{\"name\": \"X \\ud83d\", \"address\": \"1 Main St\"}", 400, "invalid_request", "name"),
+                new Probe("a double slash", "GET", "//get-failed-tasks", html, null, 400, "invalid_path", null),
+                new Probe("a path parameter", "GET", "/;x=y/get-failed-tasks", html, null, 400, "invalid_path", null),
+                new Probe("an encoded slash", "GET", "/%2Fget-failed-tasks", html, null, 400, "invalid_path", null));
+
+        List<String> wrong = new ArrayList<>();
+        for (Probe probe : probes) {
+            HttpResponse<String> answer = send(probe.method(), probe.path(), probe.headers(), probe.body());
+            JsonNode said = answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
+                    ? JSON.readTree(answer.body()) : null;
+            boolean right = answer.statusCode() == probe.status() && said != null
+                    && probe.error().equals(said.path("error").asString())
+                    && (probe.field() == null || said.path("fields").has(probe.field()))
+                    && answer.body().length() < 2_000;
+            if (!right) {
+                wrong.add(probe.what() + ": " + answer.statusCode() + " " + abbreviate(answer.body()));
+            }
+        }
+        assertThat(wrong).as("probes not answered as they should be").isEmpty();
+
+        String emoji = "\uD83D\uDE00".repeat(300);
+        HttpJson.Response fits = stack.gateway().post("/add-client", token,
+                "{\"name\": \"" + emoji + "\", \"address\": \"1 Emoji Rd\"}");
+        assertThat(fits.status()).as("300 emoji are 300 characters, under the limit of 500").isEqualTo(200);
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port(Settings.POSTGRES)
+                + "/tasklane", "postgres", "")) {
+            assertThat(count(db, "SELECT count(*) FROM clients WHERE name = '" + name + "'"))
+                    .as("the add-client refused for its Accept saved nothing").isZero();
+            assertThat(count(db, "SELECT count(*) FROM clients WHERE name = '" + emoji + "'")).isEqualTo(1);
         }
     }
 

@@ -5,15 +5,19 @@ import java.util.Map;
 import dev.tasklane.auth.Caller;
 import dev.tasklane.gateway.idempotency.IdempotentRequests;
 import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The old system's driver webhooks. */
 @RestController
+// a caller that accepts no JSON gets a 406 when the request is matched, before the endpoint runs or writes
+@RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 class DriverController {
 
     private final DriverService drivers;

@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
 import dev.tasklane.events.TaskTopics;
-import dev.tasklane.http.ApiErrors;
+import dev.tasklane.http.TasklaneHttpConfiguration;
 import dev.tasklane.schema.SchemaCheck;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -31,7 +31,7 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /** Security, topics, the schema check and the OpenAPI description. */
 @Configuration(proxyBeanMethods = false)
-@Import({TasklaneSecurityConfiguration.class, ApiErrors.class})
+@Import({TasklaneSecurityConfiguration.class, TasklaneHttpConfiguration.class})
 @EnableScheduling
 class GatewayConfiguration {
 

@@ -15,8 +15,10 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Checks a request field by field and collects every problem, so one 400 names them all:
- * {@code {"fields": {"name": "is required", "phone": "…"}}}. Values are trimmed; nothing else about them changes
- * (a name with quotes or angle brackets is stored exactly as typed, and only ever written as text).
+ * {@code {"fields": {"name": "is required", "phone": "…"}}}; the message quotes each bad value once, cut to
+ * {@value ApiException#QUOTED_LENGTH} characters. Values are trimmed; nothing else about them changes (a name with
+ * quotes or angle brackets is stored exactly as typed, and only ever written as text). Lengths count characters as a
+ * person does (code points: an emoji is one), not UTF-16 units.
  */
 public final class Validation {
 
@@ -24,7 +26,12 @@ public final class Validation {
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private static final int MAX_TEXT = 500;
 
+    /** The earliest and latest times PostgreSQL and RFC 3339 can both hold: years 0001 to 9999. */
+    private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("0001-01-01T00:00:00Z");
+    private static final OffsetDateTime LATEST = OffsetDateTime.parse("9999-12-31T23:59:59.999999Z");
+
     private final Map<String, String> problems = new LinkedHashMap<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
     private final String phoneRegion;
 
     public Validation(String phoneRegion) {
@@ -46,12 +53,18 @@ public final class Validation {
             return null;
         }
         String trimmed = value.strip();
-        if (trimmed.length() > MAX_TEXT) {
-            problems.put(field, "must be at most " + MAX_TEXT + " characters, was " + trimmed.length());
+        int length = trimmed.codePointCount(0, trimmed.length());
+        if (length > MAX_TEXT) {
+            problems.put(field, "must be at most " + MAX_TEXT + " characters, was " + length);
             return null;
         }
         if (trimmed.indexOf('\u0000') >= 0) {
             problems.put(field, "must not contain a NUL character");
+            return null;
+        }
+        if (trimmed.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+            problems.put(field, "must be valid Unicode text: it holds half of a character (an unpaired surrogate, "
+                    + "such as \\ud83d without its pair, often an emoji cut in two); send the whole character");
             return null;
         }
         return trimmed;
@@ -72,8 +85,8 @@ public final class Validation {
         catch (NumberParseException e) {
             // reported below
         }
-        problems.put(field, "must be a valid phone number, for example +1 212 555 0123 (a number without a country "
-                + "code is read as a " + phoneRegion + " number), was '" + text + "'");
+        problem(field, "must be a valid phone number, for example +1 212 555 0123 (a number without a country "
+                + "code is read as a " + phoneRegion + " number)", text);
         return null;
     }
 
@@ -81,7 +94,7 @@ public final class Validation {
     public String email(String field, String value) {
         String text = optional(field, value);
         if (text != null && (text.length() > 254 || !EMAIL.matcher(text).matches())) {
-            problems.put(field, "must be an email address such as jane@example.com, was '" + text + "'");
+            problem(field, "must be an email address such as jane@example.com", text);
             return null;
         }
         return text;
@@ -104,7 +117,7 @@ public final class Validation {
             return UUID.fromString(value.strip());
         }
         catch (IllegalArgumentException e) {
-            problems.put(field, "must be an id (UUID), was '" + value + "'");
+            problem(field, "must be an id (UUID)", value);
             return null;
         }
     }
@@ -116,11 +129,15 @@ public final class Validation {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value.strip());
+            OffsetDateTime time = OffsetDateTime.parse(value.strip());
+            if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+                problem(field, "must be a date and time between the years 0001 and 9999", value);
+                return null;
+            }
+            return time;
         }
         catch (DateTimeParseException e) {
-            problems.put(field, "must be a date and time with its offset, for example 2026-12-01T09:30:00-05:00, was '"
-                    + value + "'");
+            problem(field, "must be a date and time with its offset, for example 2026-12-01T09:30:00-05:00", value);
             return null;
         }
     }
@@ -135,7 +152,7 @@ public final class Validation {
                 return candidate;
             }
         }
-        problems.put(field, "must be one of " + String.join(", ", allowed) + ", was '" + value + "'");
+        problem(field, "must be one of " + String.join(", ", allowed), value);
         return null;
     }
 
@@ -143,11 +160,23 @@ public final class Validation {
         problems.put(field, problem);
     }
 
+    /** A problem with the value sent, which the message quotes (once, cut); the field's entry names the problem only. */
+    private void problem(String field, String problem, String value) {
+        problems.put(field, problem);
+        values.put(field, ApiException.quote(value));
+    }
+
     /** Throws a 400 that names every field at fault, if any is. */
     public void throwIfInvalid() {
         if (!problems.isEmpty()) {
             StringBuilder message = new StringBuilder("Some fields need fixing: ");
-            problems.forEach((field, problem) -> message.append(field).append(' ').append(problem).append("; "));
+            problems.forEach((field, problem) -> {
+                message.append(field).append(' ').append(problem);
+                if (values.containsKey(field)) {
+                    message.append(", was ").append(values.get(field));
+                }
+                message.append("; ");
+            });
             message.setLength(message.length() - 2);
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", message + ". Nothing was saved.", problems);
         }

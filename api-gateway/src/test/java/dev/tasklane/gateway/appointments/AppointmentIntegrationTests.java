@@ -78,4 +78,30 @@ class AppointmentIntegrationTests {
                 "status");
         assertThat(badFields.body().get("fields").get("scheduled_at").asString()).contains("2026-12-01T09:30:00-05:00");
     }
+
+    @Test
+    void aTimeBeyondTheYear9999IsA400ThatNamesScheduledAt() {
+        GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
+
+        HttpJson.Response response = gateway.post("/save-appointment", body("client_id", UUID.randomUUID(),
+                "scheduled_at", "+300000-01-01T00:00:00Z"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("fields").get("scheduled_at").asString())
+                .isEqualTo("must be a date and time between the years 0001 and 9999");
+    }
+
+    @Test
+    void aHugeBadValueIsAnsweredInAFewHundredCharacters() {
+        GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
+        String huge = "x".repeat(5_000_000);
+
+        HttpJson.Response response = gateway.post("/save-appointment", body("client_id", huge, "scheduled_at", huge,
+                "status", huge));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("fields").propertyNames()).containsExactlyInAnyOrder("client_id", "scheduled_at",
+                "status");
+        assertThat(response.body().toString()).hasSizeLessThan(1_500);
+    }
 }

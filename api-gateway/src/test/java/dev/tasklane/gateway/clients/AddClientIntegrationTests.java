@@ -19,6 +19,7 @@ import dev.tasklane.testsupport.TestTopics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -169,6 +170,106 @@ class AddClientIntegrationTests {
         assertThat(jdbc.queryForMap("SELECT name, address FROM clients WHERE id = ?", id))
                 .containsEntry("name", name).containsEntry("address", "<b>2 Side St</b>");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class)).isPositive();
+    }
+
+    private HttpJson.Response addClient(String accept, String json) {
+        return gateway().call("POST", "/add-client", Map.of("Authorization", "Bearer " + TestTokens.user(user),
+                "Accept", accept), json);
+    }
+
+    @Test
+    void aCallerThatAcceptsNoJsonIsA406BeforeAnythingIsSaved() {
+        String name = "Accepts XML " + UUID.randomUUID();
+        long outboxBefore = jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class);
+
+        HttpJson.Response xml = addClient("application/xml", client(name, null, null, "1 Main St"));
+
+        assertThat(xml.status()).isEqualTo(406);
+        assertThat(xml.body().get("error").asString()).isEqualTo("not_acceptable");
+        assertThat(clientsNamed(name)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class)).isLessThanOrEqualTo(outboxBefore);
+        assertThat(addClient("application/json, text/plain, */*", client(name, null, null, "1 Main St")).status())
+                .isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/xml", "text/html"})
+    void anInvalidRequestIsAnsweredInJsonWhateverTheAccept(String accept) {
+        HttpJson.Response invalid = addClient(accept, client("", null, null, "1 Main St"));
+        HttpJson.Response unknown = gateway().call("GET", "/no-such-page", Map.of("Authorization", "Bearer "
+                + TestTokens.user(user), "Accept", accept), null);
+
+        assertThat(invalid.status()).isEqualTo(406);
+        assertThat(invalid.body().get("error").asString()).isEqualTo("not_acceptable");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asString()).isEqualTo("not_found");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"name\": 123, \"address\": \"1 Main St\"}", "{\"name\": true, \"address\": \"1 Main St\"}",
+            "{\"name\": \"Typed\", \"address\": 1.5e300}"})
+    void aNumberOrABooleanIsNotTextAndIsA400ThatNamesTheField(String json) {
+        long before = jdbc.queryForObject("SELECT count(*) FROM clients", Long.class);
+
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user), json);
+
+        assertThat(response.status()).isEqualTo(400);
+        String field = json.contains("1.5e300") ? "address" : "name";
+        assertThat(response.body().get("fields").get(field).asString()).contains("text in double quotes");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients WHERE created_by = ? AND name IN ('123', 'true', "
+                + "'Typed')", Long.class, user)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class)).isLessThanOrEqualTo(before + 1);
+    }
+
+    @Test
+    void lengthsCountCharactersNotUtf16UnitsSoThreeHundredEmojiFit() {
+        String emoji = "\uD83D\uDE00".repeat(300) + " " + UUID.randomUUID();
+        String tooMany = "\uD83D\uDE00".repeat(501);
+
+        HttpJson.Response fits = gateway().post("/add-client", TestTokens.user(user), client(emoji, null, null, "1 Main St"));
+        HttpJson.Response tooLong = gateway().post("/add-client", TestTokens.user(user), client(tooMany, null, null, "1 Main St"));
+
+        assertThat(fits.status()).isEqualTo(200);
+        assertThat(clientsNamed(emoji)).isEqualTo(1);
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body().get("fields").get("name").asString()).isEqualTo("must be at most 500 characters, was 501");
+    }
+
+    @Test
+    void anUnpairedSurrogateIsA400AndNothingIsSaved() {
+        String name = "Half " + UUID.randomUUID();
+
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
+                "{\"name\": \"" + name + " \\ud83d\", \"address\": \"1 Main St\"}");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("fields").get("name").asString()).contains("unpaired surrogate");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients WHERE name LIKE ?", Long.class, name + "%")).isZero();
+    }
+
+    @Test
+    void aLongBadValueIsQuotedOnceAndCutToAHundredCharacters() {
+        String email = "9".repeat(450);
+
+        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
+                client("Ann", null, email, "1 Main St"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().toString()).hasSizeLessThan(600);
+        String message = response.body().get("message").asString();
+        assertThat(message).contains("'" + "9".repeat(100) + "…'");
+        assertThat(message.indexOf("999")).isEqualTo(message.lastIndexOf("'" + "9".repeat(100)) + 1);
+        assertThat(response.body().get("fields").get("email").asString()).doesNotContain("999");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"//add-client", "/;x=y/add-client", "/add-client;x=y", "/%2F", "/a%2Fadd-client", "/%5C",
+            "/a/../add-client", "/%2e%2e/add-client"})
+    void anAddressTheFirewallRefusesIsA400InJson(String path) {
+        HttpJson.Response response = gateway().call("GET", path, Map.of("Accept", "text/html"), null);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("error").asString()).isEqualTo("invalid_path");
     }
 
     @Test

@@ -6,14 +6,18 @@ import java.util.UUID;
 import dev.tasklane.auth.Caller;
 import dev.tasklane.http.ApiException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The old system's write webhooks (dismiss one, dismiss all, retry) and the same for a whole incident. */
 @RestController
+// a caller that accepts no JSON gets a 406 when the request is matched, before the endpoint runs or writes
+@RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 class TaskCommandController {
 
     private final TaskCommands commands;
@@ -33,7 +37,7 @@ class TaskCommandController {
                 return UUID.fromString(taskId.trim());
             }
             catch (IllegalArgumentException e) {
-                throw ApiException.badField("task_id", "must be a task id (UUID), was '" + taskId + "'");
+                throw ApiException.badField("task_id", "must be a task id (UUID)", taskId);
             }
         }
     }
@@ -68,7 +72,7 @@ class TaskCommandController {
                 return UUID.fromString(incidentId.trim());
             }
             catch (IllegalArgumentException e) {
-                throw ApiException.badField("incident_id", "must be an incident id (UUID), was '" + incidentId + "'");
+                throw ApiException.badField("incident_id", "must be an incident id (UUID)", incidentId);
             }
         }
     }

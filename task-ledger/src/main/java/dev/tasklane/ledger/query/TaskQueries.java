@@ -28,7 +28,7 @@ public class TaskQueries {
         this.callers = callers;
     }
 
-    /** The caller's own undismissed failures, newest first, optionally of one incident. */
+    /** The caller's own undismissed failures, newest first ({@link Paging}), optionally of one incident. */
     List<TaskView> ownFailures(Caller caller, Paging paging, UUID incidentId) {
         return failures(caller, paging, caller.userId(), null, incidentId);
     }
@@ -58,7 +58,14 @@ public class TaskQueries {
             sql.append(" AND failed_at < ?");
             parameters.add(paging.before());
         }
-        sql.append(" ORDER BY failed_at DESC, id LIMIT ?");
+        if (paging.after() != null) {
+            // (failed_at, id) < cursor, written so that the index on failed_at bounds the scan
+            sql.append(" AND failed_at <= ? AND (failed_at < ? OR id < ?)");
+            parameters.add(paging.after().failedAt());
+            parameters.add(paging.after().failedAt());
+            parameters.add(paging.after().id());
+        }
+        sql.append(" ORDER BY failed_at DESC, id DESC LIMIT ?");
         parameters.add(paging.limit());
         return callers.asCaller(caller, () -> jdbc.query(sql.toString(), TaskView.MAPPER, parameters.toArray()));
     }

@@ -1,7 +1,7 @@
 package dev.tasklane.ledger.system;
 
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
-import dev.tasklane.http.ApiErrors;
+import dev.tasklane.http.TasklaneHttpConfiguration;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -13,7 +13,7 @@ import org.springframework.security.web.SecurityFilterChain;
 /** Who may call what: the design's HTTP API table. Not part of the rebuild command, which serves no HTTP. */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
-@Import({TasklaneSecurityConfiguration.class, ApiErrors.class})
+@Import({TasklaneSecurityConfiguration.class, TasklaneHttpConfiguration.class})
 class SecurityConfiguration {
 
     @Bean

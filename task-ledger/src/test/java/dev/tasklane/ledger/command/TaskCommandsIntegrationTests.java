@@ -16,6 +16,8 @@ import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestTopics;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -64,6 +66,46 @@ class TaskCommandsIntegrationTests {
         assertThat(event.dismissedBy()).isEqualTo(owner);
         assertThat(event.attempt()).isEqualTo(1);
         assertThat(client().get("/get-failed-tasks", TestTokens.user(owner)).body().get("count").asInt()).isZero();
+    }
+
+    @Test
+    void aRetryForACallerThatAcceptsNoJsonIsA406AndQueuesNothing() {
+        UUID owner = UUID.randomUUID();
+        TaskEvents task = ledger().aFailedTask(owner);
+
+        HttpJson.Response xml = client().call("POST", "/retry-task", Map.of("Authorization",
+                "Bearer " + TestTokens.user(owner), "Accept", "application/xml"), body(task.id()));
+
+        assertThat(xml.status()).isEqualTo(406);
+        assertThat(xml.body().get("error").asString()).isEqualTo("not_acceptable");
+        assertThat(ledger().row(task.id())).containsEntry("status", "failed").containsEntry("attempt", 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"task_id\": 12}", "{\"task_id\": true}",
+            "{\"task_id\": 1.5e300}"})
+    void aTaskIdThatIsNotTextIsA400ThatNamesIt(String json) {
+        HttpJson.Response response = client().post("/dismiss-task", TestTokens.user(UUID.randomUUID()), json);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("fields").has("task_id")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/xml", "text/html"})
+    void anInvalidRequestIsAnsweredInJsonWhateverTheAccept(String accept) {
+        HttpJson.Response response = client().call("POST", "/dismiss-task", Map.of("Authorization",
+                "Bearer " + TestTokens.user(UUID.randomUUID()), "Accept", accept), "{\"task_id\": \"12\"}");
+        HttpJson.Response unknown = client().call("GET", "/no-such-endpoint", Map.of("Authorization",
+                "Bearer " + TestTokens.user(UUID.randomUUID()), "Accept", accept), null);
+        HttpJson.Response firewall = client().call("GET", "//get-failed-tasks", Map.of("Accept", accept), null);
+
+        assertThat(response.status()).isEqualTo(406);
+        assertThat(response.body().get("error").asString()).isEqualTo("not_acceptable");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asString()).isEqualTo("not_found");
+        assertThat(firewall.status()).isEqualTo(400);
+        assertThat(firewall.body().get("error").asString()).isEqualTo("invalid_path");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tasklane.ledger.query;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -85,6 +86,54 @@ class TaskQueriesIntegrationTests {
         assertThat(ids(second)).isEqualTo(newestFirst.subList(2, 4));
         assertThat(ids(last)).isEqualTo(newestFirst.subList(4, 5));
         assertThat(last.get("next_before").isNull()).isTrue();
+    }
+
+    @Test
+    void pagingByCursorNeitherSkipsNorRepeatsFailuresThatShareOneTime() {
+        UUID gina = UUID.randomUUID();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<TaskEvents> tasks = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            TaskEvents task = TaskEvents.aTask(gina);
+            ledger().publish(task.requested(at.minusMillis(30)), task.started(at.minusMillis(20)), task.failed(at));
+            tasks.add(task);
+        }
+        tasks.forEach(task -> ledger().awaitRow(task.id(), "failed", 1));
+        String token = TestTokens.user(gina);
+
+        List<String> seen = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        String path = "/get-failed-tasks?limit=3";
+        while (path != null) {
+            JsonNode page = client().get(path, token).body();
+            seen.addAll(ids(page));
+            pageSizes.add(page.get("count").asInt());
+            path = page.get("next_cursor").isNull() ? null
+                    : "/get-failed-tasks?limit=3&cursor=" + page.get("next_cursor").asString();
+        }
+
+        assertThat(seen).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(tasks.stream().map(task -> task.id().toString()).toList());
+        assertThat(pageSizes).containsExactly(3, 3, 1);
+        // a time for before still means "failed before then", as it did, and combines with the cursor
+        assertThat(client().get("/get-failed-tasks?before=" + at, token).body().get("count").asInt()).isZero();
+        assertThat(client().get("/get-failed-tasks?before=" + at.plusMillis(1), token).body().get("count").asInt())
+                .isEqualTo(7);
+    }
+
+    @Test
+    void aTimeOutOfRangeOrABadCursorIsA400ThatNamesTheFieldAndQuotesAtMostAHundredCharacters() {
+        String token = TestTokens.user(UUID.randomUUID());
+
+        HttpJson.Response farFuture = client().get("/get-failed-tasks?before=%2B300000-01-01T00:00:00Z", token);
+        HttpJson.Response cursor = client().get("/get-failed-tasks?cursor=" + "z".repeat(5000), token);
+
+        assertThat(farFuture.status()).isEqualTo(400);
+        assertThat(farFuture.body().get("fields").get("before").asString()).contains("between the years 0001 and 9999");
+        assertThat(cursor.status()).isEqualTo(400);
+        assertThat(cursor.body().get("fields").get("cursor").asString()).contains("next_cursor");
+        assertThat(cursor.body().toString()).hasSizeLessThan(700);
+        assertThat(cursor.body().get("message").asString()).contains("'" + "z".repeat(100) + "…'");
     }
 
     @Test
