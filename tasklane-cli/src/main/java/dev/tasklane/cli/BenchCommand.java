@@ -235,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
         return parts;
     }
 
-    private static long residentMegabytes(ProcessHandle process) {
+    static long residentMegabytes(ProcessHandle process) {
         try {
             return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
                     .filter(line -> line.startsWith("VmRSS:")).findFirst()

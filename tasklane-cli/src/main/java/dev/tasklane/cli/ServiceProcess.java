@@ -49,7 +49,7 @@ final class ServiceProcess {
             PrintStream console, String color, boolean fastStart) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(jvmOptions(System.getenv("TASKLANE_SERVICE_JAVA_OPTIONS")));
+        command.addAll(jvmOptions(name, System.getenv("TASKLANE_SERVICE_JAVA_OPTIONS")));
         if (fastStart) {
             command.add("-XX:TieredStopAtLevel=1");
         }
@@ -71,13 +71,15 @@ final class ServiceProcess {
      * hundred MB spends less CPU than G1 (no concurrent refinement and marking threads, cheaper write barriers) for
      * pauses of a few milliseconds; production's image sets the same collector (compose/Dockerfile), with its heap
      * sized from the container's memory limit instead.
-     * {@code TASKLANE_SERVICE_JAVA_OPTIONS}, when set, replaces them.
+     * The gateway may grow to 1 GB: every open {@code /task-events} stream keeps Tomcat's buffers for its request,
+     * about 75 KB (10,000 dashboards: 750 MB; see docs/benchmarks.md). {@code TASKLANE_SERVICE_JAVA_OPTIONS}, when set,
+     * replaces them.
      */
-    static List<String> jvmOptions(String override) {
+    static List<String> jvmOptions(String name, String override) {
         if (override != null && !override.isBlank()) {
             return List.of(override.strip().split("\\s+"));
         }
-        return List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
+        return List.of("-Xms64m", name.startsWith("api-gateway") ? "-Xmx1g" : "-Xmx384m", "-XX:+UseSerialGC");
     }
 
     private void pump(Path log, PrintStream console, String color) {

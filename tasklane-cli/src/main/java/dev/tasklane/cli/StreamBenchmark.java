@@ -61,12 +61,14 @@ final class StreamBenchmark {
         Load.addClients(scratch, RATE, 30);
         Load.Result without = Load.addClients(scratch, RATE, seconds);
         long healthWithout = health();
+        long residentBefore = gatewayResidentMegabytes();
 
         long opening = System.nanoTime();
         try (StreamCrowd crowd = new StreamCrowd("127.0.0.1", scratch.settings.port(Settings.GATEWAY))) {
             crowd.open(tokens, 256, Duration.ofMinutes(5));
             double openSeconds = (System.nanoTime() - opening) / 1e9;
             long gatewayStreams = openStreams();
+            long residentWith = gatewayResidentMegabytes();
             Load.Result with = Load.addClients(scratch, RATE, seconds);
             long healthWith = health();
 
@@ -75,8 +77,10 @@ final class StreamBenchmark {
             say.accept(row("no streams open", without, healthWithout));
             say.accept(row(String.format(Locale.ROOT, "%,d streams open", crowd.ready()), with, healthWith));
             say.accept(String.format(Locale.ROOT, "Opening them took %.1f s (%d refused); the gateway counted %,d open. "
-                    + "add-client p99 with them open = %.2f × without (target: within 2 ×).", openSeconds,
-                    crowd.refused(), gatewayStreams, (double) with.p99() / Math.max(1, without.p99())));
+                    + "add-client p99 with them open = %.2f × without (target: within 2 ×). The gateway's resident "
+                    + "memory: %d MB before, %d MB with them open (%.0f KB a stream).", openSeconds, crowd.refused(),
+                    gatewayStreams, (double) with.p99() / Math.max(1, without.p99()), residentBefore, residentWith,
+                    (residentWith - residentBefore) * 1024.0 / Math.max(1, crowd.ready())));
 
             failures(crowd, personTokens);
             disconnect(crowd);
@@ -161,6 +165,11 @@ final class StreamBenchmark {
             slowest = Math.max(slowest, System.nanoTime() - start);
         }
         return slowest;
+    }
+
+    private long gatewayResidentMegabytes() {
+        return scratch.stack.services().stream().filter(service -> service.name().equals("api-gateway"))
+                .mapToLong(service -> BenchCommand.residentMegabytes(service.handle())).sum();
     }
 
     private long openStreams() throws IOException, InterruptedException {
