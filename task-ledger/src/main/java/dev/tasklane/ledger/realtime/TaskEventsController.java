@@ -37,15 +37,15 @@ class TaskEventsController {
                 resumeAfter = Long.parseLong(lastEventId.trim());
             }
             catch (NumberFormatException e) {
-                throw ApiException.badField("Last-Event-ID", "must be the id of an event of this stream (a number), was '"
-                        + lastEventId + "'");
+                throw ApiException.badField("Last-Event-ID", "must be the id of an event of this stream (a number)",
+                        lastEventId);
             }
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         if (until != null && !until.equals("ready")) {
             throw ApiException.badField("until", "may only be 'ready' (end the stream after the events missed since "
-                    + "Last-Event-ID and the ready event), was '" + until + "'");
+                    + "Last-Event-ID and the ready event)", until);
         }
         return stream.subscribe(Caller.of(authentication), resumeAfter, until != null);
     }
