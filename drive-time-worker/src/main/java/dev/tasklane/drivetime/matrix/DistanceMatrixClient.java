@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.google.maps.DistanceMatrixApi;
+import com.google.maps.DistanceMatrixApiRequest;
 import com.google.maps.GeoApiContext;
 import com.google.maps.errors.ApiException;
 import com.google.maps.model.DistanceMatrix;
@@ -89,9 +90,11 @@ public class DistanceMatrixClient implements DisposableBean {
 
     private DistanceMatrix call(String[] origins, String[] destinations) throws Exception {
         CheckedSupplier<DistanceMatrix> request = () -> {
+            DistanceMatrixApiRequest ready = DistanceMatrixApi.getDistanceMatrix(google, origins, destinations).mode(mode);
+            // the request is ready: nothing but the wire between its moment and Google
             budget.take();
             try {
-                DistanceMatrix answer = DistanceMatrixApi.getDistanceMatrix(google, origins, destinations).mode(mode).await();
+                DistanceMatrix answer = ready.await();
                 count("OK");
                 return answer;
             }

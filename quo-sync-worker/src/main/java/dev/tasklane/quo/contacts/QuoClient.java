@@ -28,8 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * "Bearer"), JSON bodies, the spec's error body. Each call passes, from the outside in, resilience4j's retry (backoff
  * with jitter, for 429, 5xx, timeouts and dropped connections), circuit breaker, the key's {@link RateBudget} (shared
  * by every thread of every instance: each call waits for its moment, spaced so that all instances together stay within
- * the key's 10 requests per second), and the HTTP client's timeouts. Calls are observed as {@code http.client.requests} by URI template and
- * status.
+ * the key's 10 requests per second), and the HTTP client's timeouts. Calls are observed as
+ * {@code http.client.requests} by URI template and status.
  */
 @Component
 public class QuoClient {
@@ -112,11 +112,12 @@ public class QuoClient {
     private JsonNode call(HttpMethod method, String uri, ObjectNode body, Object... variables) {
         String operation = method.name() + " " + uri.replaceAll("\\?.*", "");
         Supplier<JsonNode> once = () -> {
-            budget.take();
             RestClient.RequestBodySpec request = http.method(method).uri(uri, variables);
             if (body != null) {
                 request.contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(body));
             }
+            // the request is ready: nothing but the wire between its moment and Quo
+            budget.take();
             return request.exchange((sent, response) -> {
                 int status = response.getStatusCode().value();
                 String text = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
