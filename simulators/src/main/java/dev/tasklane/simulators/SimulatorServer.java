@@ -8,6 +8,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +58,7 @@ public abstract class SimulatorServer implements AutoCloseable {
     private final Map<String, Long> byStatus = new TreeMap<>();
     private final Deque<Long> lastSecond = new ArrayDeque<>();
     private int maxPerSecond;
+    private final Map<String, Deque<Long>> acceptedByKey = new HashMap<>();
 
     protected SimulatorServer(int port) {
         try {
@@ -135,6 +137,23 @@ public abstract class SimulatorServer implements AutoCloseable {
             return "ok";
         }
         return current;
+    }
+
+    /**
+     * Whether a request with {@code key} now would make more than {@code perSecond} accepted requests of that key in the
+     * last second, a sliding window as the real APIs count; if not, it is counted as accepted.
+     */
+    protected synchronized boolean overQuota(String key, int perSecond) {
+        Deque<Long> recent = acceptedByKey.computeIfAbsent(key, k -> new ArrayDeque<>());
+        long now = System.nanoTime();
+        while (!recent.isEmpty() && now - recent.peekFirst() >= 1_000_000_000L) {
+            recent.removeFirst();
+        }
+        if (recent.size() >= perSecond) {
+            return true;
+        }
+        recent.addLast(now);
+        return false;
     }
 
     /** Records the status an answer carried, for the stats. */
@@ -216,6 +235,7 @@ public abstract class SimulatorServer implements AutoCloseable {
         byStatus.clear();
         lastSecond.clear();
         maxPerSecond = 0;
+        acceptedByKey.clear();
         resetState();
     }
 

@@ -8,8 +8,9 @@ import dev.tasklane.simulators.quo.QuoSimulator;
 
 /**
  * Runs the API simulators for a local stack: {@code java -jar simulators-exec.jar}. Ports come from
- * {@code TASKLANE_DISTANCE_MATRIX_SIM_PORT} (default 8091) and {@code TASKLANE_QUO_SIM_PORT} (default 8092); Ctrl-C stops
- * them.
+ * {@code TASKLANE_DISTANCE_MATRIX_SIM_PORT} (default 8091) and {@code TASKLANE_QUO_SIM_PORT} (default 8092);
+ * {@code TASKLANE_DISTANCE_MATRIX_SIM_QUOTA_PER_SECOND} gives the Distance Matrix simulator a quota per key (default
+ * none; Quo's 10 per key is always enforced). Ctrl-C stops them.
  */
 public final class Simulators {
 
@@ -19,7 +20,8 @@ public final class Simulators {
     public static void main(String[] args) throws InterruptedException {
         List<SimulatorServer> running = new ArrayList<>();
         try {
-            DistanceMatrixSimulator distanceMatrix = new DistanceMatrixSimulator(port("TASKLANE_DISTANCE_MATRIX_SIM_PORT", 8091));
+            DistanceMatrixSimulator distanceMatrix = new DistanceMatrixSimulator(port("TASKLANE_DISTANCE_MATRIX_SIM_PORT", 8091),
+                    quota("TASKLANE_DISTANCE_MATRIX_SIM_QUOTA_PER_SECOND"));
             running.add(distanceMatrix);
             System.out.println("Distance Matrix simulator: " + distanceMatrix.baseUrl() + DistanceMatrixSimulator.PATH
                     + " (control: " + distanceMatrix.baseUrl() + "/_sim/stats)");
@@ -36,6 +38,25 @@ public final class Simulators {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(SimulatorServer::close)));
         Thread.currentThread().join();
+    }
+
+    /** Requests per second per key the simulator serves; 0 (the default) for no quota. */
+    private static int quota(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            int quota = Integer.parseInt(value.strip());
+            if (quota >= 0) {
+                return quota;
+            }
+        }
+        catch (NumberFormatException e) {
+            // told below
+        }
+        throw new IllegalStateException(variable + " must be a number of requests per second (0 for no quota), was '"
+                + value + "'");
     }
 
     private static int port(String variable, int otherwise) {

@@ -1,24 +1,22 @@
 package dev.tasklane.drivetime.matrix;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.google.maps.DistanceMatrixApi;
+import com.google.maps.DistanceMatrixApiRequest;
 import com.google.maps.GeoApiContext;
 import com.google.maps.errors.ApiException;
 import com.google.maps.model.DistanceMatrix;
 import com.google.maps.model.DistanceMatrixElement;
 import com.google.maps.model.TravelMode;
 import dev.tasklane.drivetime.system.DriveTimeProperties;
+import dev.tasklane.worker.RateBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.functions.CheckedSupplier;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -29,8 +27,8 @@ import org.springframework.stereotype.Component;
 /**
  * Google Maps Distance Matrix through the official client, packed into the fewest requests the limits allow. Each
  * request passes, from the outside in, resilience4j's retry (backoff with jitter, for OVER_QUERY_LIMIT, HTTP 5xx,
- * timeouts and dropped connections), circuit breaker and rate limiter (shared by every thread of the instance: one
- * request at a time, spaced to 90% of the key's quota), and
+ * timeouts and dropped connections), circuit breaker, the key's {@link RateBudget} (shared by every thread of every
+ * instance: each request waits for its moment, spaced so that all instances together stay within the key's quota), and
  * the client's own per-call timeouts. The client's built-in retries are switched off: one layer retries, visibly and
  * boundedly, with the breaker seeing every attempt.
  */
@@ -44,14 +42,14 @@ public class DistanceMatrixClient implements DisposableBean {
     private final TravelMode mode;
     private final Retry retry;
     private final CircuitBreaker circuitBreaker;
-    private final RateLimiter rateLimiter;
+    private final RateBudget budget;
     private final MeterRegistry meters;
 
     DistanceMatrixClient(DriveTimeProperties properties, RetryRegistry retries, CircuitBreakerRegistry breakers,
-            RateLimiterRegistry limiters, MeterRegistry meters) {
+            RateBudget googleBudget, MeterRegistry meters) {
         // One layer limits the rate, as one layer retries: the client's own limiter (50 queries a second by default,
         // shared by every consumer thread) held each sequential call for ~40 ms and capped an instance at ~45 calls a
-        // second whatever the key's quota; the resilience4j limiter below is the one that counts.
+        // second whatever the key's quota; the key's budget, shared by every instance, is the one that counts.
         GeoApiContext.Builder builder = new GeoApiContext.Builder().apiKey(properties.apiKey()).disableRetries()
                 .queryRateLimit(UNLIMITED_BY_THE_CLIENT)
                 .connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -63,8 +61,7 @@ public class DistanceMatrixClient implements DisposableBean {
         this.mode = TravelMode.valueOf(properties.travelMode().toUpperCase(java.util.Locale.ROOT));
         this.retry = retries.retry(RESILIENCE);
         this.circuitBreaker = breakers.circuitBreaker(RESILIENCE);
-        this.rateLimiter = limiters.rateLimiter(RESILIENCE, RateLimiterConfig.custom().limitForPeriod(1)
-                .limitRefreshPeriod(properties.requestSpacing()).timeoutDuration(Duration.ofSeconds(60)).build());
+        this.budget = googleBudget;
         this.meters = meters;
     }
 
@@ -93,8 +90,11 @@ public class DistanceMatrixClient implements DisposableBean {
 
     private DistanceMatrix call(String[] origins, String[] destinations) throws Exception {
         CheckedSupplier<DistanceMatrix> request = () -> {
+            DistanceMatrixApiRequest ready = DistanceMatrixApi.getDistanceMatrix(google, origins, destinations).mode(mode);
+            // the request is ready: nothing but the wire between its moment and Google
+            budget.take();
             try {
-                DistanceMatrix answer = DistanceMatrixApi.getDistanceMatrix(google, origins, destinations).mode(mode).await();
+                DistanceMatrix answer = ready.await();
                 count("OK");
                 return answer;
             }
@@ -108,8 +108,8 @@ public class DistanceMatrixClient implements DisposableBean {
             }
         };
         try {
-            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(circuitBreaker,
-                    RateLimiter.decorateCheckedSupplier(rateLimiter, request))).get();
+            return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(circuitBreaker, request))
+                    .get();
         }
         catch (Exception | Error e) {
             throw e;

@@ -8,17 +8,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The drive-time worker's settings ({@code tasklane.drive-times.*}). The rate limit, retries and circuit breaker of
- * the Google calls are resilience4j instances named {@code google-distance-matrix} ({@code resilience4j.*} in
- * application.yml).
+ * The drive-time worker's settings ({@code tasklane.drive-times.*}). The retries and circuit breaker of the Google
+ * calls are resilience4j instances named {@code google-distance-matrix} ({@code resilience4j.*} in application.yml);
+ * the key's request budget, shared by every instance, is built from {@link #quotaPerSecond()}.
  *
  * @param apiKey         the Google Maps API key with the Distance Matrix API enabled (GOOGLE_MAPS_API_KEY); a secret
  * @param baseUrl        another address for the API, for the simulator; empty for Google
  * @param connectTimeout how long one call may take to connect
  * @param readTimeout    how long one call may wait for its answer: the timeout per call
  * @param travelMode     {@code driving} unless the business travels otherwise
- * @param quotaPerSecond requests per second this instance may make with the key (at least 2); the rate limiter
- *                       spaces the requests so that no one-second window holds more (see RequestSpacing)
+ * @param quotaPerSecond requests per second the key may make (at least 2), all instances together: they share it
+ *                       through the database, so it is the same on each, whatever their number; no one-second window
+ *                       holds more (see RequestSpacing and RateBudget in task-worker)
  */
 @ConfigurationProperties("tasklane.drive-times.google")
 public record DriveTimeProperties(
@@ -41,14 +42,10 @@ public record DriveTimeProperties(
         }
         if (quotaPerSecond < RequestSpacing.MINIMUM_QUOTA) {
             throw new IllegalStateException("GOOGLE_MAPS_QUOTA_PER_SECOND (tasklane.drive-times.google.quota-per-second) "
-                    + "must be at least 2, was " + quotaPerSecond + "; with N instances sharing a key, give each the "
-                    + "key's quota divided by N.");
+                    + "must be at least 2, was " + quotaPerSecond + ". It is the key's whole quota (Google Cloud "
+                    + "console → quotas, per second): every instance shares it through the database, so set the same "
+                    + "value on each, whatever their number.");
         }
-    }
-
-    /** The refresh period of this instance's one-permit rate limiter: see {@link RequestSpacing}. */
-    public Duration requestSpacing() {
-        return RequestSpacing.forQuota(quotaPerSecond);
     }
 
     /** The key with all but its first characters hidden, for messages. */

@@ -23,12 +23,12 @@ import dev.tasklane.drivetime.system.DriveTimeProperties;
 import dev.tasklane.events.EntityTypes;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTypes;
+import dev.tasklane.worker.RateBudget;
 import dev.tasklane.worker.TaskFailure;
 import dev.tasklane.worker.TaskHandler;
 import dev.tasklane.worker.TaskOutcome;
 import dev.tasklane.worker.WaitForRecovery;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -308,11 +308,12 @@ class DriveTimeHandler implements TaskHandler {
                     "check Google Maps' status page (status.cloud.google.com) and the API key's quota and billing in "
                     + "Google Cloud console", open);
         }
-        catch (RequestNotPermitted busy) {
-            throw new WaitForRecovery(SOURCE, SERVICE, "This worker's share of the Google Maps rate limit is used up "
-                    + "for the moment, so the drive times for " + subject + " wait their turn and are computed by "
-                    + "themselves shortly.", "check whether a flood of drive-time tasks is queued, and whether the "
-                    + "key's quota in Google Cloud console allows raising GOOGLE_MAPS_QUOTA_PER_SECOND", busy);
+        catch (RateBudget.UsedUp busy) {
+            throw new WaitForRecovery(SOURCE, SERVICE, "The Google Maps rate limit, shared by every drive-time worker, "
+                    + "is used up for the moment, so the drive times for " + subject + " wait their turn and are "
+                    + "computed by themselves shortly.", "check whether a flood of drive-time tasks is queued, and "
+                    + "whether the key's quota in Google Cloud console allows raising GOOGLE_MAPS_QUOTA_PER_SECOND (the "
+                    + "key's whole quota, shared by every instance)", busy);
         }
         catch (RequestDeniedException e) {
             throw failure(API + " refused the request (REQUEST_DENIED: " + e.getMessage() + ") while computing drive "
@@ -329,7 +330,7 @@ class DriveTimeHandler implements TaskHandler {
             throw failure(API + " returned OVER_QUERY_LIMIT (" + e.getMessage() + ") while computing drive times for "
                     + subject + ". Tasklane retried automatically " + attempts + " times with growing pauses and gave "
                     + "up. Retry the task in a few minutes; if this keeps happening, raise the key's quota in Google Cloud "
-                    + "console or lower tasklane's rate limit (resilience4j.ratelimiter.instances.google-distance-matrix).",
+                    + "console or, if something else uses the key too, lower GOOGLE_MAPS_QUOTA_PER_SECOND.",
                     "OVER_QUERY_LIMIT", true, e);
         }
         catch (ApiException e) {

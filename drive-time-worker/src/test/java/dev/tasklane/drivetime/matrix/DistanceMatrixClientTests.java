@@ -4,10 +4,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tasklane.drivetime.DistanceMatrixSimulatorHolder;
 import dev.tasklane.drivetime.system.DriveTimeProperties;
+import dev.tasklane.testsupport.TestDatabase;
+import dev.tasklane.testsupport.TestPostgres;
+import dev.tasklane.worker.RateBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -25,10 +28,22 @@ class DistanceMatrixClientTests {
     @Test
     void aCallIsNotHeldBackByTheGoogleClientsOwnRateLimiter() throws Exception {
         SIMULATOR.reset();
+        TestDatabase database = TestPostgres.newDatabase();
+        try (HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl(database.url());
+            pool.setUsername(database.user());
+            pool.setPassword(database.password());
+            runsAHundredCallsInUnderTwoSeconds(pool);
+        }
+    }
+
+    private static void runsAHundredCallsInUnderTwoSeconds(HikariDataSource pool) throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DistanceMatrixClient client = new DistanceMatrixClient(new DriveTimeProperties(
                 DistanceMatrixSimulatorHolder.KEY, URI.create(SIMULATOR.baseUrl()), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), "driving", 1000), RetryRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(),
-                RateLimiterRegistry.ofDefaults(), new SimpleMeterRegistry());
+                new RateBudget(pool, DistanceMatrixClient.RESILIENCE, DistanceMatrixSimulatorHolder.KEY, 1000,
+                        Duration.ofSeconds(60), meters), meters);
         List<String> drivers = List.of("1 A St, Springfield", "2 B St, Springfield");
         List<String> clients = List.of("3 C St, Springfield");
         client.routes(drivers, clients);

@@ -29,15 +29,22 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 import static dev.tasklane.drivetime.DistanceMatrixSimulatorHolder.SIMULATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The rate limit under a burst, two instances sharing the work, and records that are not drive-time requests. */
+/**
+ * The key's quota under a burst and shared by instances each set to the whole quota of 10 a second (the simulator
+ * enforces it: OVER_QUERY_LIMIT beyond), with two instances and with three while one joins and another leaves; and
+ * records that are not drive-time requests. Two consumers each, so three instances still each get some partitions.
+ */
 @DriveTimeWorkerTest
-@TestPropertySource(properties = {"tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=3"})
+@TestPropertySource(properties = {"tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=2"})
 class DriveTimeScalingIntegrationTests {
+
+    private static final int QUOTA = 10;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -53,6 +60,7 @@ class DriveTimeScalingIntegrationTests {
     @BeforeEach
     void freshStart() {
         SIMULATOR.reset();
+        SIMULATOR.quotaPerSecond(QUOTA);
         business = new Business(jdbc, kafka);
         business.onlyWhatThisTestAdds();
     }
@@ -70,34 +78,88 @@ class DriveTimeScalingIntegrationTests {
                 "SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id WHERE c.name LIKE 'Burst Client %'",
                 Long.class) == 100);
 
-        assertThat(Simulator.stats().get("requests").asInt()).isEqualTo(100);
-        assertThat(Simulator.stats().get("max_requests_in_one_second").asInt()).isBetween(5, 10);
+        assertThat(Simulator.stats().get("requests").asInt()).as("not one OVER_QUERY_LIMIT, so no retry").isEqualTo(100);
+        assertThat(Simulator.stats().get("max_requests_in_one_second").asInt()).isBetween(5, QUOTA);
         business.awaitCompleted(requests.get(99));
     }
 
-    @Test
-    void twoInstancesShareTheWorkAndEveryTaskCompletes() {
-        business.driver("Shared Driver", "2 Scale St, Springfield");
-        try (ConfigurableApplicationContext second = AnotherInstance.start(DriveTimeWorkerApplication.class, environment,
+    private ConfigurableApplicationContext anotherInstance() {
+        return AnotherInstance.start(DriveTimeWorkerApplication.class, environment,
                 "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
                 "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
-                "tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=3")) {
-            List<TaskRequested> requests = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                UUID client = business.client("Shared Client " + i, i + " Shared Ave, Springfield");
-                requests.add(business.request(EntityTypes.CLIENT, client, "Shared Client " + i));
-            }
+                "tasklane.drive-times.google.quota-per-second=" + QUOTA, "tasklane.drive-times.consumers=2");
+    }
 
-            Set<UUID> ids = new HashSet<>(requests.stream().map(TaskRequested::taskId).toList());
-            List<TaskCompleted> completed = await().atMost(Duration.ofSeconds(60)).until(() -> TestTopics.events(
-                    TaskTopics.STATUS, TaskCompleted.class).stream().filter(done -> ids.contains(done.taskId())).toList(),
-                    done -> done.stream().map(TaskCompleted::taskId).distinct().count() == ids.size());
-            Set<String> workers = new HashSet<>(completed.stream().map(TaskCompleted::worker).toList());
+    @Test
+    void twoInstancesAtTheWholeQuotaEachShareTheWorkWithinIt() {
+        business.driver("Shared Driver", "2 Scale St, Springfield");
+        try (ConfigurableApplicationContext second = anotherInstance()) {
+            Set<UUID> ids = requests("Shared Client", 40);
 
+            Set<String> workers = workersOf(awaitCompleted(ids, ids.size()));
+
+            assertWithinTheQuota();
             assertThat(workers).as("both instances did some of the work").hasSize(2);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id "
                     + "WHERE c.name LIKE 'Shared Client %'", Long.class)).isEqualTo(40);
         }
+    }
+
+    /**
+     * 30 drivers: each client costs two requests (25 origins, then 5). The second half of the tasks comes once the
+     * third instance has joined (a batch takes up to 50 requests, so tasks published before would all be taken already).
+     */
+    @Test
+    void threeInstancesStayWithinTheKeysQuotaWhileOneJoinsAndAnotherLeaves() {
+        business.drivers(30, "Rebalance St");
+        ConfigurableApplicationContext second = anotherInstance();
+        try {
+            Set<UUID> ids = requests("Rebalanced Client", 30);
+            awaitCompleted(ids, 5);
+            try (ConfigurableApplicationContext third = anotherInstance()) {
+                ids.addAll(requests("Joined Client", 30));
+                awaitCompleted(ids, 40);
+                second.close();
+
+                Set<String> workers = workersOf(awaitCompleted(ids, ids.size()));
+
+                assertWithinTheQuota();
+                assertThat(Simulator.stats().get("requests").asInt()).as("two requests per client")
+                        .isGreaterThanOrEqualTo(120);
+                assertThat(workers).as("the first, the one that left and the one that joined all did some of the work")
+                        .hasSize(3);
+            }
+        }
+        finally {
+            second.close();
+        }
+    }
+
+    private Set<UUID> requests(String name, int clients) {
+        Set<UUID> ids = new HashSet<>();
+        for (int i = 0; i < clients; i++) {
+            UUID client = business.client(name + " " + i, i + " " + name + " Ave, Springfield");
+            ids.add(business.request(EntityTypes.CLIENT, client, name + " " + i).taskId());
+        }
+        return ids;
+    }
+
+    /** The completions of the tasks {@code ids}, once at least {@code count} of them have one. */
+    private static List<TaskCompleted> awaitCompleted(Set<UUID> ids, int count) {
+        return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> TestTopics.events(
+                TaskTopics.STATUS, TaskCompleted.class).stream().filter(done -> ids.contains(done.taskId())).toList(),
+                done -> done.stream().map(TaskCompleted::taskId).distinct().count() >= count);
+    }
+
+    private static Set<String> workersOf(List<TaskCompleted> completed) {
+        return new HashSet<>(completed.stream().map(TaskCompleted::worker).toList());
+    }
+
+    private static void assertWithinTheQuota() {
+        JsonNode stats = Simulator.stats();
+        assertThat(stats.path("by_status").path("OVER_QUERY_LIMIT").asInt(0)).as("OVER_QUERY_LIMIT among %d requests",
+                stats.get("requests").asInt()).isZero();
+        assertThat(stats.get("max_requests_in_one_second").asInt()).isLessThanOrEqualTo(QUOTA);
     }
 
     @Test

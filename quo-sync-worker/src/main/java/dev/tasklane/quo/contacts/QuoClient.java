@@ -2,18 +2,15 @@ package dev.tasklane.quo.contacts;
 
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.tasklane.quo.system.QuoProperties;
+import dev.tasklane.worker.RateBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.http.HttpMethod;
@@ -29,10 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Quo's public API v1 contact endpoints, as its OpenAPI document describes them: {@code Authorization: <key>} (no
  * "Bearer"), JSON bodies, the spec's error body. Each call passes, from the outside in, resilience4j's retry (backoff
- * with jitter, for 429, 5xx, timeouts and dropped connections), circuit breaker and rate limiter (shared by every
- * thread of the instance: one call at a time, spaced to 90% of the instance's share of the key's 10 requests per
- * second), and the HTTP client's timeouts. Calls are observed as {@code http.client.requests} by URI template and
- * status.
+ * with jitter, for 429, 5xx, timeouts and dropped connections), circuit breaker, the key's {@link RateBudget} (shared
+ * by every thread of every instance: each call waits for its moment, spaced so that all instances together stay within
+ * the key's 10 requests per second), and the HTTP client's timeouts. Calls are observed as
+ * {@code http.client.requests} by URI template and status.
  */
 @Component
 public class QuoClient {
@@ -47,10 +44,10 @@ public class QuoClient {
     private final QuoProperties properties;
     private final Retry retry;
     private final CircuitBreaker circuitBreaker;
-    private final RateLimiter rateLimiter;
+    private final RateBudget budget;
 
     QuoClient(RestClient.Builder builder, QuoProperties properties, RetryRegistry retries,
-            CircuitBreakerRegistry breakers, RateLimiterRegistry limiters) {
+            CircuitBreakerRegistry breakers, RateBudget quoBudget) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
                 .connectTimeout(properties.connectTimeout()).version(HttpClient.Version.HTTP_1_1).build());
         requests.setReadTimeout(properties.readTimeout());
@@ -62,8 +59,7 @@ public class QuoClient {
         this.properties = properties;
         this.retry = retries.retry(RESILIENCE);
         this.circuitBreaker = breakers.circuitBreaker(RESILIENCE);
-        this.rateLimiter = limiters.rateLimiter(RESILIENCE, RateLimiterConfig.custom().limitForPeriod(1)
-                .limitRefreshPeriod(properties.requestSpacing()).timeoutDuration(Duration.ofSeconds(60)).build());
+        this.budget = quoBudget;
     }
 
     /** The contact with Quo id {@code id}; empty when Quo has none (deleted there, say). */
@@ -120,6 +116,8 @@ public class QuoClient {
             if (body != null) {
                 request.contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(body));
             }
+            // the request is ready: nothing but the wire between its moment and Quo
+            budget.take();
             return request.exchange((sent, response) -> {
                 int status = response.getStatusCode().value();
                 String text = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -129,8 +127,7 @@ public class QuoClient {
                 throw error(operation, status, text);
             });
         };
-        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuitBreaker,
-                RateLimiter.decorateSupplier(rateLimiter, once))).get();
+        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuitBreaker, once)).get();
     }
 
     /** The spec's error body {@code {message, code, status, docs, title, errors: [{path, message, value}]}}. */

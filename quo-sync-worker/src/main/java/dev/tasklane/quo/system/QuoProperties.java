@@ -9,17 +9,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The Quo sync worker's settings ({@code tasklane.quo.*}). Retries and the circuit breaker of the Quo calls are
- * resilience4j instances named {@code quo} ({@code resilience4j.*} in application.yml); the rate limiter is built from
- * {@link #quotaPerSecond()}.
+ * resilience4j instances named {@code quo} ({@code resilience4j.*} in application.yml); the key's request budget, shared
+ * by every instance, is built from {@link #quotaPerSecond()}.
  *
  * @param apiKey         the Quo API key (QUO_API_KEY, from Quo settings → API); a secret, sent as
  *                       {@code Authorization: <key>} and never written anywhere else
  * @param baseUrl        the API's address: Quo's, or the simulator's for a local stack
  * @param connectTimeout how long one call may take to connect
  * @param readTimeout    how long one call may wait for its answer: the timeout per call
- * @param quotaPerSecond requests per second this instance may make with the key: Quo allows 10 per key, so N instances
- *                       sharing a key get 10/N each (at least 2, so at most 5 instances per key); see
- *                       {@link #requestSpacing()}
+ * @param quotaPerSecond requests per second the key may make, all instances together (Quo allows 10 per key): the
+ *                       instances share it through the database, so it is the same on each, whatever their number
+ *                       (a lower value leaves room for something else that uses the key)
  * @param source         the {@code source} of the contacts Tasklane creates, shown in Quo
  * @param customFields   the keys of the contact custom fields an appointment fills in
  */
@@ -40,8 +40,9 @@ public record QuoProperties(
         }
         if (quotaPerSecond < RequestSpacing.MINIMUM_QUOTA || quotaPerSecond > 10) {
             throw new IllegalStateException("tasklane.quo.quota-per-second (TASKLANE_QUO_QUOTA_PER_SECOND) must be at least 2 "
-                    + "and at most 10, Quo's limit per key, was " + quotaPerSecond + "; with N instances sharing a key "
-                    + "set it to 10/N (at most 5 instances per key; use a second key for more).");
+                    + "and at most 10, Quo's limit per key, was " + quotaPerSecond + ". It is the key's whole quota: "
+                    + "every instance shares it through the database, so set the same value (10 unless something "
+                    + "else uses the key) on each, whatever their number.");
         }
     }
 
@@ -56,11 +57,6 @@ public record QuoProperties(
             @DefaultValue("next-appointment") String nextAppointment,
             @DefaultValue("pickup-address") String pickupAddress,
             @DefaultValue("dropoff-address") String dropoffAddress) {
-    }
-
-    /** The refresh period of this instance's one-permit rate limiter: see {@link RequestSpacing}. */
-    public Duration requestSpacing() {
-        return RequestSpacing.forQuota(quotaPerSecond);
     }
 
     /** {@code text} with the key, should it appear, replaced. */

@@ -19,11 +19,11 @@ import dev.tasklane.quo.contacts.QuoApiException;
 import dev.tasklane.quo.contacts.QuoClient;
 import dev.tasklane.quo.contacts.WantedContact;
 import dev.tasklane.quo.system.QuoProperties;
+import dev.tasklane.worker.RateBudget;
 import dev.tasklane.worker.TaskFailure;
 import dev.tasklane.worker.TaskHandler;
 import dev.tasklane.worker.WaitForRecovery;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -182,11 +182,11 @@ class QuoSyncHandler implements TaskHandler {
                     + "syncing " + subject + " resumes by itself when it answers again.", "check Quo's status page "
                     + "and the worker's network connection to Quo (TASKLANE_QUO_BASE_URL)", open);
         }
-        catch (RequestNotPermitted busy) {
-            throw new WaitForRecovery(SOURCE, SERVICE, "This worker's share of the Quo rate limit is used up for the "
-                    + "moment, so syncing " + subject + " waits its turn and runs by itself shortly.", "check whether "
-                    + "a flood of Quo sync tasks is queued, and that TASKLANE_QUO_QUOTA_PER_SECOND is Quo's 10 requests "
-                    + "per second divided by the replicas", busy);
+        catch (RateBudget.UsedUp busy) {
+            throw new WaitForRecovery(SOURCE, SERVICE, "The Quo rate limit, shared by every Quo worker, is used up for "
+                    + "the moment, so syncing " + subject + " waits its turn and runs by itself shortly.", "check "
+                    + "whether a flood of Quo sync tasks is queued, and that TASKLANE_QUO_QUOTA_PER_SECOND is the key's "
+                    + "whole quota (Quo allows 10 requests per second per key), not a share of it", busy);
         }
         catch (CustomFieldCatalog.MisconfiguredFieldException e) {
             throw failure("Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "

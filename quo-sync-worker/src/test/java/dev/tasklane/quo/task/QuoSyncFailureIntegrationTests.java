@@ -8,10 +8,12 @@ import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskFailed;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTopics;
+import dev.tasklane.events.TaskWaiting;
 import dev.tasklane.quo.Clients;
 import dev.tasklane.quo.QuoSimulatorHolder;
 import dev.tasklane.quo.QuoWorkerTest;
 import dev.tasklane.testsupport.TestTopics;
+import dev.tasklane.worker.RateBudget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,9 @@ class QuoSyncFailureIntegrationTests {
 
     @Autowired
     KafkaTemplate<String, TaskEvent> kafka;
+
+    @Autowired
+    RateBudget quoBudget;
 
     private Clients clients;
 
@@ -140,6 +145,30 @@ class QuoSyncFailureIntegrationTests {
                 .contains("Tasklane tried 3 times with growing pauses")
                 .contains("give Tasklane a key of its own or lower TASKLANE_QUO_QUOTA_PER_SECOND");
         assertThat(Clients.stats().get("requests").asInt()).isEqualTo(3);
+    }
+
+    /** As if other instances had taken the key's moments for ten minutes ahead: longer than a call waits (60 s). */
+    @Test
+    void whenTheKeysSharedBudgetIsTakenFarAheadTheTaskWaitsAndRunsWhenItsTurnComes() {
+        UUID client = clients.aClient("Wanda Waiting", null, null);
+        jdbc.update("INSERT INTO rate_budgets (name, next_at) VALUES (?, clock_timestamp() + interval '10 minutes') "
+                + "ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at", quoBudget.name());
+        try {
+            TaskRequested request = clients.syncClient(client, "Wanda Waiting");
+
+            TaskWaiting waiting = TestTopics.awaitEvent(TaskTopics.STATUS, request.taskId(), TaskWaiting.class);
+            assertThat(waiting.waitingFor()).isEqualTo("quo");
+            assertThat(waiting.reason()).contains("The Quo rate limit, shared by every Quo worker, is used up for the "
+                    + "moment, so syncing the Quo contact of Wanda Waiting waits its turn");
+            assertThat(Clients.stats().get("requests").asInt()).as("calls to Quo").isZero();
+
+            jdbc.update("UPDATE rate_budgets SET next_at = clock_timestamp() WHERE name = ?", quoBudget.name());
+            TestTopics.awaitCompleted(request);
+        }
+        finally {
+            jdbc.update("UPDATE rate_budgets SET next_at = least(next_at, clock_timestamp()) WHERE name = ?",
+                    quoBudget.name());
+        }
     }
 
     @Test

@@ -19,7 +19,9 @@ import dev.tasklane.simulators.SimulatorServer;
  * {@code error_message}. It enforces the real limits (25 origins, 25 destinations, 100 elements per request) and
  * computes plausible, deterministic distances and durations from the address texts. Addresses containing
  * {@code [not found]}, {@code [no route]} or {@code [too far]} give the element statuses {@code NOT_FOUND},
- * {@code ZERO_RESULTS} and {@code MAX_ROUTE_LENGTH_EXCEEDED}.
+ * {@code ZERO_RESULTS} and {@code MAX_ROUTE_LENGTH_EXCEEDED}. With a quota (requests per second per key, as a project's
+ * quota in Google Cloud console), a request beyond it in any sliding second is answered {@code OVER_QUERY_LIMIT}, as
+ * Google does; without one (the default, for benchmarks) every request is served.
  *
  * <p>{@code POST /_sim/replay?status=200} with a body queues that exact answer for the next request (to check a
  * client against recorded responses). Modes ({@code POST /_sim/mode}): {@code ok}, {@code over_query_limit} (status OVER_QUERY_LIMIT),
@@ -32,6 +34,8 @@ public class DistanceMatrixSimulator extends SimulatorServer {
     static final int MAX_DESTINATIONS = 25;
     static final int MAX_ELEMENTS = 100;
 
+    private final int defaultQuotaPerSecond;
+    private volatile int quotaPerSecond;
     private final AtomicLong elements = new AtomicLong();
     private final java.util.Deque<Replay> replays = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
@@ -39,8 +43,21 @@ public class DistanceMatrixSimulator extends SimulatorServer {
     private record Replay(int status, byte[] body) {
     }
 
+    /** A simulator without a quota. */
     public DistanceMatrixSimulator(int port) {
+        this(port, 0);
+    }
+
+    /** A simulator that answers {@code OVER_QUERY_LIMIT} beyond {@code quotaPerSecond} requests a second per key (0: none). */
+    public DistanceMatrixSimulator(int port, int quotaPerSecond) {
         super(port);
+        this.defaultQuotaPerSecond = quotaPerSecond;
+        this.quotaPerSecond = quotaPerSecond;
+    }
+
+    /** Enforces {@code perSecond} requests per key in any sliding second from now on (0: none), until {@link #reset()}. */
+    public void quotaPerSecond(int perSecond) {
+        this.quotaPerSecond = perSecond;
     }
 
     @Override
@@ -50,6 +67,7 @@ public class DistanceMatrixSimulator extends SimulatorServer {
 
     @Override
     protected void resetState() {
+        quotaPerSecond = defaultQuotaPerSecond;
         elements.set(0);
         replays.clear();
     }
@@ -68,6 +86,7 @@ public class DistanceMatrixSimulator extends SimulatorServer {
     @Override
     protected void addStats(Map<String, Object> stats) {
         stats.put("elements", elements.get());
+        stats.put("quota_per_second", quotaPerSecond);
     }
 
     @Override
@@ -93,6 +112,11 @@ public class DistanceMatrixSimulator extends SimulatorServer {
         }
         if (!key.startsWith("AIza")) {
             error(exchange, "REQUEST_DENIED", "The provided API key is invalid.");
+            return;
+        }
+        int quota = quotaPerSecond;
+        if (quota > 0 && overQuota(key, quota)) {
+            error(exchange, "OVER_QUERY_LIMIT", "You have exceeded your rate-limit for this API.");
             return;
         }
         String mode = takeMode();

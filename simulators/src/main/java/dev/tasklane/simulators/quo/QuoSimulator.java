@@ -3,10 +3,8 @@ package dev.tasklane.simulators.quo;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +45,6 @@ public class QuoSimulator extends SimulatorServer {
     private final Set<String> keys;
     private final Map<String, ObjectNode> contacts = new ConcurrentHashMap<>();
     private final List<Map<String, Object>> customFields = new CopyOnWriteArrayList<>();
-    private final Map<String, Deque<Long>> recentByKey = new ConcurrentHashMap<>();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong updated = new AtomicLong();
@@ -77,7 +74,6 @@ public class QuoSimulator extends SimulatorServer {
             return;
         }
         contacts.clear();
-        recentByKey.clear();
         exchanges.clear();
         created.set(0);
         updated.set(0);
@@ -144,7 +140,7 @@ public class QuoSimulator extends SimulatorServer {
             return error(401, customFieldsEndpoint ? "0700401" : "0800401", "Unauthorized",
                     key == null ? "Missing API key" : "Invalid API key", List.of());
         }
-        if (overRateLimit(key)) {
+        if (overQuota(key, REQUESTS_PER_SECOND)) {
             return error(429, "0800429", "Too Many Requests", "Rate limit exceeded: at most 10 requests per second", List.of());
         }
         if (mode.equals("rate_limited")) {
@@ -186,19 +182,6 @@ public class QuoSimulator extends SimulatorServer {
             }
         }
         return error(404, "0800404", "Not Found", "No route " + method + " " + path, List.of());
-    }
-
-    private synchronized boolean overRateLimit(String key) {
-        Deque<Long> recent = recentByKey.computeIfAbsent(key, k -> new ArrayDeque<>());
-        long now = System.nanoTime();
-        while (!recent.isEmpty() && now - recent.peekFirst() >= 1_000_000_000L) {
-            recent.removeFirst();
-        }
-        if (recent.size() >= REQUESTS_PER_SECOND) {
-            return true;
-        }
-        recent.addLast(now);
-        return false;
     }
 
     private synchronized Answer create(JsonNode body) {

@@ -225,6 +225,34 @@ class DistanceMatrixSimulatorTests {
         assertThat(stats.get("mode").asString()).isEqualTo("ok");
     }
 
+    /** Ten requests cannot spread over the four seconds that a quota of 2 a second would need to serve them all. */
+    @Test
+    void beyondItsQuotaAKeyIsAnsweredOverQueryLimitAsGoogleDoes() throws Exception {
+        simulator.quotaPerSecond(2);
+        int refused = 0;
+        for (int i = 0; i < 10; i++) {
+            try {
+                DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"}).await();
+            }
+            catch (OverQueryLimitException e) {
+                assertThat(e).hasMessage("You have exceeded your rate-limit for this API.");
+                refused++;
+            }
+        }
+
+        JsonNode stats = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(simulator.baseUrl() + "/_sim/stats")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(refused).isPositive();
+        assertThat(stats.get("by_status").get("OVER_QUERY_LIMIT").asInt()).isEqualTo(refused);
+        assertThat(stats.get("quota_per_second").asInt()).isEqualTo(2);
+
+        simulator.reset();
+        for (int i = 0; i < 10; i++) {
+            assertThat(DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"}).await().rows)
+                    .as("after a reset, no quota").hasSize(1);
+        }
+    }
+
     @Test
     void anUnknownModeIsRefusedWithTheKnownOnes() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
