@@ -14,9 +14,11 @@ import dev.tasklane.events.TaskTopics;
 import dev.tasklane.schema.SchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,6 +48,20 @@ public class WorkerKafkaConfiguration {
             @Value("${tasklane.topics.replication-factor:1}") short replicationFactor) {
         return new KafkaAdmin.NewTopics(TaskTopics.declarations(List.of(taskType), partitions, replicationFactor)
                 .toArray(NewTopic[]::new));
+    }
+
+    /**
+     * Static group membership when {@code tasklane.kafka.instance-id} ({@code TASKLANE_INSTANCE_ID}) is set: the
+     * instance restarted under the same id after a crash takes its partitions back as soon as it joins, instead of
+     * after the dead member's session timeout. Each listener thread gets the id with {@code -0}, {@code -1}, … added.
+     */
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer staticMembership(@Value("${tasklane.kafka.instance-id:}") String instanceId) {
+        return factory -> {
+            if (!instanceId.isBlank()) {
+                factory.updateConfigs(java.util.Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
+            }
+        };
     }
 
     /** Refuses to start against a database without the Tasklane schema, saying how to apply it. */

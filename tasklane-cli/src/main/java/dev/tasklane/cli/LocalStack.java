@@ -126,6 +126,8 @@ final class LocalStack implements AutoCloseable {
             throws IOException {
         Map<String, String> own = new LinkedHashMap<>(environment);
         own.put(service.variable(), String.valueOf(port));
+        // static group membership: an instance started again under its name takes its partitions back at once
+        own.put("TASKLANE_INSTANCE_ID", name);
         own.putAll(overrides);
         say.accept("Starting " + name + " on port " + port);
         ServiceProcess process = ServiceProcess.start(name, jars.get(service.part()), port, own,

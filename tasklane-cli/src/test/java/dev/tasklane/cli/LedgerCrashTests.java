@@ -90,6 +90,7 @@ class LedgerCrashTests {
 
             long killedAt = System.nanoTime();
             restarted = stack.startInstance("task-ledger", Map.of(
+                    "TASKLANE_INSTANCE_ID", "task-ledger",
                     "TASKLANE_LEDGER_PORT", String.valueOf(stack.port(Settings.LEDGER)),
                     "TASKLANE_JWT_SECRET", Files.readString(stack.home.resolve("jwt-secret")).strip()));
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> count(db,

@@ -30,8 +30,6 @@ final class RunningStack {
 
     private static final Pattern TOKEN = Pattern.compile("^\\s{4}(user|supervisor|admin)\\s+(\\S+)$");
     private static RunningStack instance;
-    private static final String FAST_FAILOVER = "{\"spring.kafka.consumer.properties.session.timeout.ms\": \"10000\", "
-            + "\"spring.kafka.consumer.properties.heartbeat.interval.ms\": \"2000\"}";
 
     final Path root = Path.of("..").toAbsolutePath().normalize();
     final Path home;
@@ -44,8 +42,6 @@ final class RunningStack {
         home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tasklane-home-");
         environment.put("TASKLANE_HOME", home.toString());
         environment.put("NO_COLOR", "1");
-        // the crash tests wait for Kafka to notice a killed member: 10 s instead of the default 45 s
-        environment.put("SPRING_APPLICATION_JSON", FAST_FAILOVER);
         for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
                 Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.KAFKA,
                 Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
@@ -162,17 +158,19 @@ final class RunningStack {
 
     /**
      * Starts another instance of {@code module} against this stack's database and broker, outside {@code ./tasklane
-     * up} (which does not restart what dies): as an operator would after a crash. The caller stops it.
+     * up} (which does not restart what dies): as an operator would after a crash. With {@code TASKLANE_INSTANCE_ID}
+     * set to the name {@code ./tasklane up} gave the dead instance, it is that instance restarted; without, a new one.
+     * The caller stops it.
      */
     Process startInstance(String module, Map<String, String> settings) throws IOException {
         Path jar = LocalStack.jars(root).get(module);
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("logs/" + module + "-restarted.log").toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_"));
         builder.environment().put("TASKLANE_DB_URL", "jdbc:postgresql://127.0.0.1:" + port(Settings.POSTGRES) + "/tasklane");
         builder.environment().put("TASKLANE_DB_USER", "postgres");
         builder.environment().put("TASKLANE_KAFKA_BOOTSTRAP", "127.0.0.1:" + port(Settings.KAFKA));
-        builder.environment().put("SPRING_APPLICATION_JSON", FAST_FAILOVER);
         builder.environment().putAll(settings);
         return builder.start();
     }
@@ -204,7 +202,7 @@ final class RunningStack {
                 .forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -26,7 +26,9 @@ public final class AnotherInstance {
                 "--spring.datasource.username=" + test.getProperty("spring.datasource.username"),
                 "--spring.datasource.password=" + test.getProperty("spring.datasource.password"),
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--logging.level.org.apache.kafka=WARN"));
+                "--logging.level.org.apache.kafka=WARN",
+                // never the test's own static group membership id (TASKLANE_INSTANCE_ID): a duplicate fences the other
+                "--tasklane.kafka.instance-id="));
         for (String property : properties) {
             arguments.add("--" + property);
         }

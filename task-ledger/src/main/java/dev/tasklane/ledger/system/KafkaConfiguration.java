@@ -3,6 +3,9 @@ package dev.tasklane.ledger.system;
 import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.ledger.projection.ContractViolationException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +25,19 @@ class KafkaConfiguration {
     KafkaAdmin.NewTopics taskTopics(TopicsProperties topics) {
         return new KafkaAdmin.NewTopics(TaskTopics.declarations(topics.taskTypes(), topics.partitions(),
                 topics.replicationFactor()).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
+    }
+
+    /**
+     * Static group membership when {@code tasklane.kafka.instance-id} ({@code TASKLANE_INSTANCE_ID}) is set: a ledger
+     * restarted under the same id after a crash takes its partitions back as soon as it joins.
+     */
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer staticMembership(@Value("${tasklane.kafka.instance-id:}") String instanceId) {
+        return factory -> {
+            if (!instanceId.isBlank()) {
+                factory.updateConfigs(java.util.Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
+            }
+        };
     }
 
     @Bean
