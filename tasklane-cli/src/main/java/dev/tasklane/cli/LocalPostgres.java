@@ -21,9 +21,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 final class LocalPostgres implements AutoCloseable {
 
     private final EmbeddedPostgres server;
+    private final Path data;
 
-    private LocalPostgres(EmbeddedPostgres server) {
+    private LocalPostgres(EmbeddedPostgres server, Path data) {
         this.server = server;
+        this.data = data;
     }
 
     /** Starts it with {@code settings} given to the server ({@code -c name=value}) on top of zonky's own. */
@@ -47,7 +49,12 @@ final class LocalPostgres implements AutoCloseable {
                 }
             }
         }
-        return new LocalPostgres(server);
+        return new LocalPostgres(server, data);
+    }
+
+    /** The server's main process (pg_ctl starts it detached, outside this JVM's process tree). */
+    long pid() throws IOException {
+        return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
     }
 
     @Override

@@ -46,6 +46,7 @@ final class LocalStack implements AutoCloseable {
     private LocalPostgres postgres;
     private Map<String, String> postgresSettings = Map.of();
     private KafkaBrokerProcess kafka;
+    private StackWatchdog watchdog;
     private String secret;
     private volatile boolean stopping;
 
@@ -71,9 +72,11 @@ final class LocalStack implements AutoCloseable {
     /** Starts everything and waits until every service is healthy; a port already taken stops it before it starts. */
     void start(Map<String, String> overrides, Duration timeout) throws IOException, SQLException {
         jars = jars(settings.root());
+        StackWatchdog.dealWithLeftovers(settings.home(), say);
         checkPorts();
         Path logs = settings.home().resolve("logs");
         Files.createDirectories(logs);
+        watchdog = StackWatchdog.start(settings.home(), logs);
         secret = settings.jwtSecret(true);
         if (!settings.usesGoogle()) {
             DistanceMatrixSimulator google = new DistanceMatrixSimulator(settings.port(Settings.DISTANCE_MATRIX_SIMULATOR));
@@ -91,7 +94,7 @@ final class LocalStack implements AutoCloseable {
         }
         if (!settings.usesExternalDatabase()) {
             say.accept("Starting PostgreSQL (data in " + settings.home().resolve("postgres") + ")");
-            postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES), postgresSettings);
+            startPostgres();
         }
         migrate();
 
@@ -202,6 +205,7 @@ final class LocalStack implements AutoCloseable {
     /** Starts the stack's PostgreSQL again on its port, with the data it had. */
     void startPostgres() throws IOException, SQLException {
         postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES), postgresSettings);
+        watchdog.adopt(postgres.pid(), "PostgreSQL", true);
     }
 
     /** Stops the services (gracefully, then by force), Kafka, PostgreSQL and the simulators. */
@@ -211,7 +215,18 @@ final class LocalStack implements AutoCloseable {
             return;
         }
         stopping = true;
+        if (watchdog == null) {
+            // stopped before it started anything (a port in use, another run going on)
+            return;
+        }
         long started = System.nanoTime();
+        Optional<Long> postgresPid = Optional.empty();
+        try {
+            postgresPid = postgres != null ? Optional.of(postgres.pid()) : Optional.empty();
+        }
+        catch (IOException e) {
+            // not running
+        }
         say.accept("Stopping Tasklane…");
         services.forEach(ServiceProcess::requestStop);
         services.forEach(service -> service.awaitStop(Duration.ofSeconds(30)));
@@ -227,7 +242,21 @@ final class LocalStack implements AutoCloseable {
             }
         }
         simulators.forEach(SimulatorServer::close);
-        say.accept(String.format("Stopped in %.1f s; nothing is left running.", (System.nanoTime() - started) / 1e9));
+        List<String> left = new ArrayList<>();
+        ProcessHandle.current().descendants().filter(StackWatchdog::alive)
+                .filter(child -> child.pid() != watchdog.handle().pid())
+                .forEach(child -> left.add(StackWatchdog.describe(child) + " (pid " + child.pid() + ")"));
+        postgresPid.flatMap(ProcessHandle::of).filter(StackWatchdog::alive)
+                .ifPresent(server -> left.add("PostgreSQL (pid " + server.pid() + ")"));
+        watchdog.close();
+        try {
+            Files.deleteIfExists(settings.home().resolve(StackWatchdog.RECORD));
+        }
+        catch (IOException e) {
+            say.accept("Could not remove " + settings.home().resolve(StackWatchdog.RECORD) + ": " + e.getMessage());
+        }
+        say.accept(String.format("Stopped in %.1f s; ", (System.nanoTime() - started) / 1e9) + (left.isEmpty()
+                ? "nothing is left running." : "still running: " + String.join(", ", left) + "."));
     }
 
     /** Each service's jar, built by {@code ./mvnw package}. */

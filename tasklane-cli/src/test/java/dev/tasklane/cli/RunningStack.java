@@ -36,7 +36,7 @@ final class RunningStack {
     final Map<String, String> environment = new LinkedHashMap<>();
     final Map<String, String> tokens = new LinkedHashMap<>();
     final List<String> output = new CopyOnWriteArrayList<>();
-    final Process process;
+    volatile Process process;
 
     private RunningStack() throws IOException {
         home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tasklane-home-");
@@ -47,13 +47,32 @@ final class RunningStack {
                 Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
             environment.put(port.variable(), String.valueOf(freePort()));
         }
+        launch();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::forceStop, "tasklane-up-stop"));
+    }
+
+    /**
+     * Runs {@code ./tasklane up} again, on the same data and ports, after the last one ended (killed, say), and waits
+     * until it is running.
+     */
+    void upAgain() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("./tasklane up is still running");
+        }
+        output.clear();
+        tokens.clear();
+        launch();
+    }
+
+    private void launch() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(root.resolve("tasklane").toString(), "up").directory(root.toFile())
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_") || name.equals("QUO_API_KEY")
                 || name.startsWith("GOOGLE_MAPS_"));
         builder.environment().putAll(environment);
-        process = builder.start();
-        Thread reader = new Thread(this::read, "tasklane-up-output");
+        Process process = builder.start();
+        this.process = process;
+        Thread reader = new Thread(() -> read(process), "tasklane-up-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -66,7 +85,6 @@ final class RunningStack {
         if (!process.isAlive()) {
             throw new IllegalStateException("./tasklane up exited with " + process.exitValue() + ":\n" + tail());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(this::forceStop, "tasklane-up-stop"));
     }
 
     static synchronized RunningStack get() {
@@ -81,7 +99,7 @@ final class RunningStack {
         return instance;
     }
 
-    private void read() {
+    private void read(Process process) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 output.add(line);
