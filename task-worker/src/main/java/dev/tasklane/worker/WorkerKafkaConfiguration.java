@@ -3,6 +3,7 @@ package dev.tasklane.worker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 import java.util.UUID;
@@ -59,7 +60,7 @@ public class WorkerKafkaConfiguration {
     DefaultKafkaConsumerFactoryCustomizer staticMembership(@Value("${tasklane.kafka.instance-id:}") String instanceId) {
         return factory -> {
             if (!instanceId.isBlank()) {
-                factory.updateConfigs(java.util.Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
+                factory.updateConfigs(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
             }
         };
     }

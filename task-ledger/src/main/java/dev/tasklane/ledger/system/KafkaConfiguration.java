@@ -1,5 +1,7 @@
 package dev.tasklane.ledger.system;
 
+import java.util.Map;
+
 import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.ledger.projection.ContractViolationException;
@@ -35,7 +37,7 @@ class KafkaConfiguration {
     DefaultKafkaConsumerFactoryCustomizer staticMembership(@Value("${tasklane.kafka.instance-id:}") String instanceId) {
         return factory -> {
             if (!instanceId.isBlank()) {
-                factory.updateConfigs(java.util.Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
+                factory.updateConfigs(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
             }
         };
     }
