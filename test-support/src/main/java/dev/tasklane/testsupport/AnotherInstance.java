@@ -26,11 +26,13 @@ public final class AnotherInstance {
                 "--spring.datasource.username=" + test.getProperty("spring.datasource.username"),
                 "--spring.datasource.password=" + test.getProperty("spring.datasource.password"),
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--logging.level.org.apache.kafka=WARN",
-                // never the test's own static group membership id (TASKLANE_INSTANCE_ID): a duplicate fences the other
-                "--tasklane.kafka.instance-id="));
+                "--logging.level.org.apache.kafka=WARN"));
         for (String property : properties) {
             arguments.add("--" + property);
+        }
+        if (arguments.stream().noneMatch(argument -> argument.startsWith("--tasklane.kafka.instance-id="))) {
+            // never the test's own static group membership id (TASKLANE_INSTANCE_ID): a duplicate fences the other
+            arguments.add("--tasklane.kafka.instance-id=");
         }
         ConfigurableApplicationContext instance = new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
         awaitPartitions(instance);

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.drivetime.Business;
 import dev.tasklane.drivetime.DistanceMatrixSimulatorHolder;
@@ -20,7 +22,13 @@ import dev.tasklane.events.TaskTopics;
 import dev.tasklane.events.TaskTypes;
 import dev.tasklane.testsupport.AnotherInstance;
 import dev.tasklane.testsupport.PoisonPills;
+import dev.tasklane.testsupport.TestKafka;
 import dev.tasklane.testsupport.TestTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,8 +45,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The key's quota under a burst and shared by instances each set to the whole quota of 10 a second (the simulator
- * enforces it: OVER_QUERY_LIMIT beyond), with two instances and with three while one joins and another leaves; and
- * records that are not drive-time requests. Two consumers each, so three instances still each get some partitions.
+ * enforces it: OVER_QUERY_LIMIT beyond), with two instances and with three while one joins and another leaves; an
+ * instance given an id joining as static members; and records that are not drive-time requests. Two consumers each,
+ * so three instances still each get some partitions.
  */
 @DriveTimeWorkerTest
 @TestPropertySource(properties = {"tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=2"})
@@ -160,6 +169,28 @@ class DriveTimeScalingIntegrationTests {
         assertThat(stats.path("by_status").path("OVER_QUERY_LIMIT").asInt(0)).as("OVER_QUERY_LIMIT among %d requests",
                 stats.get("requests").asInt()).isZero();
         assertThat(stats.get("max_requests_in_one_second").asInt()).isLessThanOrEqualTo(QUOTA);
+    }
+
+    @Test
+    void anInstanceGivenAnIdJoinsAsOneStaticMemberPerListenerThread() throws Exception {
+        List<String> ids = List.of("drive-time-b-0", "drive-time-b-1", "drive-time-b-2");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            try (ConfigurableApplicationContext named = AnotherInstance.start(DriveTimeWorkerApplication.class, environment,
+                    "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
+                    "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
+                    "tasklane.drive-times.consumers=3", "tasklane.kafka.instance-id=drive-time-b")) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("drive-time-worker")).all()
+                        .get(30, TimeUnit.SECONDS).get("drive-time-worker");
+
+                // a restart under the same id takes these members' partitions back at once (WorkerCrashTests)
+                assertThat(group.members().stream().map(member -> member.groupInstanceId().orElse("dynamic")))
+                        .containsOnlyOnce(ids.toArray(String[]::new))
+                        .as("the test's own instance, given no id").contains("dynamic");
+            }
+            // a static member that stops stays in the group until its session times out: let the next tests start clean
+            admin.removeMembersFromConsumerGroup("drive-time-worker", new RemoveMembersFromConsumerGroupOptions(
+                    ids.stream().map(MemberToRemove::new).toList())).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
