@@ -208,8 +208,8 @@ final class RunningStack {
     }
 
     /**
-     * Whatever ended the tests, leave nothing behind: the stack's processes, and PostgreSQL, which runs detached from
-     * them (pg_ctl starts it) and which only a clean stop of {@code ./tasklane up} would end.
+     * Whatever ended the tests, leave nothing behind at once: the stack's processes, and PostgreSQL, which may run
+     * detached from them (its watchdog would stop them too, within seconds; this does not wait for it).
      */
     private void forceStop() {
         if (process.isAlive()) {
