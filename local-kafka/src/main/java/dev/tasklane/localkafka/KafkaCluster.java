@@ -149,17 +149,7 @@ public final class KafkaCluster implements AutoCloseable {
     /** The partitions of every topic (internal ones too) with fewer replicas in sync than assigned, as topic-partition. */
     public List<String> underReplicatedPartitions() {
         try (Admin admin = admin()) {
-            var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS);
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-            List<String> under = new ArrayList<>();
-            topics.values().forEach(topic -> {
-                for (TopicPartitionInfo partition : topic.partitions()) {
-                    if (partition.isr().size() < partition.replicas().size()) {
-                        under.add(topic.name() + "-" + partition.partition());
-                    }
-                }
-            });
-            return under.stream().sorted().toList();
+            return underReplicatedPartitions(admin);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -168,6 +158,25 @@ public final class KafkaCluster implements AutoCloseable {
         catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not describe the Kafka cluster's topics", e);
         }
+    }
+
+    /**
+     * The partitions of every topic (internal ones too) of the cluster {@code admin} talks to with fewer replicas in
+     * sync than assigned, as topic-partition: what {@code ./tasklane status} reports.
+     */
+    public static List<String> underReplicatedPartitions(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS);
+        Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+        List<String> under = new ArrayList<>();
+        topics.values().forEach(topic -> {
+            for (TopicPartitionInfo partition : topic.partitions()) {
+                if (partition.isr().size() < partition.replicas().size()) {
+                    under.add(topic.name() + "-" + partition.partition());
+                }
+            }
+        });
+        return under.stream().sorted().toList();
     }
 
     /**
