@@ -20,8 +20,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Kafka broker (KRaft, combined broker and controller, one node) in a process of its own, run from the jars on
- * this JVM's classpath ({@code kafka_2.13}). Its data directory survives a restart, so what it held is still there
+ * A real Kafka broker (KRaft, combined broker and controller: a cluster of its own, or one node of a
+ * {@link KafkaCluster}) in a process of its own, run from the jars on this JVM's classpath ({@code kafka_2.13}). Its data directory survives a restart, so what it held is still there
  * afterwards, on the same port. The local stack keeps it under {@code .tasklane/kafka}; tests that stop, kill and
  * restart Kafka use {@link #startNew()}.
  */

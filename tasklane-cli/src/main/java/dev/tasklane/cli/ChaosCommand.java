@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.tasklane.localkafka.KafkaCluster;
 import picocli.CommandLine.Command;
@@ -184,6 +185,14 @@ final class ChaosCommand implements Callable<Integer> {
                 allClean = false;
             }
         }
+        long[] otherwise = answers.stream().filter(answer -> {
+            long due = answer.finished() - answer.nanos();
+            return Stream.of(broker, controller).noneMatch(outage -> due >= outage.killed() && due <= outage.inSync());
+        }).mapToLong(Answer::nanos).sorted().toArray();
+        String baseline = String.format(Locale.ROOT, "The other %d add-clients, due while all three brokers ran: p99 %s.",
+                otherwise.length, milliseconds(BenchCommand.percentile(otherwise, 99)));
+        say("broker-of-three: " + baseline);
+        notes.add("- " + baseline);
         if (answers.stream().anyMatch(answer -> answer.status() != 200)) {
             allClean = false;
         }
