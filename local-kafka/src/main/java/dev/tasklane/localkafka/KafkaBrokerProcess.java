@@ -27,6 +27,9 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
+    /** How long a starting broker may take to answer. */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
     private final Path directory;
     private final int port;
     private final Path log;
@@ -112,10 +115,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return process != null && process.isAlive() ? java.util.Optional.of(process.toHandle()) : java.util.Optional.empty();
     }
 
-    /** Starts the broker (again) and waits until it answers. */
+    /**
+     * Starts the broker (again) and waits until it answers: up to {@link #READY_TIMEOUT}, as a restarted node of a
+     * cluster took 42 s to answer on a 2-CPU machine shared with other builds, and more than a minute once.
+     */
     public synchronized void start() {
         if (launch()) {
-            awaitReady(Duration.ofSeconds(60));
+            awaitReady(READY_TIMEOUT);
         }
     }
 

@@ -111,7 +111,7 @@ public final class KafkaCluster implements AutoCloseable {
     /** Starts every node that is not running and waits until each answers. */
     public void start() {
         List<KafkaBrokerProcess> launched = nodes.stream().filter(KafkaBrokerProcess::launch).toList();
-        launched.forEach(node -> node.awaitReady(Duration.ofSeconds(90)));
+        launched.forEach(node -> node.awaitReady(KafkaBrokerProcess.READY_TIMEOUT));
     }
 
     /** Node {@code id} (1, 2, 3…), to kill and start again. */
