@@ -27,8 +27,9 @@ import dev.tasklane.simulators.quo.QuoSimulator;
 
 /**
  * All of Tasklane on this machine: the simulators (unless real keys are set), PostgreSQL, the schema, Kafka (one broker,
- * or a cluster of three with {@code TASKLANE_KAFKA_BROKERS=3}) and the four services, each a process of its own. {@code ./tasklane up} runs one in the foreground; {@code ./tasklane
- * bench} runs one of its own, quietly, and adds worker instances to it.
+ * or a cluster of three with {@code TASKLANE_KAFKA_BROKERS=3}) and the four services, each a process of its own.
+ * {@code ./tasklane up} runs one in the foreground; {@code ./tasklane bench} runs one of its own, quietly, and adds
+ * worker instances to it.
  */
 final class LocalStack implements AutoCloseable {
 
