@@ -20,27 +20,46 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Kafka broker (KRaft, combined broker and controller, one node) in a process of its own, run from the jars on
- * this JVM's classpath ({@code kafka_2.13}). Its data directory survives a restart, so what it held is still there
+ * A real Kafka broker (KRaft, combined broker and controller: a cluster of its own, or one node of a
+ * {@link KafkaCluster}) in a process of its own, run from the jars on this JVM's classpath ({@code kafka_2.13}). Its data directory survives a restart, so what it held is still there
  * afterwards, on the same port. The local stack keeps it under {@code .tasklane/kafka}; tests that stop, kill and
  * restart Kafka use {@link #startNew()}.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
+    /** How long a starting broker may take to answer. */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
     private final Path directory;
     private final int port;
     private final Path log;
-    private Process process;
+    private volatile Process process;
 
     private KafkaBrokerProcess(Path directory, int port, int controllerPort, Path log) throws IOException {
+        this(directory, 1, port, controllerPort, List.of("127.0.0.1:" + controllerPort), log);
+        if (!formatted()) {
+            format("--standalone", "-t", Uuid.randomUuid().toString());
+        }
+    }
+
+    /**
+     * One node of a cluster of {@code controllers.size()} combined broker and controller nodes, not formatted yet
+     * ({@link KafkaCluster} formats them together). On three nodes or more, every topic created without settings of its
+     * own and the internal topics get three replicas and {@code min.insync.replicas=2}: a write acknowledged by
+     * {@code acks=all} is on two brokers at least, and one broker may die without a write being refused.
+     */
+    KafkaBrokerProcess(Path directory, int nodeId, int port, int controllerPort, List<String> controllers, Path log)
+            throws IOException {
         this.directory = directory;
         this.port = port;
         this.log = log;
+        int replicas = Math.min(3, controllers.size());
+        int minInSync = replicas >= 3 ? 2 : 1;
         Files.createDirectories(directory);
         Files.writeString(directory.resolve("server.properties"), String.join("\n", List.of(
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "node.id=" + nodeId,
+                "controller.quorum.bootstrap.servers=" + String.join(",", controllers),
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
@@ -48,16 +67,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 "inter.broker.listener.name=PLAINTEXT",
                 "log.dirs=" + directory.resolve("data"),
                 "num.partitions=6",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "default.replication.factor=" + replicas,
+                "min.insync.replicas=" + minInSync,
+                "offsets.topic.replication.factor=" + replicas,
+                "transaction.state.log.replication.factor=" + replicas,
+                "transaction.state.log.min.isr=" + minInSync,
+                "share.coordinator.state.topic.replication.factor=" + replicas,
+                "share.coordinator.state.topic.min.isr=" + minInSync,
                 "group.initial.rebalance.delay.ms=0")) + "\n");
-        if (!Files.exists(directory.resolve("data").resolve("meta.properties"))) {
-            run("kafka.tools.StorageTool", "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c",
-                    directory.resolve("server.properties").toString());
-        }
     }
 
     /** Formats a new broker in a fresh directory under {@code target/}, on free ports, and starts it. */
@@ -98,10 +115,23 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return process != null && process.isAlive() ? java.util.Optional.of(process.toHandle()) : java.util.Optional.empty();
     }
 
-    /** Starts the broker (again) and waits until it answers. */
+    /**
+     * Starts the broker (again) and waits until it answers: up to {@link #READY_TIMEOUT}, as a restarted node of a
+     * cluster took 42 s to answer on a 2-CPU machine shared with other builds, and more than a minute once.
+     */
     public synchronized void start() {
+        if (launch()) {
+            awaitReady(READY_TIMEOUT);
+        }
+    }
+
+    /**
+     * Starts the process without waiting for it to answer: a node of a cluster answers only once a majority of the
+     * controllers runs, so {@link KafkaCluster} launches them all before it waits. False if it was running already.
+     */
+    synchronized boolean launch() {
         if (process != null && process.isAlive()) {
-            return;
+            return false;
         }
         try {
             Files.createDirectories(log.getParent());
@@ -113,7 +143,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker", e);
         }
-        awaitReady(Duration.ofSeconds(60));
+        return true;
     }
 
     /** Stops the broker abruptly, like a crash or a pulled cable: SIGKILL. */
@@ -121,6 +151,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             waitForExit();
+        }
+    }
+
+    /** Asks the broker to stop (SIGTERM) without waiting: {@link KafkaCluster} stops its nodes all at once. */
+    void requestStop() {
+        Process running = process;
+        if (running != null) {
+            running.destroy();
         }
     }
 
@@ -148,7 +186,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -180,6 +218,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
+    /** Whether this node's data directory has been formatted (it then keeps its cluster id and data for good). */
+    boolean formatted() {
+        return Files.exists(directory.resolve("data").resolve("meta.properties"));
+    }
+
+    /** Formats the data directory with {@code StorageTool format} and {@code options} (cluster id, controllers). */
+    void format(String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("format", "-c", directory.resolve("server.properties").toString()));
+        args.addAll(List.of(options));
+        run("kafka.tools.StorageTool", args.toArray(String[]::new));
+    }
+
     private void run(String mainClass, String... args) throws IOException {
         Path output = directory.resolve("format.log");
         Process tool = java(mainClass, args).redirectOutput(output.toFile()).redirectErrorStream(true).start();
@@ -202,7 +252,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return new ProcessBuilder(command).directory(new File("."));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

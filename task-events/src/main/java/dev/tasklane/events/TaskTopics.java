@@ -51,18 +51,27 @@ public final class TaskTopics {
 
     /**
      * The topics of {@code taskTypes} and {@link #STATUS}, each with its dead-letter topic, for a service to declare at
-     * start-up (creating a topic that exists changes nothing). Request and status topics keep their records forever:
-     * the ledger is rebuilt by replaying them.
+     * start-up (creating a topic that exists changes nothing). Each has {@code replicationFactor} copies and refuses an
+     * {@code acks=all} write that fewer than {@code minInsyncReplicas} of them hold (3 and 2 on a cluster: one broker
+     * may die without a write refused or lost; 1 and 1 on one broker). Request and status topics keep their records
+     * forever: the ledger is rebuilt by replaying them.
      */
-    public static List<NewTopic> declarations(Collection<String> taskTypes, int partitions, short replicationFactor) {
+    public static List<NewTopic> declarations(Collection<String> taskTypes, int partitions, short replicationFactor,
+            int minInsyncReplicas) {
+        if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+            throw new IllegalArgumentException("tasklane.topics.min-insync-replicas must be from 1 to the replication "
+                    + "factor (" + replicationFactor + "), was " + minInsyncReplicas);
+        }
         List<String> topics = new ArrayList<>();
         taskTypes.forEach(taskType -> topics.add(requested(taskType)));
         topics.add(STATUS);
+        String minInsync = String.valueOf(minInsyncReplicas);
         List<NewTopic> declarations = new ArrayList<>();
         for (String topic : topics) {
-            declarations.add(new NewTopic(topic, partitions, replicationFactor)
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
-            declarations.add(new NewTopic(deadLetter(topic), partitions, replicationFactor));
+            declarations.add(new NewTopic(topic, partitions, replicationFactor).configs(Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            declarations.add(new NewTopic(deadLetter(topic), partitions, replicationFactor)
+                    .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
         }
         return declarations;
     }

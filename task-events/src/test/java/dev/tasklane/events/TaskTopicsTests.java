@@ -48,7 +48,7 @@ class TaskTopicsTests {
 
     @Test
     void declarationsCoverEachRequestTopicTheStatusTopicAndTheirDeadLetterTopics() {
-        var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1);
+        var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1, 1);
 
         assertThat(declarations).extracting(org.apache.kafka.clients.admin.NewTopic::name).containsExactlyInAnyOrder(
                 "task.requested.calculate_drive_times", "task.requested.calculate_drive_times-dlt",
@@ -56,5 +56,22 @@ class TaskTopicsTests {
         assertThat(declarations).allSatisfy(topic -> assertThat(topic.numPartitions()).isEqualTo(6));
         assertThat(declarations).filteredOn(topic -> !topic.name().endsWith("-dlt"))
                 .allSatisfy(topic -> assertThat(topic.configs()).containsEntry("retention.ms", "-1"));
+    }
+
+    @Test
+    void onAClusterEveryTopicHasThreeReplicasAndRefusesWritesHeldByFewerThanTwo() {
+        var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 3, 2);
+
+        assertThat(declarations).allSatisfy(topic -> {
+            assertThat(topic.replicationFactor()).isEqualTo((short) 3);
+            assertThat(topic.configs()).containsEntry("min.insync.replicas", "2");
+        });
+    }
+
+    @Test
+    void moreInSyncReplicasThanCopiesAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tasklane.topics.min-insync-replicas");
     }
 }

@@ -46,8 +46,10 @@ public class WorkerKafkaConfiguration {
     @Bean
     KafkaAdmin.NewTopics taskTopics(@Value("${tasklane.worker.task-type}") String taskType,
             @Value("${tasklane.topics.partitions:6}") int partitions,
-            @Value("${tasklane.topics.replication-factor:1}") short replicationFactor) {
-        return new KafkaAdmin.NewTopics(TaskTopics.declarations(List.of(taskType), partitions, replicationFactor)
+            @Value("${tasklane.topics.replication-factor:1}") short replicationFactor,
+            @Value("${tasklane.topics.min-insync-replicas:1}") int minInsyncReplicas) {
+        return new KafkaAdmin.NewTopics(TaskTopics.declarations(List.of(taskType), partitions, replicationFactor,
+                minInsyncReplicas)
                 .toArray(NewTopic[]::new));
     }
 

@@ -39,6 +39,7 @@ import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
@@ -103,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "tasks per floor run (default: ${DEFAULT-VALUE})")
     int floorTasks;
 
+    @Mixin
+    BrokersOption brokers = new BrokersOption();
+
     static final String BENCH_PART = "bench client and simulators";
 
     private final PrintStream out = System.out;
@@ -131,8 +135,9 @@ final class BenchCommand implements Callable<Integer> {
         if (tasks < 1 || floorTasks < 1) {
             throw new CliException("--tasks and --floor-tasks must be at least 1.");
         }
+        int brokerCount = brokers.orElse(1);
         // the simulator has no quota: let the drive-time worker go as fast as the machine allows
-        scratch = ScratchStack.start("bench", Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", "10000",
+        scratch = ScratchStack.start("bench", brokerCount, Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", "10000",
                 "TASKLANE_DRIVE_TIME_CONSUMERS", String.valueOf(driveTimeConsumers)), POSTGRES_SETTINGS);
         stack = scratch.stack;
         settings = scratch.settings;
@@ -223,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
         return resident;
     }
 
-    /** {@code measure} of each service (instances of one summed) and of the Kafka broker, by part. */
+    /** {@code measure} of each service (instances of one summed) and of the Kafka brokers (summed), by part. */
     private Map<String, Long> byJvm(ToLongFunction<ProcessHandle> measure) {
         Map<String, Long> parts = new LinkedHashMap<>();
         for (ServiceProcess service : stack.services()) {
@@ -231,7 +236,8 @@ final class BenchCommand implements Callable<Integer> {
                 parts.merge(service.name().replaceAll("-\\d+$", ""), measure.applyAsLong(service.handle()), Long::sum);
             }
         }
-        stack.kafka().handle().ifPresent(kafka -> parts.put("kafka", measure.applyAsLong(kafka)));
+        stack.kafka().nodes().forEach(node -> node.handle()
+                .ifPresent(kafka -> parts.merge("kafka", measure.applyAsLong(kafka), Long::sum)));
         return parts;
     }
 
@@ -797,7 +803,8 @@ final class BenchCommand implements Callable<Integer> {
         ScratchStack.HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
     }
 
-    private static long percentile(long[] sorted, int p) {
+    /** The {@code p}th percentile (nearest rank) of {@code sorted}; 0 when empty. */
+    static long percentile(long[] sorted, int p) {
         return Load.percentile(sorted, p);
     }
 

@@ -23,8 +23,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import dev.tasklane.localkafka.KafkaCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
@@ -32,7 +35,12 @@ import tools.jackson.databind.JsonNode;
         header = "Breaks a Tasklane stack of its own on purpose and checks that nothing was lost or duplicated.",
         description = {"Starts a stack like ./tasklane bench does (fresh data under target/chaos-*, free ports,",
                 "simulators), then runs each scenario (--only, comma-separated):",
-                "  broker    the Kafka broker SIGKILLed for --outage seconds while --clients add-clients arrive",
+                "  broker    the Kafka broker (every broker, with --brokers 3) SIGKILLed for --outage seconds while",
+                "            --clients add-clients arrive",
+                "  broker-of-three  on three brokers (--brokers 3, the default when it is the only scenario): one",
+                "            broker SIGKILLed for 10 s, then, once it is back in every ISR, the active controller, half",
+                "            of --clients add-clients arriving around each; the add-client p99 during each kill and each",
+                "            broker's return to the ISR of every partition",
                 "  postgres  PostgreSQL stopped for 15 s while the gateway takes add-clients",
                 "  storms    Quo answers 429 and Google OVER_QUERY_LIMIT for --storm seconds while clients arrive",
                 "  workers   a quo-sync-worker SIGKILLed mid-batch and restarted; a second drive-time-worker added",
@@ -42,14 +50,17 @@ import tools.jackson.databind.JsonNode;
                 "The figures go into docs/benchmarks.md."})
 final class ChaosCommand implements Callable<Integer> {
 
-    private static final Set<String> SCENARIOS = Set.of("broker", "postgres", "storms", "workers");
+    private static final Set<String> SCENARIOS = Set.of("broker", "broker-of-three", "postgres", "storms", "workers");
+    /** Seconds a broker of three stays down before it is started again. */
+    private static final int NODE_OUTAGE = 10;
     /** What the stack is configured to send each API at most, checked against what the simulators saw. */
     private static final int GOOGLE_QUOTA = 20;
     private static final int QUO_QUOTA = 10;
     private static final int DRIVERS = 3;
 
     @Option(names = "--only", split = ",", paramLabel = "<name>",
-            description = "which scenarios (default: all): broker, postgres, storms, workers")
+            description = "which scenarios (default: all but broker-of-three): broker, broker-of-three, postgres, "
+                    + "storms, workers")
     List<String> only = List.of("broker", "postgres", "storms", "workers");
 
     @Option(names = "--clients", defaultValue = "1000",
@@ -63,6 +74,9 @@ final class ChaosCommand implements Callable<Integer> {
             description = "seconds Quo and Google refuse every request (default: ${DEFAULT-VALUE})")
     int storm;
 
+    @Mixin
+    BrokersOption brokers = new BrokersOption();
+
     private final PrintStream out = System.out;
     private final List<String> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -73,19 +87,25 @@ final class ChaosCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String name : only) {
             if (!SCENARIOS.contains(name)) {
-                throw new CliException("--only takes broker, postgres, storms or workers, not '" + name + "'.");
+                throw new CliException("--only takes broker, broker-of-three, postgres, storms or workers, not '"
+                        + name + "'.");
             }
+        }
+        int brokerCount = brokers.orElse(only.equals(List.of("broker-of-three")) ? 3 : 1);
+        if (only.contains("broker-of-three") && brokerCount != 3) {
+            throw new CliException("broker-of-three kills one broker of three: run it with --brokers 3.");
         }
         if (clients < 1 || outage < 1 || storm < 1) {
             throw new CliException("--clients, --outage and --storm must be at least 1.");
         }
-        scratch = ScratchStack.start("chaos", Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", String.valueOf(GOOGLE_QUOTA),
+        scratch = ScratchStack.start("chaos", brokerCount, Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", String.valueOf(GOOGLE_QUOTA),
                 "TASKLANE_QUO_QUOTA_PER_SECOND", String.valueOf(QUO_QUOTA)));
         try {
             scratch.activeDrivers(DRIVERS);
             for (String name : only) {
                 switch (name) {
                     case "broker" -> broker();
+                    case "broker-of-three" -> brokerOfThree();
                     case "postgres" -> postgres();
                     case "storms" -> storms();
                     default -> workers();
@@ -112,7 +132,8 @@ final class ChaosCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- scenarios
 
     private void broker() throws Exception {
-        say("broker: " + clients + " add-clients at 40/s; the Kafka broker is SIGKILLed 5 s in, for " + outage + " s");
+        say("broker: " + clients + " add-clients at 40/s; " + (scratch.stack.kafka().size() == 1 ? "the Kafka broker is"
+                : "all " + scratch.stack.kafka().size() + " Kafka brokers are") + " SIGKILLed 5 s in, for " + outage + " s");
         resetSimulators();
         CompletableFuture<List<Answer>> load = load("Chaos Broker", clients, 40);
         pause(5);
@@ -125,6 +146,80 @@ final class ChaosCommand implements Callable<Integer> {
         List<Answer> answers = load.get();
         finish("Kafka broker SIGKILLed for " + outage + " s, " + clients + " add-clients through the gateway", answers,
                 back, "the broker's return");
+    }
+
+    /**
+     * A broker killed, then the active controller, each started again once the one before is back in every ISR; half
+     * of the add-clients arrive around each kill, so each has requests in flight whatever its restart takes.
+     */
+    private void brokerOfThree() throws Exception {
+        KafkaCluster kafka = scratch.stack.kafka();
+        int rate = 10;
+        say("broker-of-three: " + clients + " add-clients at " + rate + "/s, half around each kill: a broker SIGKILLed "
+                + "5 s into the first half for " + NODE_OUTAGE + " s, the active controller 5 s into the second");
+        resetSimulators();
+        CompletableFuture<List<Answer>> firstHalf = load("Chaos Broker of Three", clients / 2, rate);
+        pause(5);
+        Outage broker = outage(kafka, kafka.activeController() % kafka.size() + 1, "a broker");
+        List<Answer> answers = new ArrayList<>(firstHalf.get());
+        CompletableFuture<List<Answer>> secondHalf = load("Chaos Controller of Three", clients - clients / 2, rate);
+        pause(5);
+        Outage controller = outage(kafka, kafka.activeController(), "the active controller");
+        OffsetDateTime back = dbNow();
+        answers.addAll(secondHalf.get());
+        for (Outage outage : List.of(broker, controller)) {
+            long[] during = answers.stream().filter(answer -> {
+                long due = answer.finished() - answer.nanos();
+                return due >= outage.killed() && due <= outage.inSync();
+            }).mapToLong(Answer::nanos).sorted().toArray();
+            String note = String.format(Locale.ROOT, "%s (node %d) SIGKILLed, started again %d s later: answering %s "
+                    + "after its start, %s; %d add-clients were due from the kill until then, p99 %s, the slowest %s.",
+                    outage.role(), outage.node(), NODE_OUTAGE, seconds(outage.answering() - outage.started()),
+                    outage.rejoined() ? "back in the ISR of every partition " + seconds(outage.inSync() - outage.started())
+                            + " after its start" : "NOT back in every ISR within 3 min",
+                    during.length, milliseconds(BenchCommand.percentile(during, 99)),
+                    milliseconds(during.length == 0 ? 0 : during[during.length - 1]));
+            say("broker-of-three: " + note);
+            notes.add("- " + note);
+            if (!outage.rejoined()) {
+                allClean = false;
+            }
+        }
+        long[] otherwise = answers.stream().filter(answer -> {
+            long due = answer.finished() - answer.nanos();
+            return Stream.of(broker, controller).noneMatch(outage -> due >= outage.killed() && due <= outage.inSync());
+        }).mapToLong(Answer::nanos).sorted().toArray();
+        String baseline = String.format(Locale.ROOT, "The other %d add-clients, due while all three brokers ran: p99 %s.",
+                otherwise.length, milliseconds(BenchCommand.percentile(otherwise, 99)));
+        say("broker-of-three: " + baseline);
+        notes.add("- " + baseline);
+        if (answers.stream().anyMatch(answer -> answer.status() != 200)) {
+            allClean = false;
+        }
+        finish("One broker of three SIGKILLed for " + NODE_OUTAGE + " s, then the active controller, " + clients
+                + " add-clients at " + rate + "/s", answers, back, "the controller's return");
+    }
+
+    /**
+     * A node's outage, in {@link System#nanoTime()}: killed, started again, answering, and back in every ISR (or given
+     * up on after 3 minutes).
+     */
+    private record Outage(int node, String role, long killed, long started, long answering, long inSync,
+            boolean rejoined) {
+    }
+
+    private Outage outage(KafkaCluster kafka, int node, String role) throws InterruptedException {
+        long killed = System.nanoTime();
+        kafka.node(node).kill();
+        say("broker-of-three: " + role + " (node " + node + ") killed");
+        pause(NODE_OUTAGE);
+        long started = System.nanoTime();
+        kafka.node(node).start();
+        long answering = System.nanoTime();
+        say("broker-of-three: node " + node + " started again");
+        boolean rejoined = kafka.awaitFullyReplicated(Duration.ofMinutes(3)).isPresent();
+        say("broker-of-three: node " + node + (rejoined ? " back in every ISR" : " NOT back in every ISR"));
+        return new Outage(node, role, killed, started, answering, System.nanoTime(), rejoined);
     }
 
     private void postgres() throws Exception {
@@ -346,6 +441,10 @@ final class ChaosCommand implements Callable<Integer> {
 
     private static void pause(long seconds) throws InterruptedException {
         Thread.sleep(seconds * 1000);
+    }
+
+    private static String milliseconds(long nanos) {
+        return String.format(Locale.ROOT, "%d ms", nanos / 1_000_000);
     }
 
     private static String seconds(long nanos) {

@@ -19,16 +19,17 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import dev.tasklane.localkafka.KafkaBrokerProcess;
+import dev.tasklane.localkafka.KafkaCluster;
 import dev.tasklane.schema.SchemaMigrator;
 import dev.tasklane.simulators.SimulatorServer;
 import dev.tasklane.simulators.distancematrix.DistanceMatrixSimulator;
 import dev.tasklane.simulators.quo.QuoSimulator;
 
 /**
- * All of Tasklane on this machine: the simulators (unless real keys are set), PostgreSQL, the schema, a Kafka broker
- * and the four services, each a process of its own. {@code ./tasklane up} runs one in the foreground; {@code ./tasklane
- * bench} runs one of its own, quietly, and adds worker instances to it.
+ * All of Tasklane on this machine: the simulators (unless real keys are set), PostgreSQL, the schema, Kafka (one broker,
+ * or a cluster of three with {@code TASKLANE_KAFKA_BROKERS=3}) and the four services, each a process of its own.
+ * {@code ./tasklane up} runs one in the foreground; {@code ./tasklane bench} runs one of its own, quietly, and adds
+ * worker instances to it.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -45,7 +46,7 @@ final class LocalStack implements AutoCloseable {
     private Map<String, Path> jars;
     private LocalPostgres postgres;
     private Map<String, String> postgresSettings = Map.of();
-    private KafkaBrokerProcess kafka;
+    private KafkaCluster kafka;
     private StackWatchdog watchdog;
     private String secret;
     private volatile boolean stopping;
@@ -98,15 +99,15 @@ final class LocalStack implements AutoCloseable {
         }
         migrate();
 
-        say.accept("Starting Kafka on " + settings.kafkaBootstrap() + " (log: " + logs.resolve("kafka.log") + ")");
-        kafka = KafkaBrokerProcess.in(settings.home().resolve("kafka"), settings.port(Settings.KAFKA),
-                settings.port(Settings.KAFKA_CONTROLLER), logs.resolve("kafka.log"));
-        kafka.start();
+        startKafka(logs);
 
         environment.put("TASKLANE_DB_URL", settings.databaseUrl());
         environment.put("TASKLANE_DB_USER", settings.databaseUser());
         environment.put("TASKLANE_DB_PASSWORD", settings.databasePassword());
         environment.put("TASKLANE_KAFKA_BOOTSTRAP", settings.kafkaBootstrap());
+        boolean cluster = kafka.size() >= 3;
+        environment.put("TASKLANE_TOPICS_REPLICATION_FACTOR", cluster ? "3" : "1");
+        environment.put("TASKLANE_TOPICS_MIN_INSYNC_REPLICAS", cluster ? "2" : "1");
         environment.put("TASKLANE_JWT_SECRET", secret);
         environment.put("TASKLANE_LEDGER_URL", settings.url(Settings.LEDGER));
         for (Settings.Port port : Settings.SERVICES) {
@@ -122,6 +123,24 @@ final class LocalStack implements AutoCloseable {
             startService(port, settings.port(port), port.part(), Map.of());
         }
         awaitHealthy(services, timeout);
+    }
+
+    /**
+     * One broker keeps its data in {@code kafka/} and logs to {@code kafka.log}; a cluster of three keeps node n's in
+     * {@code kafka-cluster/node-n/} and logs to {@code kafka-n.log}, so switching between the two never mixes their data.
+     */
+    private void startKafka(Path logs) {
+        List<Settings.Port> ports = settings.kafkaPorts();
+        List<KafkaCluster.Ports> nodes = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i += 2) {
+            nodes.add(new KafkaCluster.Ports(settings.port(ports.get(i)), settings.port(ports.get(i + 1))));
+        }
+        boolean single = nodes.size() == 1;
+        Path data = settings.home().resolve(single ? "kafka" : "kafka-cluster");
+        say.accept("Starting Kafka on " + settings.kafkaBootstrap() + (single ? " (log: " + logs.resolve("kafka.log")
+                : " (" + nodes.size() + " brokers; logs: " + logs.resolve("kafka-<n>.log")) + ", data: " + data + ")");
+        kafka = KafkaCluster.in(data, nodes, node -> logs.resolve(single ? "kafka.log" : "kafka-" + node + ".log"));
+        kafka.start();
     }
 
     /** Starts one more instance of {@code service} on {@code port} (a worker scales this way) and waits for it. */
@@ -188,8 +207,8 @@ final class LocalStack implements AutoCloseable {
                 .orElseThrow(() -> new CliException("no running service called " + name));
     }
 
-    /** The stack's Kafka broker, for {@code ./tasklane chaos} to kill and start again. */
-    KafkaBrokerProcess kafka() {
+    /** The stack's Kafka (its one broker, or its cluster), for {@code ./tasklane chaos} to kill and start again. */
+    KafkaCluster kafka() {
         return kafka;
     }
 
@@ -284,8 +303,7 @@ final class LocalStack implements AutoCloseable {
     /** Every port the stack will listen on must be free: a clear error naming the port and its variable if not. */
     private void checkPorts() {
         List<Settings.Port> ports = new ArrayList<>(Settings.SERVICES);
-        ports.add(Settings.KAFKA);
-        ports.add(Settings.KAFKA_CONTROLLER);
+        ports.addAll(settings.kafkaPorts());
         if (!settings.usesGoogle()) {
             ports.add(Settings.DISTANCE_MATRIX_SIMULATOR);
         }
@@ -328,10 +346,13 @@ final class LocalStack implements AutoCloseable {
     private void record() {
         Map<String, String> values = new LinkedHashMap<>();
         for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.KAFKA,
-                Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
+                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.POSTGRES)) {
             values.put(port.variable(), String.valueOf(settings.port(port)));
         }
+        for (Settings.Port port : settings.kafkaPorts()) {
+            values.put(port.variable(), String.valueOf(settings.port(port)));
+        }
+        values.put(Settings.KAFKA_BROKERS, String.valueOf(settings.kafkaBrokers()));
         values.put("TASKLANE_DB_URL", settings.databaseUrl());
         values.put("TASKLANE_DB_USER", settings.databaseUser());
         values.put("TASKLANE_KAFKA_BOOTSTRAP", settings.kafkaBootstrap());

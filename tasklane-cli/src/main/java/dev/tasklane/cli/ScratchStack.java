@@ -54,14 +54,17 @@ final class ScratchStack implements AutoCloseable {
         this.db = db;
     }
 
-    /** Starts the stack with {@code overrides} in every service's environment and waits until it is healthy. */
-    static ScratchStack start(String name, Map<String, String> overrides) throws IOException, SQLException {
-        return start(name, overrides, Map.of());
+    /**
+     * Starts the stack with {@code brokers} Kafka brokers (1 or 3) and {@code overrides} in every service's environment,
+     * and waits until it is healthy.
+     */
+    static ScratchStack start(String name, int brokers, Map<String, String> overrides) throws IOException, SQLException {
+        return start(name, brokers, overrides, Map.of());
     }
 
-    /** As {@link #start(String, Map)}, with {@code postgresSettings} given to its PostgreSQL server. */
-    static ScratchStack start(String name, Map<String, String> overrides, Map<String, String> postgresSettings)
-            throws IOException, SQLException {
+    /** As {@link #start(String, int, Map)}, with {@code postgresSettings} given to its PostgreSQL server. */
+    static ScratchStack start(String name, int brokers, Map<String, String> overrides,
+            Map<String, String> postgresSettings) throws IOException, SQLException {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().removeIf(variable -> variable.startsWith("TASKLANE_") && !variable.equals("TASKLANE_ROOT")
                 || variable.startsWith("GOOGLE_MAPS_") || variable.equals("QUO_API_KEY"));
@@ -69,8 +72,11 @@ final class ScratchStack implements AutoCloseable {
         Path home = Files.createDirectories(root.resolve("target")).resolve(name + "-" + System.currentTimeMillis());
         env.put("TASKLANE_HOME", home.toString());
         for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.KAFKA,
-                Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
+                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.POSTGRES)) {
+            env.put(port.variable(), String.valueOf(freePort()));
+        }
+        env.put(Settings.KAFKA_BROKERS, String.valueOf(brokers));
+        for (Settings.Port port : Settings.KAFKA_NODES.stream().flatMap(List::stream).toList()) {
             env.put(port.variable(), String.valueOf(freePort()));
         }
         Settings settings = new Settings(env);

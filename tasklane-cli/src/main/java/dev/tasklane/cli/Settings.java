@@ -33,7 +33,20 @@ public final class Settings {
     public static final Port QUO_SIMULATOR = new Port("Quo simulator", "TASKLANE_QUO_SIM_PORT", 8092);
     public static final Port KAFKA = new Port("Kafka", "TASKLANE_KAFKA_PORT", 9092);
     public static final Port KAFKA_CONTROLLER = new Port("Kafka's controller", "TASKLANE_KAFKA_CONTROLLER_PORT", 9093);
+    public static final Port KAFKA_2 = new Port("Kafka broker 2", "TASKLANE_KAFKA_2_PORT", 9094);
+    public static final Port KAFKA_2_CONTROLLER = new Port("Kafka broker 2's controller",
+            "TASKLANE_KAFKA_2_CONTROLLER_PORT", 9095);
+    public static final Port KAFKA_3 = new Port("Kafka broker 3", "TASKLANE_KAFKA_3_PORT", 9096);
+    public static final Port KAFKA_3_CONTROLLER = new Port("Kafka broker 3's controller",
+            "TASKLANE_KAFKA_3_CONTROLLER_PORT", 9097);
     public static final Port POSTGRES = new Port("PostgreSQL", "TASKLANE_PG_PORT", 5432);
+
+    /** How many Kafka brokers the stack runs ({@code --brokers}): one, or a cluster of three. */
+    public static final String KAFKA_BROKERS = "TASKLANE_KAFKA_BROKERS";
+
+    /** Each Kafka node's broker port and controller port, node 1 first. */
+    public static final List<List<Port>> KAFKA_NODES = List.of(List.of(KAFKA, KAFKA_CONTROLLER),
+            List.of(KAFKA_2, KAFKA_2_CONTROLLER), List.of(KAFKA_3, KAFKA_3_CONTROLLER));
 
     /** The services, in the order they start. */
     public static final List<Port> SERVICES = List.of(LEDGER, GATEWAY, DRIVE_TIME_WORKER, QUO_SYNC_WORKER);
@@ -137,9 +150,34 @@ public final class Settings {
         return password == null ? "" : password;
     }
 
+    /** {@code TASKLANE_KAFKA_BROKERS}: 1 (the default) or 3. */
+    public int kafkaBrokers() {
+        String value = get(KAFKA_BROKERS);
+        if (value == null || value.equals("1")) {
+            return 1;
+        }
+        if (value.equals("3")) {
+            return 3;
+        }
+        throw new CliException("--brokers (" + KAFKA_BROKERS + ") takes 1 or 3 (a KRaft cluster needs an odd number "
+                + "of controllers, and 3 is what the stack has ports for), was '" + value + "'.");
+    }
+
+    /** The ports of the stack's Kafka nodes: a broker's and its controller's for each of {@link #kafkaBrokers()}. */
+    public List<Port> kafkaPorts() {
+        return KAFKA_NODES.subList(0, kafkaBrokers()).stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * Every broker's address, comma-separated: {@code TASKLANE_KAFKA_BOOTSTRAP} from the environment, or those of the
+     * stack's own brokers (a recorded value is not reused: the number of brokers may have changed since).
+     */
     public String kafkaBootstrap() {
-        String bootstrap = get("TASKLANE_KAFKA_BOOTSTRAP");
-        return bootstrap != null ? bootstrap : "127.0.0.1:" + port(KAFKA);
+        if (setByEnvironment("TASKLANE_KAFKA_BOOTSTRAP")) {
+            return env.get("TASKLANE_KAFKA_BOOTSTRAP").strip();
+        }
+        return String.join(",", KAFKA_NODES.subList(0, kafkaBrokers()).stream()
+                .map(node -> "127.0.0.1:" + port(node.get(0))).toList());
     }
 
     public boolean usesGoogle() {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.tasklane.localkafka.KafkaCluster;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -56,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
         String kafkaState;
         try {
             lag = lag(settings.kafkaBootstrap());
-            kafkaState = "UP";
+            kafkaState = "UP" + replication(settings.kafkaBootstrap(), settings.kafkaBrokers());
         }
         catch (Exception e) {
             kafkaState = "DOWN (" + rootMessage(e) + ")";
@@ -94,6 +95,21 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** Lag per consumer group and topic: the end offsets minus the group's committed offsets. */
+    /**
+     * How many brokers answer and how many partitions lack a copy in sync: a broker of a cluster that died shows here
+     * until it is back and has caught up.
+     */
+    static String replication(String bootstrap, int expected) throws Exception {
+        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
+            int answering = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+            List<String> under = KafkaCluster.underReplicatedPartitions(admin);
+            return String.format(" (%d of %d brokers%s)", answering, expected, under.isEmpty() ? ""
+                    : "; " + under.size() + " partitions under-replicated, e.g. " + under.get(0)
+                            + ": a broker is down or catching up, see docs/operations.md");
+        }
+    }
+
     static Map<String, Map<String, Long>> lag(String bootstrap) throws Exception {
         try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {

@@ -3,6 +3,7 @@ package dev.tasklane.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.tasklane.simulators.SimulatorServer;
 import dev.tasklane.simulators.quo.QuoSimulator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -26,7 +28,10 @@ import picocli.CommandLine.Option;
                 "Ports (each overridable): gateway 8080 TASKLANE_GATEWAY_PORT, ledger 8081 TASKLANE_LEDGER_PORT,",
                 "workers 8082 TASKLANE_DRIVE_TIME_WORKER_PORT and 8083 TASKLANE_QUO_SYNC_WORKER_PORT, simulators",
                 "8091 TASKLANE_DISTANCE_MATRIX_SIM_PORT and 8092 TASKLANE_QUO_SIM_PORT, Kafka 9092 TASKLANE_KAFKA_PORT",
-                "(controller 9093 TASKLANE_KAFKA_CONTROLLER_PORT), PostgreSQL 5432 TASKLANE_PG_PORT."})
+                "(controller 9093 TASKLANE_KAFKA_CONTROLLER_PORT), PostgreSQL 5432 TASKLANE_PG_PORT.",
+                "--brokers 3 (or TASKLANE_KAFKA_BROKERS=3) runs a KRaft cluster of three brokers instead: brokers 2 and 3",
+                "on 9094 and 9096 (TASKLANE_KAFKA_2_PORT, TASKLANE_KAFKA_3_PORT; controllers 9095 and 9097), data in",
+                ".tasklane/kafka-cluster/, topics with 3 replicas and min.insync.replicas=2."})
 final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "300",
@@ -36,12 +41,19 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-seed", description = "do not add the demo drivers on first start")
     boolean noSeed;
 
+    @Mixin
+    BrokersOption brokers = new BrokersOption();
+
     private final PrintStream out = System.out;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = Settings.fromEnvironment();
+        // --brokers, else TASKLANE_KAFKA_BROKERS, else one broker: never the number the last stack recorded
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putIfAbsent(Settings.KAFKA_BROKERS, "1");
+        environment.put(Settings.KAFKA_BROKERS, String.valueOf(brokers.orElse(new Settings(environment).kafkaBrokers())));
+        Settings settings = new Settings(environment);
         boolean colors = System.console() != null && System.getenv("NO_COLOR") == null;
         LocalStack stack = new LocalStack(settings, out, colors, this::say, true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

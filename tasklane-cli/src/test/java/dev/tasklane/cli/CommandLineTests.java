@@ -48,8 +48,26 @@ class CommandLineTests {
         long before = scratchStacks("chaos");
         Run run = run("chaos", "--only", "broker,meteor");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("--only takes broker, postgres, storms or workers, not 'meteor'");
+        assertThat(run.err()).contains("--only takes broker, broker-of-three, postgres, storms or workers, not 'meteor'");
         assertThat(scratchStacks("chaos")).isEqualTo(before);
+    }
+
+    @Test
+    void chaosRefusesToKillOneBrokerOfThreeOnAStackOfOne() throws Exception {
+        long before = scratchStacks("chaos");
+        Run run = run("chaos", "--only", "broker-of-three", "--brokers", "1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("broker-of-three kills one broker of three: run it with --brokers 3");
+        assertThat(scratchStacks("chaos")).isEqualTo(before);
+    }
+
+    @Test
+    void benchRefusesANumberOfBrokersOtherThanOneOrThree() throws Exception {
+        long before = scratchStacks("bench");
+        Run run = run("bench", "--brokers", "2");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("--brokers takes 1 or 3");
+        assertThat(scratchStacks("bench")).isEqualTo(before);
     }
 
     @Test

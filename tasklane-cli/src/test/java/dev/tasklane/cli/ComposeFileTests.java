@@ -27,6 +27,9 @@ class ComposeFileTests {
     private static final Path COMPOSE = ROOT.resolve("compose");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
     private static final Pattern HEALTH_PORT = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/(\\d+)");
+    private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
+    private static final List<String> TASKLANE = List.of("task-ledger", "api-gateway", "drive-time-worker",
+            "quo-sync-worker");
     private static final Set<String> SECRETS = Set.of("POSTGRES_PASSWORD", "GOOGLE_MAPS_API_KEY", "QUO_API_KEY");
 
     private static String text;
@@ -57,9 +60,11 @@ class ComposeFileTests {
 
     @Test
     void everyServiceIsAnOfficialImageOrBuiltFromAModuleOfTheRepository() throws IOException {
-        assertThat(services).containsKeys("kafka", "postgres", "migrate", "task-ledger", "api-gateway",
-                "drive-time-worker", "quo-sync-worker");
-        assertThat(services.get("kafka").get("image").toString()).startsWith("apache/kafka:");
+        assertThat(services).containsKeys("kafka-1", "kafka-2", "kafka-3", "postgres", "migrate", "task-ledger",
+                "api-gateway", "drive-time-worker", "quo-sync-worker");
+        for (String broker : BROKERS) {
+            assertThat(services.get(broker).get("image").toString()).startsWith("apache/kafka:");
+        }
         assertThat(services.get("postgres").get("image").toString()).startsWith("postgres:");
         for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
             Map<String, Object> build = map(service.getValue(), "build");
@@ -97,8 +102,9 @@ class ComposeFileTests {
                 }
             });
         }
-        for (String tasklane : List.of("task-ledger", "api-gateway", "drive-time-worker", "quo-sync-worker")) {
-            assertThat(map(services.get(tasklane), "depends_on")).as(tasklane).containsKeys("migrate", "kafka");
+        for (String tasklane : TASKLANE) {
+            assertThat(map(services.get(tasklane), "depends_on")).as(tasklane).containsKeys("migrate", "kafka-1",
+                    "kafka-2", "kafka-3");
         }
         assertThat(map(services.get("migrate"), "depends_on")).containsKey("postgres");
         assertThat(map(services.get("drive-time-worker"), "deploy")).containsKey("replicas");
@@ -107,7 +113,7 @@ class ComposeFileTests {
 
     @Test
     void eachHealthCheckAsksThePortTheServiceListensOn() throws IOException {
-        for (String tasklane : List.of("task-ledger", "api-gateway", "drive-time-worker", "quo-sync-worker")) {
+        for (String tasklane : TASKLANE) {
             Matcher checked = HEALTH_PORT.matcher(map(services.get(tasklane), "healthcheck").get("test").toString());
             assertThat(checked.find()).as(tasklane).isTrue();
             String configuration = Files.readString(ROOT.resolve(tasklane).resolve("src/main/resources/application.yml"));
@@ -117,11 +123,12 @@ class ComposeFileTests {
 
     @Test
     void everyVariableGivenToAServiceIsOneItReads() throws IOException {
-        for (String tasklane : List.of("task-ledger", "api-gateway", "drive-time-worker", "quo-sync-worker")) {
+        for (String tasklane : TASKLANE) {
             String configuration = Files.readString(ROOT.resolve(tasklane).resolve("src/main/resources/application.yml"));
             for (String variable : map(services.get(tasklane), "environment").keySet()) {
-                if (variable.equals("TASKLANE_TOPICS_REPLICATION_FACTOR")) {
-                    continue; // bound by name to tasklane.topics.replication-factor, which every service declares
+                if (variable.equals("TASKLANE_TOPICS_REPLICATION_FACTOR")
+                        || variable.equals("TASKLANE_TOPICS_MIN_INSYNC_REPLICAS")) {
+                    continue; // bound by name to tasklane.topics.replication-factor / .min-insync-replicas
                 }
                 assertThat(configuration).as(tasklane + " reads " + variable).contains("${" + variable + ":");
             }
@@ -146,6 +153,47 @@ class ComposeFileTests {
             assertThat(text).as(secret + " must be given, never defaulted").contains("${" + secret + ":?")
                     .doesNotContain("${" + secret + ":-");
             assertThat(example).containsPattern("(?m)^" + secret + "=$");
+        }
+    }
+
+    @Test
+    void threeBrokersFormOneKraftQuorumWithThreeReplicasOfEveryTopic() {
+        Set<String> nodeIds = new LinkedHashSet<>();
+        Set<String> clusterIds = new LinkedHashSet<>();
+        for (String broker : BROKERS) {
+            Map<String, Object> kafka = map(services.get(broker), "environment");
+            nodeIds.add(kafka.get("KAFKA_NODE_ID").toString());
+            clusterIds.add(kafka.get("CLUSTER_ID").toString());
+            assertThat(kafka.get("KAFKA_PROCESS_ROLES")).as(broker).isEqualTo("broker,controller");
+            assertThat(kafka.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).as(broker + "'s voters")
+                    .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
+            assertThat(kafka.get("KAFKA_ADVERTISED_LISTENERS")).as(broker).isEqualTo("PLAINTEXT://" + broker + ":9092");
+            for (String replicas : List.of("KAFKA_DEFAULT_REPLICATION_FACTOR", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+                    "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")) {
+                assertThat(kafka.get(replicas).toString()).as(broker + " " + replicas).isEqualTo("3");
+            }
+            for (String minInSync : List.of("KAFKA_MIN_INSYNC_REPLICAS", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")) {
+                assertThat(kafka.get(minInSync).toString()).as(broker + " " + minInSync).isEqualTo("2");
+            }
+            assertThat(services.get(broker).get("volumes").toString()).as(broker + " keeps its data in a volume of its own")
+                    .contains(broker + "-data:");
+            assertThat(map(services.get(broker), "healthcheck")).as(broker).containsKey("test");
+        }
+        assertThat(nodeIds).as("node ids").containsExactly("1", "2", "3");
+        assertThat(clusterIds).as("one cluster id, 22 characters of base64").singleElement().asString()
+                .matches("[A-Za-z0-9_-]{22}");
+    }
+
+    @Test
+    void everyServiceIsGivenEveryBrokerAndThreeReplicasWithTwoInSync() {
+        for (String tasklane : TASKLANE) {
+            Map<String, Object> environment = map(services.get(tasklane), "environment");
+            assertThat(List.of(environment.get("TASKLANE_KAFKA_BOOTSTRAP").toString().split(","))).as(tasklane)
+                    .containsExactlyInAnyOrder("kafka-1:9092", "kafka-2:9092", "kafka-3:9092");
+            assertThat(environment.get("TASKLANE_TOPICS_REPLICATION_FACTOR")).as(tasklane)
+                    .isEqualTo("${TASKLANE_TOPICS_REPLICATION_FACTOR:-3}");
+            assertThat(environment.get("TASKLANE_TOPICS_MIN_INSYNC_REPLICAS")).as(tasklane)
+                    .isEqualTo("${TASKLANE_TOPICS_MIN_INSYNC_REPLICAS:-2}");
         }
     }
 }

@@ -84,7 +84,7 @@ class GatewayConfiguration {
     @Bean
     KafkaAdmin.NewTopics taskTopics(TopicsProperties topics) {
         return new KafkaAdmin.NewTopics(TaskTopics.declarations(topics.taskTypes(), topics.partitions(),
-                topics.replicationFactor()).toArray(NewTopic[]::new));
+                topics.replicationFactor(), topics.minInsyncReplicas()).toArray(NewTopic[]::new));
     }
 
     @Bean

@@ -10,5 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record TopicsProperties(
         @DefaultValue({"calculate_drive_times", "sync_quo"}) List<String> taskTypes,
         @DefaultValue("6") int partitions,
-        @DefaultValue("1") short replicationFactor) {
+        @DefaultValue("1") short replicationFactor,
+        @DefaultValue("1") int minInsyncReplicas) {
 }

@@ -26,7 +26,7 @@ class KafkaConfiguration {
     @Bean
     KafkaAdmin.NewTopics taskTopics(TopicsProperties topics) {
         return new KafkaAdmin.NewTopics(TaskTopics.declarations(topics.taskTypes(), topics.partitions(),
-                topics.replicationFactor()).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
+                topics.replicationFactor(), topics.minInsyncReplicas()).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
     }
 
     /**

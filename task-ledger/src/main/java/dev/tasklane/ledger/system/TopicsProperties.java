@@ -10,11 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param taskTypes         the task types whose request topics exist
  * @param partitions        partitions of each topic: the most consumers of one group that can share the work
- * @param replicationFactor copies of each partition: 1 on one broker, 3 in production
+ * @param replicationFactor copies of each partition: 1 on one broker, 3 on a cluster and in production
+ * @param minInsyncReplicas copies that must hold a write before it is acknowledged: 1 on one broker, 2 on a cluster
  */
 @ConfigurationProperties("tasklane.topics")
 public record TopicsProperties(
         @DefaultValue({"calculate_drive_times", "sync_quo"}) List<String> taskTypes,
         @DefaultValue("6") int partitions,
-        @DefaultValue("1") short replicationFactor) {
+        @DefaultValue("1") short replicationFactor,
+        @DefaultValue("1") int minInsyncReplicas) {
 }
