@@ -76,9 +76,10 @@ final class StatusCommand implements Callable<Integer> {
         return allUp ? 0 : 1;
     }
 
+    /** Prints a component's line; true when it is up (a cluster short of a broker still serves: "UP (2 of 3 …)"). */
     private boolean line(String component, String state, String where) {
         out.printf("  %-20s %-10s %s%n", component, state, where);
-        return state.equals("UP");
+        return state.equals("UP") || state.startsWith("UP (");
     }
 
     private static String health(String url) {

@@ -127,6 +127,10 @@ class HostileInputTests {
 
         try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.port(Settings.POSTGRES)
                 + "/tasklane", "postgres", "")) {
+            // the other person's two tasks reach the ledger by Kafka: counted before, not while the requests run
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> count(db,
+                    "SELECT count(*) FROM background_tasks WHERE entity_id = (SELECT entity_id FROM background_tasks "
+                            + "WHERE id = '" + othersTask + "')") >= 2);
             Map<String, Long> before = written(db, caller);
             assertThat(send("GET", "/get-failed-tasks", Map.of("Authorization", "Bearer " + token), null).statusCode())
                     .as("the same way of calling, with a good request").isEqualTo(200);

@@ -128,12 +128,18 @@ final class RunningStack {
 
     /** Runs another {@code ./tasklane} command against this stack and returns its exit code and output. */
     Result command(String... args) throws IOException, InterruptedException {
+        return command(Map.of(), args);
+    }
+
+    /** As {@link #command(String...)}, with {@code environment} added to (or replacing) the stack's. */
+    Result command(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("tasklane").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_"));
         builder.environment().put("TASKLANE_HOME", home.toString());
+        builder.environment().putAll(environment);
         Process run = builder.start();
         String text = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!run.waitFor(3, TimeUnit.MINUTES)) {

@@ -1,7 +1,10 @@
 package dev.tasklane.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.tasklane.testsupport.HttpJson;
@@ -153,7 +156,10 @@ class TasklaneEndToEndTests {
     @Test
     @Order(4)
     void aSecondStackOnTheSamePortsIsRefusedNamingThePortAndItsVariable() throws Exception {
-        RunningStack.Result second = stack.command("up");
+        // a stack of its own (another home): the one in this home is refused earlier, as a run still going
+        Path otherHome = Files.createTempDirectory("tasklane-second-home");
+        RunningStack.Result second = stack.command(Map.of("TASKLANE_HOME", otherHome.toString(),
+                "TASKLANE_LEDGER_PORT", String.valueOf(stack.port(Settings.LEDGER))), "up");
         assertThat(second.exitCode()).isEqualTo(1);
         assertThat(second.output()).contains("port " + stack.port(Settings.LEDGER) + " (task-ledger) is already in use",
                 "TASKLANE_LEDGER_PORT");
