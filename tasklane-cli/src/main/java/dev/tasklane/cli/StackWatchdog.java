@@ -342,15 +342,16 @@ final class StackWatchdog implements AutoCloseable {
     /** A name a person recognises: the service of a jar, the Kafka broker, else the program. */
     static String describe(ProcessHandle process) {
         String line = commandLine(process);
-        Matcher service = SERVICE_JAR.matcher(line);
-        if (service.find()) {
-            return service.group(1);
-        }
+        // the watchdog and the brokers run on the CLI's classpath, which holds local-kafka's jar: look for them first
         if (line.contains(ROLE)) {
             return "watchdog";
         }
         if (line.contains(" kafka.Kafka ") || line.endsWith(" kafka.Kafka")) {
             return "Kafka broker";
+        }
+        Matcher service = SERVICE_JAR.matcher(line);
+        if (service.find()) {
+            return service.group(1);
         }
         String program = line.split("\\s+")[0];
         return program.substring(program.lastIndexOf('/') + 1);

@@ -82,7 +82,7 @@ class CommandLineTests {
         long before = scratchStacks("bench");
         Run run = run("bench", "--only", "speed");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("--only takes idle, floor, google, async, latency, pipeline or notify, not 'speed'");
+        assertThat(run.err()).contains("--only takes idle, floor, google, async, latency, pipeline, notify or streams, not 'speed'");
         assertThat(scratchStacks("bench")).isEqualTo(before);
     }
 
