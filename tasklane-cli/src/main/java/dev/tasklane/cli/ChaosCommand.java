@@ -99,7 +99,7 @@ final class ChaosCommand implements Callable<Integer> {
             throw new CliException("--clients, --outage and --storm must be at least 1.");
         }
         scratch = ScratchStack.start("chaos", brokerCount, Map.of("GOOGLE_MAPS_QUOTA_PER_SECOND", String.valueOf(GOOGLE_QUOTA),
-                "TASKLANE_QUO_QUOTA_PER_SECOND", String.valueOf(QUO_QUOTA)));
+                "TASKLANE_QUO_QUOTA", String.valueOf(QUO_QUOTA)));
         try {
             scratch.activeDrivers(DRIVERS);
             for (String name : only) {
@@ -304,6 +304,7 @@ final class ChaosCommand implements Callable<Integer> {
         resetSimulators();
         scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 400}");
         try {
+            OffsetDateTime start = dbNow();
             CompletableFuture<List<Answer>> load = load("Chaos Workers", requests, 30);
             pause(6);
             ServiceProcess quo = scratch.stack.service("quo-sync-worker");
@@ -324,9 +325,45 @@ final class ChaosCommand implements Callable<Integer> {
             List<Answer> answers = load.get();
             finish("quo-sync-worker SIGKILLed mid-batch and restarted; drive-time-worker-2 added and removed, "
                     + requests + " add-clients", answers, restart, "the restart");
+            whereTheTimeWent(answers, start, restart);
         }
         finally {
             scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\", \"latency_ms\": 0}");
+        }
+    }
+
+    /**
+     * What bounds the workers scenario's end: Quo's quota (every sync_quo task needs its calls, ten a second for the key
+     * whatever the number of workers) against the kill. Quo's floor is the time its calls need at the quota from the first
+     * add-client on; drive-time tasks have no such bound.
+     */
+    private void whereTheTimeWent(List<Answer> answers, OffsetDateTime start, OffsetDateTime restart) throws Exception {
+        List<UUID> tasks = answers.stream().flatMap(answer -> answer.tasks().stream()).toList();
+        long quoCalls = scratch.simulator(Settings.QUO_SIMULATOR, "stats", null).path("requests").asLong();
+        double floor = quoCalls / (double) QUO_QUOTA;
+        try (Connection db = ScratchStack.connect(scratch.settings)) {
+            say(String.format(Locale.ROOT, "workers: where the time went: Quo answered %d calls; at its quota of %d a "
+                    + "second they need %.1f s from the first add-client, so without any kill the last sync_quo task "
+                    + "could not end before %.1f s after the restart; it ended %s after it. The last drive-time task "
+                    + "(no quota) ended %s after the restart.", quoCalls, QUO_QUOTA, floor,
+                    floor - Duration.between(start, restart).toMillis() / 1000.0,
+                    secondsAfter(db, "max", tasksOf(db, tasks, "sync_quo"), restart),
+                    secondsAfter(db, "max", tasksOf(db, tasks, "calculate_drive_times"), restart)));
+        }
+    }
+
+    private static List<UUID> tasksOf(Connection db, List<UUID> tasks, String type) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(
+                "SELECT id FROM background_tasks WHERE id = ANY (?) AND task_type = ?")) {
+            query.setArray(1, db.createArrayOf("uuid", tasks.toArray()));
+            query.setString(2, type);
+            List<UUID> ofType = new ArrayList<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    ofType.add(result.getObject(1, UUID.class));
+                }
+            }
+            return ofType;
         }
     }
 

@@ -71,15 +71,19 @@ final class ServiceProcess {
      * hundred MB spends less CPU than G1 (no concurrent refinement and marking threads, cheaper write barriers) for
      * pauses of a few milliseconds; production's image sets the same collector (compose/Dockerfile), with its heap
      * sized from the container's memory limit instead.
-     * The gateway may grow to 1 GB: every open {@code /task-events} stream keeps Tomcat's buffers for its request,
-     * about 75 KB (10,000 dashboards: 750 MB; see docs/benchmarks.md). {@code TASKLANE_SERVICE_JAVA_OPTIONS}, when set,
-     * replaces them.
+     * The gateway is the exception: every open {@code /task-events} stream keeps Tomcat's buffers for its request,
+     * about 90 KB live (10,000 dashboards: 900 MB), so it may grow to 2 GB and uses G1, whose young pauses stay short
+     * with that much old data; the serial collector, at 1 GB, ran back-to-back full collections of 0.6–1.3 s with
+     * 10,000 streams open (docs/benchmarks.md). {@code TASKLANE_SERVICE_JAVA_OPTIONS}, when set, replaces them.
      */
     static List<String> jvmOptions(String name, String override) {
         if (override != null && !override.isBlank()) {
             return List.of(override.strip().split("\\s+"));
         }
-        return List.of("-Xms64m", name.startsWith("api-gateway") ? "-Xmx1g" : "-Xmx384m", "-XX:+UseSerialGC");
+        if (name.startsWith("api-gateway")) {
+            return List.of("-Xms64m", "-Xmx2g", "-XX:+UseG1GC");
+        }
+        return List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
     }
 
     private void pump(Path log, PrintStream console, String color) {

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.DoubleStream;
 
 /**
  * {@code ./tasklane bench --only streams}: {@code --streams} open dashboards (ten per person, the most the gateway
@@ -27,7 +28,6 @@ final class StreamBenchmark {
 
     private static final int PER_PERSON = 10;
     private static final int RATE = 50;
-    private static final Pattern OPEN_STREAMS = Pattern.compile("(?m)^tasklane_gateway_streams(?:\\{[^}]*})? ([0-9.E+]+)$");
 
     private final ScratchStack scratch;
     private final Consumer<String> say;
@@ -69,8 +69,10 @@ final class StreamBenchmark {
             double openSeconds = (System.nanoTime() - opening) / 1e9;
             long gatewayStreams = openStreams();
             long residentWith = gatewayResidentMegabytes();
+            Metrics gcBefore = Metrics.scrape(scratch.gateway);
             Load.Result with = Load.addClients(scratch, RATE, seconds);
             long healthWith = health();
+            Metrics gcAfter = Metrics.scrape(scratch.gateway);
 
             say.accept("| | add-client p50 | p95 | p99 | errors | `/actuator/health` |");
             say.accept("|---|---|---|---|---|---|");
@@ -81,6 +83,11 @@ final class StreamBenchmark {
                     + "memory: %d MB before, %d MB with them open (%.0f KB a stream).", openSeconds, crowd.refused(),
                     gatewayStreams, (double) with.p99() / Math.max(1, without.p99()), residentBefore, residentWith,
                     (residentWith - residentBefore) * 1024.0 / Math.max(1, crowd.ready())));
+            say.accept(String.format(Locale.ROOT, "Where the time went meanwhile: the gateway's garbage collector paused "
+                    + "%d times, %.0f ms in all, the longest %.0f ms.",
+                    Math.round(gcAfter.sum("jvm_gc_pause_seconds_count", "") - gcBefore.sum("jvm_gc_pause_seconds_count", "")),
+                    1000 * (gcAfter.sum("jvm_gc_pause_seconds_sum", "") - gcBefore.sum("jvm_gc_pause_seconds_sum", "")),
+                    1000 * gcAfter.max("jvm_gc_pause_seconds_max")));
 
             failures(crowd, personTokens);
             disconnect(crowd);
@@ -89,6 +96,8 @@ final class StreamBenchmark {
 
     /** One add-client per person while Google refuses: each person's ten streams must hear of their failure. */
     private void failures(StreamCrowd crowd, List<String> personTokens) throws Exception {
+        String ledger = "http://127.0.0.1:" + scratch.settings.port(Settings.LEDGER);
+        Metrics sentBefore = Metrics.scrape(ledger);
         scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"request_denied\"}");
         try {
             List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
@@ -117,6 +126,41 @@ final class StreamBenchmark {
                 + "%,d streams got their person's failure, %,d within 1 s of the worker recording it: p50 %d ms, p99 %d "
                 + "ms, max %d ms.", delays.length, crowd.ready(), within, Load.percentile(delays, 50),
                 Load.percentile(delays, 99), Load.percentile(delays, 100)));
+        Metrics sentAfter = Metrics.scrape(ledger);
+        say.accept(String.format(Locale.ROOT, "The ledger sent the gateway %,.0f task and %,.0f incident events meanwhile.",
+                sentAfter.sum(SENT, "event=\"task\"") - sentBefore.sum(SENT, "event=\"task\""),
+                sentAfter.sum(SENT, "event=\"incident\"") - sentBefore.sum(SENT, "event=\"incident\"")));
+    }
+
+    private static final String SENT = "tasklane_ledger_stream_events_total";
+
+    /** A service's Prometheus figures, summed over their tags. */
+    private record Metrics(String body) {
+
+        static Metrics scrape(String service) throws IOException, InterruptedException {
+            return new Metrics(ScratchStack.HTTP.send(HttpRequest.newBuilder(URI.create(service + "/actuator/prometheus"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
+
+        /** The sum of {@code name}'s series whose tags contain {@code tag}. */
+        double sum(String name, String tag) {
+            return values(name, tag).sum();
+        }
+
+        double max(String name) {
+            return values(name, "").max().orElse(0);
+        }
+
+        private DoubleStream values(String name, String tag) {
+            Matcher series = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E+-]+)$").matcher(body);
+            DoubleStream.Builder values = DoubleStream.builder();
+            while (series.find()) {
+                if (series.group(1) == null ? tag.isEmpty() : series.group(1).contains(tag)) {
+                    values.add(Double.parseDouble(series.group(2)));
+                }
+            }
+            return values.build();
+        }
     }
 
     /** Every stream drops at once; the gateway notices on its next writes (the ledger's heartbeats). */
@@ -173,10 +217,7 @@ final class StreamBenchmark {
     }
 
     private long openStreams() throws IOException, InterruptedException {
-        HttpResponse<String> metrics = ScratchStack.HTTP.send(HttpRequest.newBuilder(
-                URI.create(scratch.gateway + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher open = OPEN_STREAMS.matcher(metrics.body());
-        return open.find() ? (long) Double.parseDouble(open.group(1)) : -1;
+        return Math.round(Metrics.scrape(scratch.gateway).sum("tasklane_gateway_streams", ""));
     }
 
     private static List<String> linesFrom(Path log, long from) throws IOException {

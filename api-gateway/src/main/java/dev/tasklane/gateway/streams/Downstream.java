@@ -17,6 +17,8 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * One browser's {@code /task-events} stream, written without a thread: the request thread leaves as soon as the
@@ -29,6 +31,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * Nothing here ever waits for the container, so the container's threads never wait for this.
  */
 final class Downstream implements WriteListener, AsyncListener {
+
+    private static final Log LOG = LogFactory.getLog(Downstream.class);
 
     /** Why a stream ended, for the log's summary and the metrics. */
     enum Ending {
@@ -215,6 +219,14 @@ final class Downstream implements WriteListener, AsyncListener {
             ending = Ending.CLIENT_LEFT;
             finish();
         }
+        catch (RuntimeException raced) {
+            // the container recycling the request on its own thread (the client reset it) while this one writes: the
+            // stream is over all the same, and an exception let out here would leave the work counter up, so that no
+            // later drain ever ran and the stream stayed open until its lifetime ended
+            LOG.warn("A task event stream's connection failed while being written (" + raced + "); it ends");
+            ending = Ending.CLIENT_LEFT;
+            finish();
+        }
     }
 
     private void finish() {
@@ -245,8 +257,9 @@ final class Downstream implements WriteListener, AsyncListener {
         try {
             async.complete();
         }
-        catch (IllegalStateException alreadyOver) {
-            // completed by a writer that found the connection broken at the same moment
+        catch (RuntimeException alreadyOver) {
+            // completed by a writer that found the connection broken at the same moment, or already recycled by the
+            // container: either way the stream is over
         }
     }
 

@@ -94,11 +94,14 @@ class IncidentChangeListener implements SmartLifecycle {
                     row.getObject("last_seen", OffsetDateTime.class), row.getObject("resolved_at", OffsetDateTime.class),
                     row.getObject("regressed_at", OffsetDateTime.class));
             gone.remove(change.id().toString());
-            stream.publishIncident(change, IncidentCause.of(change), concerned.getOrDefault(change.id(), Set.of()));
+            stream.publishIncident(change.id(), change, IncidentCause.of(change),
+                    concerned.getOrDefault(change.id(), Set.of()));
         }, idArray);
         // an incident merged into another (a late, earlier failure joined them): browsers drop it and reload
-        gone.forEach(id -> stream.publishIncident(Map.of("id", id, "state", "gone"), Map.of("id", id, "state", "gone"),
-                null));
+        gone.forEach(id -> {
+            Map<String, String> merged = Map.of("id", id, "state", "gone");
+            stream.publishIncident(UUID.fromString(id), merged, merged, null);
+        });
     }
 
     /** What a user with an open failure in the incident is told of it: its cause in words, no counts, state or times. */

@@ -14,6 +14,7 @@ import dev.tasklane.auth.Caller;
 import dev.tasklane.ledger.query.TaskView;
 import dev.tasklane.ledger.system.CallerTransactions;
 import dev.tasklane.ledger.system.LedgerProperties;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -47,6 +48,8 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     private final CallerTransactions callers;
     private final JdbcTemplate jdbc;
     private final LedgerProperties.Stream settings;
+    private final Counter taskEventsSent;
+    private final Counter incidentEventsSent;
 
     TaskEventStream(CallerTransactions callers, JdbcTemplate jdbc, LedgerProperties properties, MeterRegistry meters) {
         this.callers = callers;
@@ -56,10 +59,42 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
         heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         Gauge.builder("tasklane.ledger.streams", subscribers, Set::size)
                 .description("Open /task-events streams on this instance").register(meters);
+        taskEventsSent = sent("task", meters);
+        incidentEventsSent = sent("incident", meters);
     }
 
-    /** One open stream and who is listening on it. */
-    private record Subscriber(Caller caller, SseEmitter emitter) {
+    private static Counter sent(String event, MeterRegistry meters) {
+        return Counter.builder("tasklane.ledger.stream.events").tag("event", event)
+                .description("Events sent on /task-events streams (each stream counts once)").register(meters);
+    }
+
+    /**
+     * One open stream, who is listening on it, and what it was last told of each incident in users' words (the cause,
+     * which changes rarely, while the incident's counts and times change with every failure). Equal only to itself:
+     * it is a key of the set of open streams while what it was told changes.
+     */
+    private static final class Subscriber {
+
+        private final Caller caller;
+        private final SseEmitter emitter;
+        private final Map<UUID, Object> causesTold = new ConcurrentHashMap<>();
+
+        Subscriber(Caller caller, SseEmitter emitter) {
+            this.caller = caller;
+            this.emitter = emitter;
+        }
+
+        Caller caller() {
+            return caller;
+        }
+
+        SseEmitter emitter() {
+            return emitter;
+        }
+
+        Map<UUID, Object> causesTold() {
+            return causesTold;
+        }
 
         boolean maySee(TaskView task) {
             return caller.seesEveryone() || caller.userId().equals(task.createdBy());
@@ -128,8 +163,13 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     /** Sends a changed task to every stream that may see it. */
     void publish(TaskView task) {
         for (Subscriber subscriber : subscribers) {
-            if (subscriber.maySee(task) && !subscriber.send(event(task))) {
-                subscribers.remove(subscriber);
+            if (subscriber.maySee(task)) {
+                if (subscriber.send(event(task))) {
+                    taskEventsSent.increment();
+                }
+                else {
+                    subscribers.remove(subscriber);
+                }
             }
         }
     }
@@ -137,13 +177,26 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     /**
      * Sends a changed incident: {@code forSupervisors} to supervisors and admins, {@code forUsers} to the users in
      * {@code concerned} (to every user when it is {@code null}: a notice that says nothing of anyone's tasks). It carries no
-     * id: the stream's position ({@code Last-Event-ID}) stays that of the task changes.
+     * id: the stream's position ({@code Last-Event-ID}) stays that of the task changes. A user's stream is sent
+     * {@code forUsers} only when it differs from what that stream was last told of the incident: an outage that fails
+     * the tasks of a thousand people changes its incident a thousand times, and telling each of them each time would be
+     * a million identical events.
      */
-    void publishIncident(Object forSupervisors, Object forUsers, Set<UUID> concerned) {
+    void publishIncident(UUID incidentId, Object forSupervisors, Object forUsers, Set<UUID> concerned) {
         for (Subscriber subscriber : subscribers) {
-            Object data = subscriber.caller().seesEveryone() ? forSupervisors
+            boolean supervisor = subscriber.caller().seesEveryone();
+            Object data = supervisor ? forSupervisors
                     : concerned == null || concerned.contains(subscriber.caller().userId()) ? forUsers : null;
-            if (data != null && !subscriber.send(SseEmitter.event().name("incident").data(data, MediaType.APPLICATION_JSON))) {
+            if (data == null || !supervisor && data.equals(subscriber.causesTold().get(incidentId))) {
+                continue;
+            }
+            if (subscriber.send(SseEmitter.event().name("incident").data(data, MediaType.APPLICATION_JSON))) {
+                incidentEventsSent.increment();
+                if (!supervisor) {
+                    subscriber.causesTold().put(incidentId, data);
+                }
+            }
+            else {
                 subscribers.remove(subscriber);
             }
         }

@@ -415,4 +415,31 @@ class IncidentIntegrationTests {
                             && event.data().get("error_code").asString().equals(code)));
         }
     }
+
+    @Test
+    void aUserIsToldAnIncidentsCauseOnceWhileSupervisorsSeeEveryChange() {
+        UUID owner = UUID.randomUUID();
+        String code = uniqueCode();
+        Instant first = Instant.now();
+        try (SseClient owners = SseClient.open(client(), TestTokens.user(owner));
+                SseClient supervisors = SseClient.open(client(), TestTokens.supervisor(UUID.randomUUID()))) {
+            for (int failure = 1; failure <= 4; failure++) {
+                TaskEvents task = TaskEvents.aTask(owner);
+                Instant at = first.plusSeconds(failure);
+                ledger().publish(task.requested(at), task.failedWith(at, "quo", code));
+                int changes = failure;
+                // each failure lands on its own, so the incident changes (its last_seen) once per failure
+                await().atMost(20, TimeUnit.SECONDS).until(() -> incidentEvents(supervisors, code) >= changes);
+            }
+            owners.await(event -> event.name().equals("incident")
+                    && event.data().get("error_code").asString().equals(code));
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> incidentEvents(owners, code) == 1);
+        }
+    }
+
+    private static long incidentEvents(SseClient stream, String code) {
+        return stream.events().stream().filter(event -> event.name().equals("incident")
+                && event.data().path("error_code").asString("").equals(code)).count();
+    }
 }
