@@ -42,13 +42,15 @@ import static org.awaitility.Awaitility.await;
  * away): each request fails fast with a 503 that says what happened, no client is written without its tasks, and the
  * gateway serves again as soon as the database is back, without a restart.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.security.jwt.secret=" + TestTokens.SECRET,
-        "logging.level.org.apache.kafka=WARN",
-        "logging.level.com.zaxxer.hikari=ERROR",
-        // the outbox rows stay, so a test can count them next to the clients
-        "tasklane.gateway.outbox.relay=false"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+            "logging.level.org.apache.kafka=WARN",
+            "logging.level.com.zaxxer.hikari=ERROR",
+            // the outbox rows stay, so a test can count them next to the clients
+            "tasklane.gateway.outbox.relay=false"
+        })
 class DatabaseOutageIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,11 +59,14 @@ class DatabaseOutageIntegrationTests {
     private static final TcpProxy PROXY = new TcpProxy(SERVER.getHost(), SERVER.getPort());
 
     /** Longer than a fast failure needs, far shorter than the 30 s a default connection pool would hang. */
-    private static final HttpClient BROWSER = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient BROWSER =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE.url().replace(":" + SERVER.getPort() + "/", ":" + PROXY.port() + "/"));
+        registry.add(
+                "spring.datasource.url",
+                () -> DATABASE.url().replace(":" + SERVER.getPort() + "/", ":" + PROXY.port() + "/"));
         registry.add("spring.datasource.username", DATABASE::user);
         registry.add("spring.datasource.password", DATABASE::password);
         registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
@@ -94,30 +99,42 @@ class DatabaseOutageIntegrationTests {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
                 JsonNode error = JSON.readTree(response.body());
                 assertThat(error.path("error").asString()).isEqualTo("database_unavailable");
-                assertThat(error.path("message").asString()).contains("task database").contains("Try again");
+                assertThat(error.path("message").asString())
+                        .contains("task database")
+                        .contains("Try again");
                 assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.tasklane");
             }
-        }
-        finally {
+        } finally {
             browsers.shutdown();
         }
         // once the pool knows its connections are gone, no statement is even sent: the answer says nothing was changed
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(600)).until(
-                () -> JSON.readTree(addClient("Still Out").body()).path("message").asString(),
-                message -> message.contains("cannot be reached right now; nothing was changed"));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(600))
+                .until(
+                        () -> JSON.readTree(addClient("Still Out").body())
+                                .path("message")
+                                .asString(),
+                        message -> message.contains("cannot be reached right now; nothing was changed"));
 
         PROXY.restore();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> addClient("After Outage").statusCode() == 200);
 
         try (Connection db = DriverManager.getConnection(DATABASE.url(), DATABASE.user(), DATABASE.password());
                 PreparedStatement clients = db.prepareStatement("SELECT count(*) FROM clients WHERE name LIKE ?")) {
             clients.setString(1, "During Outage %");
-            assertThat(count(clients)).as("no client written while the database was gone").isZero();
+            assertThat(count(clients))
+                    .as("no client written while the database was gone")
+                    .isZero();
             clients.setString(1, "Still Out");
-            assertThat(count(clients)).as("no client written while the database was gone").isZero();
+            assertThat(count(clients))
+                    .as("no client written while the database was gone")
+                    .isZero();
             clients.setString(1, "After Outage");
-            assertThat(count(clients)).as("the gateway serves again without a restart").isEqualTo(1);
+            assertThat(count(clients))
+                    .as("the gateway serves again without a restart")
+                    .isEqualTo(1);
         }
     }
 
@@ -140,7 +157,8 @@ class DatabaseOutageIntegrationTests {
         long back = System.nanoTime();
 
         HttpResponse<String> first = addClient("Right After Blip");
-        System.out.printf("The first add-client after the database returned answered %d in %.2f s.%n",
+        System.out.printf(
+                "The first add-client after the database returned answered %d in %.2f s.%n",
                 first.statusCode(), (System.nanoTime() - back) / 1e9);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     }
@@ -150,7 +168,8 @@ class DatabaseOutageIntegrationTests {
      * the client is saved with both its tasks, never without them, and the answer said it may have been saved.
      */
     @Test
-    void aConnectionLostInTheMiddleOfARequestIsA503ThatSaysSoAndTheClientIsNeverWrittenWithoutItsTasks() throws Exception {
+    void aConnectionLostInTheMiddleOfARequestIsA503ThatSaysSoAndTheClientIsNeverWrittenWithoutItsTasks()
+            throws Exception {
         try (Connection holder = DriverManager.getConnection(DATABASE.url(), DATABASE.user(), DATABASE.password());
                 Statement statement = holder.createStatement()) {
             assertThat(addClient("Before Cut").statusCode()).isEqualTo(200);
@@ -160,8 +179,7 @@ class DatabaseOutageIntegrationTests {
             CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
                 try {
                     return addClient("Cut Mid-Request");
-                }
-                catch (Exception e) {
+                } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
@@ -172,42 +190,52 @@ class DatabaseOutageIntegrationTests {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
                 JsonNode error = JSON.readTree(response.body());
                 assertThat(error.path("error").asString()).isEqualTo("database_unavailable");
-                assertThat(error.path("message").asString()).contains("lost during this request")
+                assertThat(error.path("message").asString())
+                        .contains("lost during this request")
                         .contains("Idempotency-Key");
-            }
-            finally {
+            } finally {
                 holder.rollback();
                 PROXY.restore();
             }
             holder.setAutoCommit(true);
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+                try (ResultSet rows = statement.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
                     rows.next();
                     return rows.getLong(1) == 0;
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> count(statement, "SELECT count(*) FROM clients "
-                    + "WHERE name = 'Cut Mid-Request'") == 1);
-            assertThat(count(statement, "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Cut Mid-Request'"))
-                    .as("the client's two tasks, written by the same statement").isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            count(statement, "SELECT count(*) FROM clients " + "WHERE name = 'Cut Mid-Request'") == 1);
+            assertThat(count(
+                            statement,
+                            "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Cut Mid-Request'"))
+                    .as("the client's two tasks, written by the same statement")
+                    .isEqualTo(2);
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> addClient("After Cut").statusCode() == 200);
     }
 
     private static boolean waitingForALock(Statement statement) throws Exception {
-        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                + "AND query LIKE '%INSERT INTO clients%'")) {
+        try (ResultSet rows =
+                statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        + "AND query LIKE '%INSERT INTO clients%'")) {
             rows.next();
             return rows.getLong(1) > 0;
         }
     }
 
     private HttpResponse<String> addClient(String name) throws Exception {
-        return BROWSER.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/add-client"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body("name", name, "address", "1 Outage Way"))).build(),
+        return BROWSER.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/add-client"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body("name", name, "address", "1 Outage Way")))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -16,11 +16,12 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.security.jwt.secret=" + TestTokens.SECRET,
-        "tasklane.gateway.cors-allowed-origins=https://app.example.com",
-        "logging.level.org.apache.kafka=WARN"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+            "tasklane.gateway.cors-allowed-origins=https://app.example.com",
+            "logging.level.org.apache.kafka=WARN"
+        })
 @ContextConfiguration(initializers = TasklaneInfrastructure.class)
-public @interface GatewayIntegrationTest {
-}
+public @interface GatewayIntegrationTest {}

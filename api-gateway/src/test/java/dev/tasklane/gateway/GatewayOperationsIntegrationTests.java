@@ -22,8 +22,11 @@ class GatewayOperationsIntegrationTests {
     int port;
 
     private String text(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
     }
@@ -32,9 +35,14 @@ class GatewayOperationsIntegrationTests {
     void theOpenApiDescriptionListsTheBusinessEndpointsWithBearerAuth() {
         JsonNode api = new HttpJson(port).get("/v3/api-docs", null).body();
 
-        assertThat(api.get("paths").propertyNames()).contains("/add-client", "/update-client", "/add-driver",
-                "/update-driver", "/save-appointment");
-        assertThat(api.get("components").get("securitySchemes").get("bearer").get("scheme").asString()).isEqualTo("bearer");
+        assertThat(api.get("paths").propertyNames())
+                .contains("/add-client", "/update-client", "/add-driver", "/update-driver", "/save-appointment");
+        assertThat(api.get("components")
+                        .get("securitySchemes")
+                        .get("bearer")
+                        .get("scheme")
+                        .asString())
+                .isEqualTo("bearer");
         assertThat(api.get("info").get("description").asString()).contains("/task-events");
     }
 
@@ -50,7 +58,9 @@ class GatewayOperationsIntegrationTests {
         String metrics = text("/actuator/prometheus");
 
         assertThat(metrics).containsPattern("http_server_requests_seconds_bucket\\{.*uri=\"/add-client\".*le=\"");
-        assertThat(metrics).contains("tasklane_outbox_backlog").contains("tasklane_outbox_oldest_age_seconds")
+        assertThat(metrics)
+                .contains("tasklane_outbox_backlog")
+                .contains("tasklane_outbox_oldest_age_seconds")
                 .contains("tasklane_outbox_published_total");
     }
 
@@ -68,16 +78,34 @@ class GatewayOperationsIntegrationTests {
     @Test
     void anAllowedOriginMayCallTheGatewayFromABrowserAndOthersMayNot() {
         HttpJson gateway = new HttpJson(port);
-        HttpJson.Response preflight = gateway.call("OPTIONS", "/add-client", Map.of("Origin", "https://app.example.com",
-                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type,idempotency-key"), null);
+        HttpJson.Response preflight = gateway.call(
+                "OPTIONS",
+                "/add-client",
+                Map.of(
+                        "Origin",
+                        "https://app.example.com",
+                        "Access-Control-Request-Method",
+                        "POST",
+                        "Access-Control-Request-Headers",
+                        "authorization,content-type,idempotency-key"),
+                null);
         assertThat(preflight.status()).isEqualTo(200);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue("https://app.example.com");
+        assertThat(preflight
+                        .headers()
+                        .firstValue("Access-Control-Allow-Headers")
+                        .orElse("")
+                        .toLowerCase())
                 .contains("authorization", "idempotency-key");
 
-        HttpJson.Response elsewhere = gateway.call("OPTIONS", "/add-client", Map.of("Origin", "https://evil.example.net",
-                "Access-Control-Request-Method", "POST"), null);
+        HttpJson.Response elsewhere = gateway.call(
+                "OPTIONS",
+                "/add-client",
+                Map.of("Origin", "https://evil.example.net", "Access-Control-Request-Method", "POST"),
+                null);
         assertThat(elsewhere.status()).isEqualTo(403);
-        assertThat(elsewhere.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(elsewhere.headers().firstValue("Access-Control-Allow-Origin"))
+                .isEmpty();
     }
 }

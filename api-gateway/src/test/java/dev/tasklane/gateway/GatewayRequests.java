@@ -30,8 +30,7 @@ public final class GatewayRequests {
             Object value = namesAndValues[i + 1];
             if (value instanceof Boolean flag) {
                 body.put((String) namesAndValues[i], flag);
-            }
-            else if (value != null) {
+            } else if (value != null) {
                 body.put((String) namesAndValues[i], value.toString());
             }
         }
@@ -44,14 +43,18 @@ public final class GatewayRequests {
 
     /** A POST with an {@code Idempotency-Key}. */
     public HttpJson.Response call(String path, String body, String idempotencyKey) {
-        return http.call("POST", path, java.util.Map.of("Authorization", "Bearer " + token,
-                "Idempotency-Key", idempotencyKey), body);
+        return http.call(
+                "POST",
+                path,
+                java.util.Map.of("Authorization", "Bearer " + token, "Idempotency-Key", idempotencyKey),
+                body);
     }
 
     /** Adds a client and returns the answer. */
     public JsonNode aClient(String name, String address) {
-        HttpJson.Response response = post("/add-client", body("name", name, "address", address, "phone", "+12125550123",
-                "email", "jane@example.com"));
+        HttpJson.Response response = post(
+                "/add-client",
+                body("name", name, "address", address, "phone", "+12125550123", "email", "jane@example.com"));
         if (response.status() != 200) {
             throw new IllegalStateException("Could not add a client: " + response.body());
         }

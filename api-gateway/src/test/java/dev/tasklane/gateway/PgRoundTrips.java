@@ -34,8 +34,7 @@ final class PgRoundTrips implements AutoCloseable {
         this.targetPort = targetPort;
         try {
             this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         daemon(this::accept);
@@ -63,8 +62,7 @@ final class PgRoundTrips implements AutoCloseable {
                 server.setTcpNoDelay(true);
                 daemon(() -> frontend(client, server));
                 daemon(() -> copy(server, client));
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 // closed
             }
         }
@@ -79,12 +77,18 @@ final class PgRoundTrips implements AutoCloseable {
                 int length = in.readInt();
                 byte[] rest = new byte[length - 4];
                 in.readFully(rest);
-                code = length >= 8 ? ((rest[0] & 0xff) << 24) | ((rest[1] & 0xff) << 16) | ((rest[2] & 0xff) << 8) | (rest[3] & 0xff) : 0;
-                out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+                code = length >= 8
+                        ? ((rest[0] & 0xff) << 24)
+                                | ((rest[1] & 0xff) << 16)
+                                | ((rest[2] & 0xff) << 8)
+                                | (rest[3] & 0xff)
+                        : 0;
+                out.write(
+                        new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
+                        });
                 out.write(rest);
                 out.flush();
-            }
-            while (code == SSL_REQUEST || code == GSS_REQUEST);
+            } while (code == SSL_REQUEST || code == GSS_REQUEST);
             while (true) {
                 int type = in.read();
                 if (type < 0) {
@@ -95,7 +99,8 @@ final class PgRoundTrips implements AutoCloseable {
                 in.readFully(rest);
                 if (type == 'S' || type == 'Q' || type == 'P') {
                     String text = new String(rest, java.nio.charset.StandardCharsets.UTF_8)
-                            .replaceAll("[\\x00-\\x1f]", " ").strip();
+                            .replaceAll("[\\x00-\\x1f]", " ")
+                            .strip();
                     recent.add((char) type + " " + text);
                     if (type == 'S' || type == 'Q' && !text.equals("BEGIN")) {
                         roundTrips.incrementAndGet();
@@ -106,17 +111,17 @@ final class PgRoundTrips implements AutoCloseable {
                     }
                 }
                 out.write(type);
-                out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+                out.write(
+                        new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length
+                        });
                 out.write(rest);
                 if (in.available() == 0) {
                     out.flush();
                 }
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // one side closed
-        }
-        finally {
+        } finally {
             close(client);
             close(server);
         }
@@ -124,16 +129,15 @@ final class PgRoundTrips implements AutoCloseable {
 
     private void copy(Socket from, Socket to) {
         byte[] buffer = new byte[16384];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 out.write(buffer, 0, read);
                 out.flush();
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // one side closed
-        }
-        finally {
+        } finally {
             close(from);
             close(to);
         }
@@ -148,8 +152,7 @@ final class PgRoundTrips implements AutoCloseable {
     private static void close(java.io.Closeable closeable) {
         try {
             closeable.close();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // already closed
         }
     }

@@ -25,14 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an Idempotency-Key), two to change one (read and lock the row; write, queue and commit). The relay, the backlog
  * gauge and the pool's spare connections are kept off the wire, so every exchange counted is the request's.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.security.jwt.secret=" + TestTokens.SECRET,
-        "logging.level.org.apache.kafka=WARN",
-        "tasklane.gateway.outbox.relay=false",
-        "tasklane.gateway.outbox.monitor-interval=1h",
-        "spring.datasource.hikari.maximum-pool-size=1",
-        "spring.datasource.hikari.minimum-idle=1"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+            "logging.level.org.apache.kafka=WARN",
+            "tasklane.gateway.outbox.relay=false",
+            "tasklane.gateway.outbox.monitor-interval=1h",
+            "spring.datasource.hikari.maximum-pool-size=1",
+            "spring.datasource.hikari.minimum-idle=1"
+        })
 class RoundTripIntegrationTests {
 
     private static final TestDatabase DATABASE = TestPostgres.newDatabase();
@@ -41,7 +43,9 @@ class RoundTripIntegrationTests {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE.url().replace(":" + SERVER.getPort() + "/", ":" + WIRE.port() + "/"));
+        registry.add(
+                "spring.datasource.url",
+                () -> DATABASE.url().replace(":" + SERVER.getPort() + "/", ":" + WIRE.port() + "/"));
         registry.add("spring.datasource.username", DATABASE::user);
         registry.add("spring.datasource.password", DATABASE::password);
         registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
@@ -58,10 +62,14 @@ class RoundTripIntegrationTests {
     private final UUID user = UUID.randomUUID();
 
     private HttpJson.Response post(String path, String body, String key) {
-        return new HttpJson(port).call("POST", path, key == null
-                ? Map.of("Authorization", "Bearer " + TestTokens.user(user))
-                : Map.of("Authorization", "Bearer " + TestTokens.user(user),
-                        "Idempotency-Key", key), body);
+        return new HttpJson(port)
+                .call(
+                        "POST",
+                        path,
+                        key == null
+                                ? Map.of("Authorization", "Bearer " + TestTokens.user(user))
+                                : Map.of("Authorization", "Bearer " + TestTokens.user(user), "Idempotency-Key", key),
+                        body);
     }
 
     /** Asserts the exchanges {@code request} makes, after the same request warmed up the connection and the statement. */
@@ -73,7 +81,9 @@ class RoundTripIntegrationTests {
         HttpJson.Response response = request.get();
         long after = WIRE.count();
         assertThat(response.status()).as(response.body().toString()).isEqualTo(200);
-        assertThat(after - before).as("exchanges; the last messages sent:%n%s", WIRE.recent()).isEqualTo(expected);
+        assertThat(after - before)
+                .as("exchanges; the last messages sent:%n%s", WIRE.recent())
+                .isEqualTo(expected);
     }
 
     @Test
@@ -83,8 +93,12 @@ class RoundTripIntegrationTests {
 
     @Test
     void addingAClientWithAnIdempotencyKeyIsOneExchange() {
-        assertRoundTrips(() -> post("/add-client", body("name", "Keyed Client", "address", "2 Wire St"),
-                UUID.randomUUID().toString()), 1);
+        assertRoundTrips(
+                () -> post(
+                        "/add-client",
+                        body("name", "Keyed Client", "address", "2 Wire St"),
+                        UUID.randomUUID().toString()),
+                1);
     }
 
     @Test
@@ -94,11 +108,14 @@ class RoundTripIntegrationTests {
 
     @Test
     void changingAnAddressIsTwoExchanges() {
-        String clientId = post("/add-client", body("name", "Moving Client", "address", "4 Wire St"), null).body()
-                .get("client_id").asString();
+        String clientId = post("/add-client", body("name", "Moving Client", "address", "4 Wire St"), null)
+                .body()
+                .get("client_id")
+                .asString();
         int[] version = {0};
 
-        assertRoundTrips(() -> post("/update-client", body("client_id", clientId, "address",
-                ++version[0] + " Moved Ave"), null), 2);
+        assertRoundTrips(
+                () -> post("/update-client", body("client_id", clientId, "address", ++version[0] + " Moved Ave"), null),
+                2);
     }
 }

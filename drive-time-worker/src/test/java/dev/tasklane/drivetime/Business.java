@@ -44,30 +44,32 @@ public final class Business {
     }
 
     public UUID driver(String name, String homeAddress) {
-        return jdbc.queryForObject("INSERT INTO drivers (name, home_address) VALUES (?, ?) RETURNING id", UUID.class,
-                name, homeAddress);
+        return jdbc.queryForObject(
+                "INSERT INTO drivers (name, home_address) VALUES (?, ?) RETURNING id", UUID.class, name, homeAddress);
     }
 
     public UUID client(String name, String address) {
-        return jdbc.queryForObject("INSERT INTO clients (name, address) VALUES (?, ?) RETURNING id", UUID.class,
-                name, address);
+        return jdbc.queryForObject(
+                "INSERT INTO clients (name, address) VALUES (?, ?) RETURNING id", UUID.class, name, address);
     }
 
     /** Publishes a drive-times request for a client or driver, as the gateway's relay would. */
     public TaskRequested request(String entityType, UUID entityId, String name) {
-        TaskRequested request = TaskRequested.of(TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, entityType, entityId,
-                name, UUID.randomUUID()), Map.of(entityType.equals(EntityTypes.CLIENT) ? "client_id" : "driver_id",
-                entityId.toString()));
+        TaskRequested request = TaskRequested.of(
+                TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, entityType, entityId, name, UUID.randomUUID()),
+                Map.of(entityType.equals(EntityTypes.CLIENT) ? "client_id" : "driver_id", entityId.toString()));
         send(request);
         return request;
     }
 
     public void send(TaskRequested request) {
         try {
-            kafka.send(TaskTopics.requested(TaskTypes.CALCULATE_DRIVE_TIMES), request.taskId().toString(), request)
+            kafka.send(
+                            TaskTopics.requested(TaskTypes.CALCULATE_DRIVE_TIMES),
+                            request.taskId().toString(),
+                            request)
                     .get(10, TimeUnit.SECONDS);
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
@@ -83,5 +85,4 @@ public final class Business {
     public long driveTimesOfClient(UUID clientId) {
         return jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE client_id = ?", Long.class, clientId);
     }
-
 }

@@ -17,18 +17,19 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.drive-times.google.read-timeout=2s",
-        "tasklane.drive-times.google.quota-per-second=1000",
-        "resilience4j.retry.instances.google-distance-matrix.wait-duration=50ms",
-        "resilience4j.retry.instances.google-distance-matrix.exponential-max-wait-duration=200ms",
-        "resilience4j.circuitbreaker.instances.google-distance-matrix.minimum-number-of-calls=5",
-        "resilience4j.circuitbreaker.instances.google-distance-matrix.wait-duration-in-open-state=2s",
-        "tasklane.worker.recovery-pause=500ms",
-        "logging.level.org.apache.kafka=WARN"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.drive-times.google.read-timeout=2s",
+            "tasklane.drive-times.google.quota-per-second=1000",
+            "resilience4j.retry.instances.google-distance-matrix.wait-duration=50ms",
+            "resilience4j.retry.instances.google-distance-matrix.exponential-max-wait-duration=200ms",
+            "resilience4j.circuitbreaker.instances.google-distance-matrix.minimum-number-of-calls=5",
+            "resilience4j.circuitbreaker.instances.google-distance-matrix.wait-duration-in-open-state=2s",
+            "tasklane.worker.recovery-pause=500ms",
+            "logging.level.org.apache.kafka=WARN"
+        })
 @ContextConfiguration(initializers = {TasklaneInfrastructure.class, DistanceMatrixSimulatorHolder.class})
 // every worker context consumes the same topics: only one may be running at a time
 @DirtiesContext
-public @interface DriveTimeWorkerTest {
-}
+public @interface DriveTimeWorkerTest {}

@@ -10,8 +10,7 @@ public final class Simulator {
 
     private static final HttpJson CONTROL = new HttpJson(SIMULATOR.port());
 
-    private Simulator() {
-    }
+    private Simulator() {}
 
     public static void mode(String json) {
         CONTROL.post("/_sim/mode", null, json);

@@ -56,39 +56,44 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         int replicas = Math.min(3, controllers.size());
         int minInSync = replicas >= 3 ? 2 : 1;
         Files.createDirectories(directory);
-        Files.writeString(directory.resolve("server.properties"), String.join("\n", List.of(
-                "process.roles=broker,controller",
-                "node.id=" + nodeId,
-                "controller.quorum.bootstrap.servers=" + String.join(",", controllers),
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                "inter.broker.listener.name=PLAINTEXT",
-                "log.dirs=" + directory.resolve("data"),
-                "num.partitions=6",
-                "default.replication.factor=" + replicas,
-                "min.insync.replicas=" + minInSync,
-                "offsets.topic.replication.factor=" + replicas,
-                "transaction.state.log.replication.factor=" + replicas,
-                "transaction.state.log.min.isr=" + minInSync,
-                "share.coordinator.state.topic.replication.factor=" + replicas,
-                "share.coordinator.state.topic.min.isr=" + minInSync,
-                "group.initial.rebalance.delay.ms=0")) + "\n");
+        Files.writeString(
+                directory.resolve("server.properties"),
+                String.join(
+                                "\n",
+                                List.of(
+                                        "process.roles=broker,controller",
+                                        "node.id=" + nodeId,
+                                        "controller.quorum.bootstrap.servers=" + String.join(",", controllers),
+                                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:"
+                                                + controllerPort,
+                                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                                        "controller.listener.names=CONTROLLER",
+                                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                                        "inter.broker.listener.name=PLAINTEXT",
+                                        "log.dirs=" + directory.resolve("data"),
+                                        "num.partitions=6",
+                                        "default.replication.factor=" + replicas,
+                                        "min.insync.replicas=" + minInSync,
+                                        "offsets.topic.replication.factor=" + replicas,
+                                        "transaction.state.log.replication.factor=" + replicas,
+                                        "transaction.state.log.min.isr=" + minInSync,
+                                        "share.coordinator.state.topic.replication.factor=" + replicas,
+                                        "share.coordinator.state.topic.min.isr=" + minInSync,
+                                        "group.initial.rebalance.delay.ms=0"))
+                        + "\n");
     }
 
     /** Formats a new broker in a fresh directory under {@code target/}, on free ports, and starts it. */
     public static KafkaBrokerProcess startNew() {
         try {
             Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kafka-broker-");
-            KafkaBrokerProcess broker = new KafkaBrokerProcess(directory, freePort(), freePort(),
-                    directory.resolve("broker.log"));
+            KafkaBrokerProcess broker =
+                    new KafkaBrokerProcess(directory, freePort(), freePort(), directory.resolve("broker.log"));
             // the broker must not outlive the JVM that started it, whatever ends that JVM
             Runtime.getRuntime().addShutdownHook(new Thread(broker::kill, "kafka-broker-process-kill"));
             broker.start();
             return broker;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -100,8 +105,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public static KafkaBrokerProcess in(Path directory, int port, int controllerPort, Path log) {
         try {
             return new KafkaBrokerProcess(directory, port, controllerPort, log);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -112,7 +116,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** The operating system's process of the running broker, if any. */
     public synchronized java.util.Optional<ProcessHandle> handle() {
-        return process != null && process.isAlive() ? java.util.Optional.of(process.toHandle()) : java.util.Optional.empty();
+        return process != null && process.isAlive()
+                ? java.util.Optional.of(process.toHandle())
+                : java.util.Optional.empty();
     }
 
     /**
@@ -139,8 +145,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true)
                     .start();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker", e);
         }
         return true;
@@ -180,8 +185,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -193,13 +197,16 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 throw new IllegalStateException("The Kafka broker exited; see " + log);
             }
             if (portOpen()) {
-                try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+                try (AdminClient admin = AdminClient.create(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        5000,
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        5000))) {
                     admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     return;
-                }
-                catch (Exception notYet) {
+                } catch (Exception notYet) {
                     // not ready yet
                 }
             }
@@ -212,8 +219,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -225,20 +231,23 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Formats the data directory with {@code StorageTool format} and {@code options} (cluster id, controllers). */
     void format(String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("format", "-c", directory.resolve("server.properties").toString()));
+        List<String> args = new ArrayList<>(
+                List.of("format", "-c", directory.resolve("server.properties").toString()));
         args.addAll(List.of(options));
         run("kafka.tools.StorageTool", args.toArray(String[]::new));
     }
 
     private void run(String mainClass, String... args) throws IOException {
         Path output = directory.resolve("format.log");
-        Process tool = java(mainClass, args).redirectOutput(output.toFile()).redirectErrorStream(true).start();
+        Process tool = java(mainClass, args)
+                .redirectOutput(output.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             if (!tool.waitFor(60, TimeUnit.SECONDS) || tool.exitValue() != 0) {
                 throw new IllegalStateException(mainClass + " failed; see " + output);
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -246,8 +255,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static ProcessBuilder java(String mainClass, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), mainClass));
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xms128m", "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(new File("."));
     }
@@ -261,8 +270,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

@@ -33,8 +33,7 @@ import org.apache.kafka.common.Uuid;
 public final class KafkaCluster implements AutoCloseable {
 
     /** Where one node listens: its brokers' port (clients) and its controller's port (the quorum). */
-    public record Ports(int broker, int controller) {
-    }
+    public record Ports(int broker, int controller) {}
 
     private final List<KafkaBrokerProcess> nodes;
 
@@ -52,20 +51,25 @@ public final class KafkaCluster implements AutoCloseable {
             throw new IllegalArgumentException("A Kafka cluster needs one node at least");
         }
         if (ports.size() == 1) {
-            return new KafkaCluster(List.of(KafkaBrokerProcess.in(directory, ports.get(0).broker(),
-                    ports.get(0).controller(), log.apply(1))));
+            return new KafkaCluster(List.of(KafkaBrokerProcess.in(
+                    directory, ports.get(0).broker(), ports.get(0).controller(), log.apply(1))));
         }
-        List<String> controllers = ports.stream().map(node -> "127.0.0.1:" + node.controller()).toList();
+        List<String> controllers =
+                ports.stream().map(node -> "127.0.0.1:" + node.controller()).toList();
         try {
             List<KafkaBrokerProcess> nodes = new ArrayList<>();
             for (int i = 0; i < ports.size(); i++) {
-                nodes.add(new KafkaBrokerProcess(directory.resolve("node-" + (i + 1)), i + 1, ports.get(i).broker(),
-                        ports.get(i).controller(), controllers, log.apply(i + 1)));
+                nodes.add(new KafkaBrokerProcess(
+                        directory.resolve("node-" + (i + 1)),
+                        i + 1,
+                        ports.get(i).broker(),
+                        ports.get(i).controller(),
+                        controllers,
+                        log.apply(i + 1)));
             }
             format(directory, nodes, ports);
             return new KafkaCluster(nodes);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -83,14 +87,14 @@ public final class KafkaCluster implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::kill, "kafka-cluster-kill"));
             cluster.start();
             return cluster;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static void format(Path directory, List<KafkaBrokerProcess> nodes, List<Ports> ports) throws IOException {
-        List<KafkaBrokerProcess> unformatted = nodes.stream().filter(node -> !node.formatted()).toList();
+        List<KafkaBrokerProcess> unformatted =
+                nodes.stream().filter(node -> !node.formatted()).toList();
         if (unformatted.isEmpty()) {
             return;
         }
@@ -110,7 +114,8 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Starts every node that is not running and waits until each answers. */
     public void start() {
-        List<KafkaBrokerProcess> launched = nodes.stream().filter(KafkaBrokerProcess::launch).toList();
+        List<KafkaBrokerProcess> launched =
+                nodes.stream().filter(KafkaBrokerProcess::launch).toList();
         launched.forEach(node -> node.awaitReady(KafkaBrokerProcess.READY_TIMEOUT));
     }
 
@@ -135,13 +140,14 @@ public final class KafkaCluster implements AutoCloseable {
     /** The node that is the active controller now (the leader of the metadata quorum). */
     public int activeController() {
         try (Admin admin = admin()) {
-            return admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).leaderId();
-        }
-        catch (InterruptedException e) {
+            return admin.describeMetadataQuorum()
+                    .quorumInfo()
+                    .get(10, TimeUnit.SECONDS)
+                    .leaderId();
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-        catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not ask the Kafka cluster for its active controller", e);
         }
     }
@@ -150,12 +156,10 @@ public final class KafkaCluster implements AutoCloseable {
     public List<String> underReplicatedPartitions() {
         try (Admin admin = admin()) {
             return underReplicatedPartitions(admin);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-        catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not describe the Kafka cluster's topics", e);
         }
     }
@@ -166,8 +170,11 @@ public final class KafkaCluster implements AutoCloseable {
      */
     public static List<String> underReplicatedPartitions(Admin admin)
             throws InterruptedException, ExecutionException, TimeoutException {
-        var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS);
-        Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+        var names = admin.listTopics(new ListTopicsOptions().listInternal(true))
+                .names()
+                .get(10, TimeUnit.SECONDS);
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
         List<String> under = new ArrayList<>();
         topics.values().forEach(topic -> {
             for (TopicPartitionInfo partition : topic.partitions()) {
@@ -191,14 +198,12 @@ public final class KafkaCluster implements AutoCloseable {
                 if (underReplicatedPartitions().isEmpty()) {
                     return Optional.of(Duration.between(started, Instant.now()));
                 }
-            }
-            catch (IllegalStateException notAnsweringYet) {
+            } catch (IllegalStateException notAnsweringYet) {
                 // a node just restarted: ask again
             }
             try {
                 Thread.sleep(250);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
             }
@@ -223,7 +228,12 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5000));
     }
 }

@@ -40,13 +40,24 @@ public final class Clients {
     }
 
     public UUID aClient(String name, String phone, String email) {
-        return jdbc.queryForObject("INSERT INTO clients (name, phone, email, address) VALUES (?, ?, ?, ?) RETURNING id",
-                UUID.class, name, phone, email, "1 " + name + " Street, Springfield");
+        return jdbc.queryForObject(
+                "INSERT INTO clients (name, phone, email, address) VALUES (?, ?, ?, ?) RETURNING id",
+                UUID.class,
+                name,
+                phone,
+                email,
+                "1 " + name + " Street, Springfield");
     }
 
     public UUID anAppointment(UUID client, Instant at, String pickup, String dropoff) {
-        return jdbc.queryForObject("INSERT INTO appointments (client_id, scheduled_at, pickup_address, dropoff_address) "
-                + "VALUES (?, ?, ?, ?) RETURNING id", UUID.class, client, java.sql.Timestamp.from(at), pickup, dropoff);
+        return jdbc.queryForObject(
+                "INSERT INTO appointments (client_id, scheduled_at, pickup_address, dropoff_address) "
+                        + "VALUES (?, ?, ?, ?) RETURNING id",
+                UUID.class,
+                client,
+                java.sql.Timestamp.from(at),
+                pickup,
+                dropoff);
     }
 
     public String quoContactId(UUID client) {
@@ -55,9 +66,9 @@ public final class Clients {
 
     /** Publishes a {@code sync_quo} request, as the gateway's relay would. */
     public TaskRequested sync(String entityType, UUID entityId, String name) {
-        TaskRequested request = TaskRequested.of(TaskRef.newTask(TaskTypes.SYNC_QUO, entityType, entityId, name,
-                UUID.randomUUID()), Map.of(entityType.equals(EntityTypes.CLIENT) ? "client_id" : "appointment_id",
-                entityId.toString()));
+        TaskRequested request = TaskRequested.of(
+                TaskRef.newTask(TaskTypes.SYNC_QUO, entityType, entityId, name, UUID.randomUUID()),
+                Map.of(entityType.equals(EntityTypes.CLIENT) ? "client_id" : "appointment_id", entityId.toString()));
         send(request);
         return request;
     }
@@ -74,10 +85,15 @@ public final class Clients {
     /** Publishes {@code request} to a chosen partition of the topic; returns the partition. */
     public int send(TaskRequested request, Integer partition) {
         try {
-            return kafka.send(TaskTopics.requested(TaskTypes.SYNC_QUO), partition, request.taskId().toString(), request)
-                    .get(10, TimeUnit.SECONDS).getRecordMetadata().partition();
-        }
-        catch (Exception e) {
+            return kafka.send(
+                            TaskTopics.requested(TaskTypes.SYNC_QUO),
+                            partition,
+                            request.taskId().toString(),
+                            request)
+                    .get(10, TimeUnit.SECONDS)
+                    .getRecordMetadata()
+                    .partition();
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
@@ -115,7 +131,8 @@ public final class Clients {
     }
 
     private static void call(String method, String path, String json) {
-        int status = QUO.call(method, path, Map.of("Authorization", QuoSimulatorHolder.KEY), json).status();
+        int status = QUO.call(method, path, Map.of("Authorization", QuoSimulatorHolder.KEY), json)
+                .status();
         if (status >= 300) {
             throw new AssertionError(method + " " + path + " answered " + status);
         }

@@ -17,16 +17,17 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.quo.read-timeout=2s",
-        "resilience4j.retry.instances.quo.wait-duration=50ms",
-        "resilience4j.retry.instances.quo.exponential-max-wait-duration=200ms",
-        "resilience4j.circuitbreaker.instances.quo.wait-duration-in-open-state=2s",
-        "tasklane.worker.recovery-pause=500ms",
-        "logging.level.org.apache.kafka=WARN"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.quo.read-timeout=2s",
+            "resilience4j.retry.instances.quo.wait-duration=50ms",
+            "resilience4j.retry.instances.quo.exponential-max-wait-duration=200ms",
+            "resilience4j.circuitbreaker.instances.quo.wait-duration-in-open-state=2s",
+            "tasklane.worker.recovery-pause=500ms",
+            "logging.level.org.apache.kafka=WARN"
+        })
 @ContextConfiguration(initializers = {TasklaneInfrastructure.class, QuoSimulatorHolder.class})
 // every worker context consumes the same topics: only one may be running at a time
 @DirtiesContext
-public @interface QuoWorkerTest {
-}
+public @interface QuoWorkerTest {}

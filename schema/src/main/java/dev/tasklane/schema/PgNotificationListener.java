@@ -34,7 +34,10 @@ public final class PgNotificationListener {
     private volatile boolean running;
     private Thread thread;
 
-    public PgNotificationListener(String channel, ConnectionFactory connections, Consumer<List<String>> onNotifications,
+    public PgNotificationListener(
+            String channel,
+            ConnectionFactory connections,
+            Consumer<List<String>> onNotifications,
             Runnable onConnected) {
         if (!channel.matches("[a-z_]+")) {
             throw new IllegalArgumentException("Not a channel name: " + channel);
@@ -83,17 +86,17 @@ public final class PgNotificationListener {
                         onNotifications.accept(payloads);
                     }
                 }
-            }
-            catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "Lost the database notifications on channel " + channel + " ("
-                        + e.getMessage() + "); reconnecting in " + backoff.toSeconds() + " s");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Lost the database notifications on channel " + channel + " (" + e.getMessage()
+                                + "); reconnecting in " + backoff.toSeconds() + " s");
                 try {
                     Thread.sleep(backoff.toMillis());
-                }
-                catch (InterruptedException interrupted) {
+                } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }

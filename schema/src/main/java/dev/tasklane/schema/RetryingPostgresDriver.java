@@ -34,15 +34,13 @@ public final class RetryingPostgresDriver implements Driver {
         while (true) {
             try {
                 return postgres.connect(url, info);
-            }
-            catch (SQLException e) {
+            } catch (SQLException e) {
                 if (!serverAway(e) || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 try {
                     Thread.sleep(RETRY_EVERY.toMillis());
-                }
-                catch (InterruptedException interrupted) {
+                } catch (InterruptedException interrupted) {
                     // the pool is closing
                     Thread.currentThread().interrupt();
                     throw e;

@@ -4,8 +4,10 @@ package dev.tasklane.schema;
 public class SchemaMigrationException extends RuntimeException {
 
     SchemaMigrationException(Throwable cause) {
-        super("Applying the Tasklane schema failed: " + rootMessage(cause)
-                + ". Nothing of the failing changeset was kept; fix the cause and run the migration again.", cause);
+        super(
+                "Applying the Tasklane schema failed: " + rootMessage(cause)
+                        + ". Nothing of the failing changeset was kept; fix the cause and run the migration again.",
+                cause);
     }
 
     private static String rootMessage(Throwable error) {

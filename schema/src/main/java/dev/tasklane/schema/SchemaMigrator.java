@@ -12,9 +12,9 @@ import java.util.Map;
 import liquibase.Scope;
 import liquibase.UpdateSummaryOutputEnum;
 import liquibase.command.CommandScope;
-import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -37,8 +37,7 @@ public final class SchemaMigrator {
               (prefer the environment for the password: a command line is visible to other users of the machine).
               Example: java -jar schema-exec.jar --url=jdbc:postgresql://localhost:5432/tasklane --user=tasklane""";
 
-    private SchemaMigrator() {
-    }
+    private SchemaMigrator() {}
 
     /**
      * Applies every changeset not yet applied to the database behind {@code connection}.
@@ -48,17 +47,19 @@ public final class SchemaMigrator {
     public static int migrate(Connection connection) {
         try {
             int before = appliedChangesets(connection);
-            Database database = DatabaseFactory.getInstance()
-                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
-                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
-                    // the summary goes to the log, not to the caller's standard output (a command's figures go there)
-                    .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
-                    .execute());
+            Database database =
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            Scope.child(
+                    Map.of(Scope.Attr.ui.name(), new LoggerUIService()),
+                    () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                            .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                            .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                            // the summary goes to the log, not to the caller's standard output (a command's figures go
+                            // there)
+                            .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+                            .execute());
             return appliedChangesets(connection) - before;
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new SchemaMigrationException(e);
         }
     }
@@ -103,25 +104,26 @@ public final class SchemaMigrator {
         }
         String url = options.get("url");
         if (url == null || url.isBlank()) {
-            err.println("error: no database given: pass --url=jdbc:postgresql://host:5432/db or set TASKLANE_DB_URL. Try --help.");
+            err.println(
+                    "error: no database given: pass --url=jdbc:postgresql://host:5432/db or set TASKLANE_DB_URL. Try --help.");
             return 2;
         }
         if (!url.startsWith("jdbc:postgresql:")) {
-            err.println("error: --url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was '" + url + "'.");
+            err.println(
+                    "error: --url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was '" + url + "'.");
             return 2;
         }
         try (Connection connection = DriverManager.getConnection(url, options.get("user"), options.get("password"))) {
             int applied = migrate(connection);
-            out.println("Tasklane schema is up to date on " + connection.getMetaData().getURL() + " ("
+            out.println("Tasklane schema is up to date on "
+                    + connection.getMetaData().getURL() + " ("
                     + (applied == 0 ? "nothing to apply" : applied + " changesets applied") + ").");
             return 0;
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             err.println("error: could not connect to " + url + ": " + withoutFinalPeriod(e.getMessage())
                     + ". Check that PostgreSQL is running there and that the user and password are right.");
             return 1;
-        }
-        catch (SchemaMigrationException e) {
+        } catch (SchemaMigrationException e) {
             err.println("error: " + e.getMessage());
             return 1;
         }

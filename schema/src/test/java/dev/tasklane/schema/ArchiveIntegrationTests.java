@@ -36,9 +36,11 @@ class ArchiveIntegrationTests {
 
         assertThat(sql.value("SELECT archive_old_tasks()")).isEqualTo(2);
 
-        assertThat(sql.query("SELECT id FROM background_tasks_archive")).extracting(row -> row.get("id"))
+        assertThat(sql.query("SELECT id FROM background_tasks_archive"))
+                .extracting(row -> row.get("id"))
                 .containsExactlyInAnyOrder(oldCompleted, oldFailed);
-        assertThat(sql.query("SELECT id FROM background_tasks")).extracting(row -> row.get("id"))
+        assertThat(sql.query("SELECT id FROM background_tasks"))
+                .extracting(row -> row.get("id"))
                 .containsExactlyInAnyOrder(recentCompleted, sixDaysOld);
     }
 
@@ -68,11 +70,13 @@ class ArchiveIntegrationTests {
         UUID id = tasks.aFailedTask(OWNER);
         sql.execute("SELECT dismiss_background_task(?, ?)", id, OWNER);
         tasks.age(id, 8);
-        Map<String, Object> live = sql.query("SELECT * FROM background_tasks WHERE id = ?", id).get(0);
+        Map<String, Object> live =
+                sql.query("SELECT * FROM background_tasks WHERE id = ?", id).get(0);
 
         sql.value("SELECT archive_old_tasks()");
 
-        Map<String, Object> archived = sql.query("SELECT * FROM background_tasks_archive WHERE id = ?", id).get(0);
+        Map<String, Object> archived = sql.query("SELECT * FROM background_tasks_archive WHERE id = ?", id)
+                .get(0);
         assertThat(archived).containsAllEntriesOf(live);
         assertThat(archived.get("archived_at")).isNotNull();
     }

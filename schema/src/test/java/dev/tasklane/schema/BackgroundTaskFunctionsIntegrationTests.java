@@ -32,13 +32,15 @@ class BackgroundTaskFunctionsIntegrationTests {
 
     @ParameterizedTest(name = "{0} -> {1}: {2}")
     @CsvSource({
-            "pending, pending, false", "pending, running, true", "pending, completed, true", "pending, failed, true",
-            "running, pending, false", "running, running, false", "running, completed, true", "running, failed, true",
-            "completed, pending, false", "completed, running, false", "completed, completed, false", "completed, failed, false",
-            "failed, pending, false", "failed, running, false", "failed, completed, false", "failed, failed, false"
+        "pending, pending, false", "pending, running, true", "pending, completed, true", "pending, failed, true",
+        "running, pending, false", "running, running, false", "running, completed, true", "running, failed, true",
+        "completed, pending, false", "completed, running, false", "completed, completed, false",
+                "completed, failed, false",
+        "failed, pending, false", "failed, running, false", "failed, completed, false", "failed, failed, false"
     })
     void theTransitionTableAllowsExactlyTheForwardMoves(String from, String to, boolean allowed) {
-        assertThat(sql.value("SELECT background_task_transition_allowed(?, ?)", from, to)).isEqualTo(allowed);
+        assertThat(sql.value("SELECT background_task_transition_allowed(?, ?)", from, to))
+                .isEqualTo(allowed);
     }
 
     @Test
@@ -59,7 +61,8 @@ class BackgroundTaskFunctionsIntegrationTests {
 
         assertThat(row(id)).containsEntry("status", "completed");
         assertThat(row(id).get("completed_at")).isNotNull();
-        assertThat(sql.value("SELECT result ->> 'drivers' FROM background_tasks WHERE id = ?", id)).isEqualTo("14");
+        assertThat(sql.value("SELECT result ->> 'drivers' FROM background_tasks WHERE id = ?", id))
+                .isEqualTo("14");
     }
 
     @Test
@@ -77,7 +80,8 @@ class BackgroundTaskFunctionsIntegrationTests {
 
         sql.execute("SELECT fail_background_task(?, 'Google said REQUEST_DENIED: enable the API')", id);
 
-        assertThat(row(id)).containsEntry("status", "failed")
+        assertThat(row(id))
+                .containsEntry("status", "failed")
                 .containsEntry("error_message", "Google said REQUEST_DENIED: enable the API");
         assertThat(row(id).get("failed_at")).isNotNull();
     }
@@ -97,7 +101,9 @@ class BackgroundTaskFunctionsIntegrationTests {
     void changingATaskThatDoesNotExistNamesIt() {
         UUID missing = UUID.randomUUID();
 
-        for (String call : List.of("SELECT start_background_task(?)", "SELECT complete_background_task(?)",
+        for (String call : List.of(
+                "SELECT start_background_task(?)",
+                "SELECT complete_background_task(?)",
                 "SELECT fail_background_task(?, 'x')")) {
             Sql.SqlFailure failure = failure(call, missing);
             assertThat(failure.sqlState()).as(call).isEqualTo("P0002");
@@ -150,7 +156,8 @@ class BackgroundTaskFunctionsIntegrationTests {
         Map<String, Object> row = row(id);
         assertThat(row).containsEntry("status", "failed").containsEntry("dismissed_by", OWNER);
         assertThat((OffsetDateTime) row.get("dismissed_at")).isNotNull();
-        assertThat(sql.value("SELECT count(*) FROM all_failed_tasks WHERE id = ?", id)).isEqualTo(0L);
+        assertThat(sql.value("SELECT count(*) FROM all_failed_tasks WHERE id = ?", id))
+                .isEqualTo(0L);
     }
 
     @Test
@@ -186,7 +193,8 @@ class BackgroundTaskFunctionsIntegrationTests {
 
     @Test
     void dismissingATaskThatDoesNotExistIsAnError() {
-        assertThat(failure("SELECT dismiss_background_task(?, ?)", UUID.randomUUID(), OWNER).sqlState())
+        assertThat(failure("SELECT dismiss_background_task(?, ?)", UUID.randomUUID(), OWNER)
+                        .sqlState())
                 .isEqualTo("P0002");
     }
 
@@ -223,7 +231,8 @@ class BackgroundTaskFunctionsIntegrationTests {
     void aFailedTaskCannotBeMarkedDismissedWhileItIsNotFailed() {
         UUID id = tasks.aRunningTask(OWNER);
 
-        assertThat(failure("UPDATE background_tasks SET dismissed_at = now() WHERE id = ?", id).sqlState())
+        assertThat(failure("UPDATE background_tasks SET dismissed_at = now() WHERE id = ?", id)
+                        .sqlState())
                 .isEqualTo("23514");
     }
 }

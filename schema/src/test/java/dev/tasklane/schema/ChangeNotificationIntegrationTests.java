@@ -64,14 +64,18 @@ class ChangeNotificationIntegrationTests {
 
         List<JsonNode> received = notifications(5000);
 
-        assertThat(received).extracting(n -> n.get("status").asString())
+        assertThat(received)
+                .extracting(n -> n.get("status").asString())
                 .containsExactly("pending", "running", "failed");
         assertThat(received).allSatisfy(n -> {
             assertThat(n.get("id").asString()).isEqualTo(id.toString());
             assertThat(n.get("created_by").asString()).isEqualTo(OWNER.toString());
             assertThat(n.get("task_type").asString()).isEqualTo("sync_quo");
         });
-        assertThat(received).extracting(n -> n.get("change_seq").asLong()).isSorted().doesNotHaveDuplicates();
+        assertThat(received)
+                .extracting(n -> n.get("change_seq").asLong())
+                .isSorted()
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -96,7 +100,8 @@ class ChangeNotificationIntegrationTests {
         sql.execute("UPDATE background_tasks SET entity_name = 'Jane Q. Doe' WHERE id = ?", id);
 
         assertThat(notifications(300)).isEmpty();
-        assertThat(sql.value("SELECT change_seq FROM background_tasks WHERE id = ?", id)).isEqualTo(seq);
+        assertThat(sql.value("SELECT change_seq FROM background_tasks WHERE id = ?", id))
+                .isEqualTo(seq);
     }
 
     @Test
@@ -123,8 +128,7 @@ class ChangeNotificationIntegrationTests {
             Sql.query(connection, statement, parameters);
             if (commit) {
                 connection.commit();
-            }
-            else {
+            } else {
                 connection.rollback();
             }
         }
@@ -151,15 +155,19 @@ class ChangeNotificationIntegrationTests {
         long before = (Long) sql.value("SELECT max(change_seq) FROM background_tasks");
 
         // a statement that leaves updated_at and change_seq to the trigger: it still runs for it
-        asTheProjection(true, "UPDATE background_tasks SET entity_name = entity_name || '!', "
-                + "status = CASE WHEN entity_name = 'even' THEN 'running' ELSE status END");
+        asTheProjection(
+                true,
+                "UPDATE background_tasks SET entity_name = entity_name || '!', "
+                        + "status = CASE WHEN entity_name = 'even' THEN 'running' ELSE status END");
 
         assertThat(notifications(5000)).singleElement().satisfies(n -> {
             assertThat(n.get("changes").asLong()).isEqualTo(300);
             assertThat(n.get("first_change_seq").asLong()).isGreaterThan(before);
         });
-        assertThat(sql.value("SELECT count(*) FROM background_tasks WHERE change_seq > ?", before)).isEqualTo(300L);
-        assertThat(sql.value("SELECT count(*) FROM background_tasks WHERE updated_at > created_at")).isEqualTo(600L);
+        assertThat(sql.value("SELECT count(*) FROM background_tasks WHERE change_seq > ?", before))
+                .isEqualTo(300L);
+        assertThat(sql.value("SELECT count(*) FROM background_tasks WHERE updated_at > created_at"))
+                .isEqualTo(600L);
 
         asTheProjection(true, "UPDATE background_tasks SET entity_name = 'renamed'");
         assertThat(notifications(300)).isEmpty();
@@ -183,11 +191,14 @@ class ChangeNotificationIntegrationTests {
             Sql.query(connection, "SELECT set_config('tasklane.writer', 'projection', true)");
             Sql.query(connection, PROJECTED_INSERT, OWNER, 200);
             // what the ledger's UPDATE does: updated_at and change_seq set by the statement itself
-            Sql.query(connection, "UPDATE background_tasks SET status = 'running', started_at = now(), "
-                    + "updated_at = now(), change_seq = nextval('public.background_task_change_seq') "
-                    + "WHERE status = 'pending' AND created_at < now()");
+            Sql.query(
+                    connection,
+                    "UPDATE background_tasks SET status = 'running', started_at = now(), "
+                            + "updated_at = now(), change_seq = nextval('public.background_task_change_seq') "
+                            + "WHERE status = 'pending' AND created_at < now()");
             calls = new java.util.TreeMap<>();
-            for (Map<String, Object> row : Sql.query(connection,
+            for (Map<String, Object> row : Sql.query(
+                    connection,
                     "SELECT funcname, calls FROM pg_stat_xact_user_functions WHERE funcname LIKE 'background_tasks_%'")) {
                 calls.put((String) row.get("funcname"), row.get("calls"));
             }
@@ -195,6 +206,8 @@ class ChangeNotificationIntegrationTests {
         }
 
         assertThat(calls).containsExactly(Map.entry("background_tasks_notify_statement", 2L));
-        assertThat(notifications(5000)).extracting(n -> n.get("changes").asLong()).containsExactlyInAnyOrder(200L, 200L);
+        assertThat(notifications(5000))
+                .extracting(n -> n.get("changes").asLong())
+                .containsExactlyInAnyOrder(200L, 200L);
     }
 }

@@ -43,8 +43,9 @@ class DomainTablesIntegrationTests {
         sql.execute(UPSERT_DRIVE_TIME, client, driver, 1500, 180);
 
         assertThat(sql.query("SELECT distance_meters, duration_seconds FROM client_drive_times"))
-                .singleElement().satisfies(row -> assertThat(row).containsEntry("distance_meters", 1500)
-                        .containsEntry("duration_seconds", 180));
+                .singleElement()
+                .satisfies(row ->
+                        assertThat(row).containsEntry("distance_meters", 1500).containsEntry("duration_seconds", 180));
     }
 
     @Test
@@ -55,31 +56,46 @@ class DomainTablesIntegrationTests {
                 + "VALUES (?, ?, 'ZERO_RESULTS', 'no route')";
         sql.execute(insert, client, driver);
 
-        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(insert, client, driver)).sqlState())
+        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(insert, client, driver))
+                        .sqlState())
                 .isEqualTo("23505");
     }
 
     @Test
     void anOkDriveTimeNeedsItsValues() {
-        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(
-                "INSERT INTO client_drive_times (client_id, driver_id, status) VALUES (?, ?, 'OK')", aClient(), aDriver()))
-                .sqlState()).isEqualTo("23514");
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute(
+                                        "INSERT INTO client_drive_times (client_id, driver_id, status) VALUES (?, ?, 'OK')",
+                                        aClient(),
+                                        aDriver()))
+                        .sqlState())
+                .isEqualTo("23514");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"555-1234", "+0123", "15551234567", "+1 555 123 4567", "+1234567890123456"})
     void aClientPhoneMustBeE164(String phone) {
-        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(
-                "INSERT INTO clients (name, phone, address) VALUES ('A', ?, 'x')", phone)).sqlState())
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute(
+                                        "INSERT INTO clients (name, phone, address) VALUES ('A', ?, 'x')", phone))
+                        .sqlState())
                 .isEqualTo("23514");
     }
 
     @Test
     void aClientNeedsANameAndAnAddress() {
-        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(
-                "INSERT INTO clients (name, address) VALUES ('  ', '1 Main St')")).sqlState()).isEqualTo("23514");
-        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(
-                "INSERT INTO clients (name, address) VALUES ('A', '')")).sqlState()).isEqualTo("23514");
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute("INSERT INTO clients (name, address) VALUES ('  ', '1 Main St')"))
+                        .sqlState())
+                .isEqualTo("23514");
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute("INSERT INTO clients (name, address) VALUES ('A', '')"))
+                        .sqlState())
+                .isEqualTo("23514");
     }
 
     @Test
@@ -94,8 +110,11 @@ class DomainTablesIntegrationTests {
 
     @Test
     void anAppointmentBelongsToAnExistingClient() {
-        assertThat(catchThrowableOfType(Sql.SqlFailure.class, () -> sql.execute(
-                "INSERT INTO appointments (client_id, scheduled_at) VALUES (gen_random_uuid(), now())")).sqlState())
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute(
+                                        "INSERT INTO appointments (client_id, scheduled_at) VALUES (gen_random_uuid(), now())"))
+                        .sqlState())
                 .isEqualTo("23503");
         sql.execute("INSERT INTO appointments (client_id, scheduled_at) VALUES (?, now())", aClient());
     }
@@ -107,7 +126,8 @@ class DomainTablesIntegrationTests {
 
         sql.execute("UPDATE clients SET email = 'new@example.com' WHERE id = ?", client);
 
-        assertThat((Boolean) sql.value("SELECT updated_at > now() - interval '1 minute' FROM clients WHERE id = ?", client))
+        assertThat((Boolean)
+                        sql.value("SELECT updated_at > now() - interval '1 minute' FROM clients WHERE id = ?", client))
                 .isTrue();
     }
 
@@ -120,7 +140,8 @@ class DomainTablesIntegrationTests {
                     + "VALUES (gen_random_uuid(), 'task.requested.sync_quo', 'k', 'TaskRequested', '{}'::jsonb)");
 
             assertThat(listener.unwrap(PGConnection.class).getNotifications(5000))
-                    .extracting(n -> n.getName()).containsExactly("outbox");
+                    .extracting(n -> n.getName())
+                    .containsExactly("outbox");
         }
     }
 
@@ -152,6 +173,7 @@ class DomainTablesIntegrationTests {
     }
 
     private UUID aTaskOf(String entityType, UUID entityId, String taskType) {
-        return (UUID) sql.value("SELECT create_background_task(?, ?, 'Jane Doe', ?, NULL)", entityType, entityId, taskType);
+        return (UUID)
+                sql.value("SELECT create_background_task(?, ?, 'Jane Doe', ?, NULL)", entityType, entityId, taskType);
     }
 }

@@ -22,11 +22,16 @@ class OldSetupGuideIntegrationTests {
         Object id = sql.value("SELECT create_background_task('test', gen_random_uuid(), 'Test', 'test_task', NULL);");
 
         assertThat(id).isInstanceOf(UUID.class);
-        assertThat(sql.query("SELECT entity_type, entity_name, task_type, status, attempt, created_by FROM background_tasks WHERE id = ?", id))
+        assertThat(sql.query(
+                        "SELECT entity_type, entity_name, task_type, status, attempt, created_by FROM background_tasks WHERE id = ?",
+                        id))
                 .singleElement()
                 .satisfies(row -> {
-                    assertThat(row).containsEntry("entity_type", "test").containsEntry("entity_name", "Test")
-                            .containsEntry("task_type", "test_task").containsEntry("status", "pending")
+                    assertThat(row)
+                            .containsEntry("entity_type", "test")
+                            .containsEntry("entity_name", "Test")
+                            .containsEntry("task_type", "test_task")
+                            .containsEntry("status", "pending")
                             .containsEntry("attempt", 1);
                     assertThat(row.get("created_by")).isNull();
                 });
@@ -43,17 +48,34 @@ class OldSetupGuideIntegrationTests {
                 SELECT column_name FROM information_schema.columns
                 WHERE table_schema = 'public' AND table_name = 'background_tasks'"""))
                 .extracting(row -> row.get("column_name"))
-                .contains("id", "entity_type", "entity_id", "entity_name", "task_type", "status", "attempt", "result",
-                        "error_message", "created_by", "created_at", "started_at", "completed_at", "failed_at",
-                        "dismissed_at", "dismissed_by", "updated_at");
+                .contains(
+                        "id",
+                        "entity_type",
+                        "entity_id",
+                        "entity_name",
+                        "task_type",
+                        "status",
+                        "attempt",
+                        "result",
+                        "error_message",
+                        "created_by",
+                        "created_at",
+                        "started_at",
+                        "completed_at",
+                        "failed_at",
+                        "dismissed_at",
+                        "dismissed_by",
+                        "updated_at");
     }
 
     @Test
     void statusIsOneOfTheFourStates() {
         UUID id = new Tasks(sql).aPendingTask(null);
 
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(Sql.SqlFailure.class,
-                () -> sql.execute("UPDATE background_tasks SET status = 'done' WHERE id = ?", id)).sqlState())
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute("UPDATE background_tasks SET status = 'done' WHERE id = ?", id))
+                        .sqlState())
                 .isEqualTo("23514");
     }
 }

@@ -34,26 +34,32 @@ class RowLevelSecurityIntegrationTests {
     }
 
     private List<Object> visibleIds(UUID caller, String role, String query) {
-        return sql.asCaller(caller, role, session -> session.query(query).stream().map(row -> row.get("id")).toList());
+        return sql.asCaller(
+                caller,
+                role,
+                session ->
+                        session.query(query).stream().map(row -> row.get("id")).toList());
     }
 
     @Test
     void theCallerRunsWithoutSuperuserRights() {
-        assertThat(sql.callerValue(ALICE, "user",
-                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")).isEqualTo(false);
+        assertThat(sql.callerValue(
+                        ALICE, "user", "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"))
+                .isEqualTo(false);
     }
 
     @Test
     void aUserReadsOnlyTheirOwnTasks() {
         assertThat(visibleIds(ALICE, "user", "SELECT id FROM background_tasks")).containsExactly(alicesFailure);
         assertThat(visibleIds(ALICE, "user", "SELECT id FROM all_failed_tasks")).containsExactly(alicesFailure);
-        assertThat(visibleIds(ALICE, "user", "SELECT id FROM user_failed_tasks")).containsExactly(alicesFailure);
+        assertThat(visibleIds(ALICE, "user", "SELECT id FROM user_failed_tasks"))
+                .containsExactly(alicesFailure);
     }
 
     @Test
     void aUserCannotReadAnotherUsersTaskEvenByItsId() {
-        List<?> rows = sql.asCaller(ALICE, "user",
-                session -> session.query("SELECT * FROM background_tasks WHERE id = ?", bobsFailure));
+        List<?> rows = sql.asCaller(
+                ALICE, "user", session -> session.query("SELECT * FROM background_tasks WHERE id = ?", bobsFailure));
 
         assertThat(rows).isEmpty();
     }
@@ -62,7 +68,8 @@ class RowLevelSecurityIntegrationTests {
     void aSupervisorAndAnAdminReadEveryonesTasks() {
         assertThat(visibleIds(SUPERVISOR, "supervisor", "SELECT id FROM all_failed_tasks"))
                 .containsExactlyInAnyOrder(alicesFailure, bobsFailure);
-        assertThat(visibleIds(SUPERVISOR, "admin", "SELECT id FROM background_tasks")).hasSize(3);
+        assertThat(visibleIds(SUPERVISOR, "admin", "SELECT id FROM background_tasks"))
+                .hasSize(3);
     }
 
     @Test
@@ -75,32 +82,39 @@ class RowLevelSecurityIntegrationTests {
 
     @Test
     void summaryViewsCountOnlyWhatTheCallerMaySee() {
-        assertThat(sql.callerValue(ALICE, "user",
-                "SELECT sum(failed_count) FROM failed_tasks_summary")).isEqualTo(java.math.BigDecimal.ONE);
-        assertThat(sql.callerValue(SUPERVISOR, "supervisor",
-                "SELECT sum(failed_count) FROM failed_tasks_summary")).isEqualTo(java.math.BigDecimal.valueOf(2));
-        assertThat(sql.callerValue(ALICE, "user",
-                "SELECT sum(task_count) FROM task_status_summary")).isEqualTo(java.math.BigDecimal.ONE);
+        assertThat(sql.callerValue(ALICE, "user", "SELECT sum(failed_count) FROM failed_tasks_summary"))
+                .isEqualTo(java.math.BigDecimal.ONE);
+        assertThat(sql.callerValue(SUPERVISOR, "supervisor", "SELECT sum(failed_count) FROM failed_tasks_summary"))
+                .isEqualTo(java.math.BigDecimal.valueOf(2));
+        assertThat(sql.callerValue(ALICE, "user", "SELECT sum(task_count) FROM task_status_summary"))
+                .isEqualTo(java.math.BigDecimal.ONE);
     }
 
     @Test
     void aUserDismissesTheirOwnFailure() {
-        assertThat(sql.callerValue(ALICE, "user", "SELECT dismiss_background_task(?, ?)", alicesFailure, ALICE)).isEqualTo(true);
+        assertThat(sql.callerValue(ALICE, "user", "SELECT dismiss_background_task(?, ?)", alicesFailure, ALICE))
+                .isEqualTo(true);
 
-        assertThat(sql.value("SELECT dismissed_by FROM background_tasks WHERE id = ?", alicesFailure)).isEqualTo(ALICE);
+        assertThat(sql.value("SELECT dismissed_by FROM background_tasks WHERE id = ?", alicesFailure))
+                .isEqualTo(ALICE);
     }
 
     @Test
     void aUserCannotDismissAnotherUsersTaskItIsNotThereForThem() {
-        Sql.SqlFailure failure = catchThrowableOfType(Sql.SqlFailure.class, () -> sql.callerValue(ALICE, "user", "SELECT dismiss_background_task(?, ?)", bobsFailure, ALICE));
+        Sql.SqlFailure failure = catchThrowableOfType(
+                Sql.SqlFailure.class,
+                () -> sql.callerValue(ALICE, "user", "SELECT dismiss_background_task(?, ?)", bobsFailure, ALICE));
 
         assertThat(failure.sqlState()).isEqualTo("P0002");
-        assertThat(sql.value("SELECT dismissed_at FROM background_tasks WHERE id = ?", bobsFailure)).isNull();
+        assertThat(sql.value("SELECT dismissed_at FROM background_tasks WHERE id = ?", bobsFailure))
+                .isNull();
     }
 
     @Test
     void aUserCannotDismissInAnotherUsersName() {
-        Sql.SqlFailure failure = catchThrowableOfType(Sql.SqlFailure.class, () -> sql.callerValue(ALICE, "user", "SELECT dismiss_background_task(?, ?)", bobsFailure, BOB));
+        Sql.SqlFailure failure = catchThrowableOfType(
+                Sql.SqlFailure.class,
+                () -> sql.callerValue(ALICE, "user", "SELECT dismiss_background_task(?, ?)", bobsFailure, BOB));
 
         assertThat(failure.sqlState()).isEqualTo("42501");
         assertThat(failure).hasMessageContaining("cannot act on behalf of user " + BOB);
@@ -108,36 +122,47 @@ class RowLevelSecurityIntegrationTests {
 
     @Test
     void dismissAllOfAUserTouchesNothingOfAnotherUser() {
-        assertThat(sql.callerValue(ALICE, "user", "SELECT dismiss_all_failed_tasks(?)", ALICE)).isEqualTo(1);
+        assertThat(sql.callerValue(ALICE, "user", "SELECT dismiss_all_failed_tasks(?)", ALICE))
+                .isEqualTo(1);
 
-        assertThat(sql.value("SELECT dismissed_at FROM background_tasks WHERE id = ?", bobsFailure)).isNull();
+        assertThat(sql.value("SELECT dismissed_at FROM background_tasks WHERE id = ?", bobsFailure))
+                .isNull();
     }
 
     @Test
     void aSupervisorDismissesAnotherUsersFailure() {
-        assertThat(sql.callerValue(SUPERVISOR, "supervisor", "SELECT dismiss_background_task(?, ?)", bobsFailure, SUPERVISOR)).isEqualTo(true);
+        assertThat(sql.callerValue(
+                        SUPERVISOR, "supervisor", "SELECT dismiss_background_task(?, ?)", bobsFailure, SUPERVISOR))
+                .isEqualTo(true);
 
-        assertThat(sql.value("SELECT dismissed_by FROM background_tasks WHERE id = ?", bobsFailure)).isEqualTo(SUPERVISOR);
+        assertThat(sql.value("SELECT dismissed_by FROM background_tasks WHERE id = ?", bobsFailure))
+                .isEqualTo(SUPERVISOR);
     }
 
     @Test
     void aDirectUpdateOfAnotherUsersRowChangesNothing() {
         int changed = sql.asCaller(ALICE, "user", session -> {
-            try (var statement = session.connection().prepareStatement(
-                    "UPDATE background_tasks SET dismissed_at = now() WHERE id = ?")) {
+            try (var statement = session.connection()
+                    .prepareStatement("UPDATE background_tasks SET dismissed_at = now() WHERE id = ?")) {
                 statement.setObject(1, bobsFailure);
                 return statement.executeUpdate();
             }
         });
 
         assertThat(changed).isZero();
-        assertThat(sql.value("SELECT dismissed_at FROM background_tasks WHERE id = ?", bobsFailure)).isNull();
+        assertThat(sql.value("SELECT dismissed_at FROM background_tasks WHERE id = ?", bobsFailure))
+                .isNull();
     }
 
     @Test
     void aUserCannotRewriteTheStatusOfEvenTheirOwnTask() {
-        Sql.SqlFailure failure = catchThrowableOfType(Sql.SqlFailure.class, () -> sql.asCaller(ALICE, "user",
-                session -> session.query("UPDATE background_tasks SET status = 'completed' WHERE id = ?", alicesFailure)));
+        Sql.SqlFailure failure = catchThrowableOfType(
+                Sql.SqlFailure.class,
+                () -> sql.asCaller(
+                        ALICE,
+                        "user",
+                        session -> session.query(
+                                "UPDATE background_tasks SET status = 'completed' WHERE id = ?", alicesFailure)));
 
         assertThat(failure.sqlState()).isEqualTo("42501");
         assertThat(tasks.status(alicesFailure)).isEqualTo("failed");
@@ -146,7 +171,10 @@ class RowLevelSecurityIntegrationTests {
     @Test
     void withoutClaimsACallerSeesNothing() throws Exception {
         try (var connection = TestPostgres.newDatabase().dataSource().getConnection()) {
-            Sql.query(connection, "SELECT create_background_task('client', gen_random_uuid(), 'A', 'sync_quo', ?)", ALICE);
+            Sql.query(
+                    connection,
+                    "SELECT create_background_task('client', gen_random_uuid(), 'A', 'sync_quo', ?)",
+                    ALICE);
             assertThat(Sql.query(connection, "SELECT id FROM background_tasks")).hasSize(1);
 
             Sql.query(connection, "SET ROLE authenticated");
@@ -161,7 +189,8 @@ class RowLevelSecurityIntegrationTests {
         tasks.age(bobsFailure, 8);
         sql.value("SELECT archive_old_tasks()");
 
-        assertThat(visibleIds(ALICE, "user", "SELECT id FROM background_tasks_archive")).containsExactly(alicesFailure);
+        assertThat(visibleIds(ALICE, "user", "SELECT id FROM background_tasks_archive"))
+                .containsExactly(alicesFailure);
         assertThat(visibleIds(SUPERVISOR, "supervisor", "SELECT id FROM background_tasks_archive"))
                 .containsExactlyInAnyOrder(alicesFailure, bobsFailure);
     }

@@ -18,7 +18,10 @@ class SchemaMigratorIntegrationTests {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(Map<String, String> env, String... args) {
-        return SchemaMigrator.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return SchemaMigrator.run(
+                args,
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -38,15 +41,21 @@ class SchemaMigratorIntegrationTests {
 
         assertThat(exit).as(errors()).isZero();
         assertThat(output()).contains("Tasklane schema is up to date").contains("changesets applied");
-        assertThat(new Sql(empty.dataSource()).value("SELECT create_background_task('test', gen_random_uuid(), 'Test', 'test_task', NULL)"))
+        assertThat(new Sql(empty.dataSource())
+                        .value("SELECT create_background_task('test', gen_random_uuid(), 'Test', 'test_task', NULL)"))
                 .isNotNull();
     }
 
     @Test
     void takesTheDatabaseFromTheEnvironmentAndAppliesNothingTheSecondTime() {
         TestDatabase empty = TestPostgres.newEmptyDatabase();
-        Map<String, String> env = Map.of("TASKLANE_DB_URL", empty.url(), "TASKLANE_DB_USER", empty.user(),
-                "TASKLANE_DB_PASSWORD", empty.password());
+        Map<String, String> env = Map.of(
+                "TASKLANE_DB_URL",
+                empty.url(),
+                "TASKLANE_DB_USER",
+                empty.user(),
+                "TASKLANE_DB_PASSWORD",
+                empty.password());
 
         assertThat(run(env)).isZero();
         out.reset();
@@ -78,11 +87,15 @@ class SchemaMigratorIntegrationTests {
 
     @Test
     void anUnreachableDatabaseIsAClearErrorWithoutTheStackTrace() {
-        int exit = run(Map.of(), "--url=jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2", "--user=x",
+        int exit = run(
+                Map.of(),
+                "--url=jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2",
+                "--user=x",
                 "--password=secret-password");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(errors()).startsWith("error: could not connect to jdbc:postgresql://127.0.0.1:1/nowhere")
+        assertThat(errors())
+                .startsWith("error: could not connect to jdbc:postgresql://127.0.0.1:1/nowhere")
                 .contains("Check that PostgreSQL is running")
                 .doesNotContain("secret-password")
                 .doesNotContain("\tat ");

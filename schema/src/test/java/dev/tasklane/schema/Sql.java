@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 /**
@@ -29,8 +28,7 @@ final class Sql {
     List<Map<String, Object>> query(String sql, Object... parameters) {
         try (Connection connection = dataSource.getConnection()) {
             return query(connection, sql, parameters);
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new SqlFailure(e);
         }
     }
@@ -58,13 +56,11 @@ final class Sql {
                 T result = work.run(new Session(connection));
                 connection.commit();
                 return result;
-            }
-            catch (RuntimeException | SQLException e) {
+            } catch (RuntimeException | SQLException e) {
                 connection.rollback();
                 throw e;
             }
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new SqlFailure(e);
         }
     }
@@ -97,8 +93,7 @@ final class Sql {
                 }
             }
             return rows;
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new SqlFailure(e);
         }
     }

@@ -30,8 +30,10 @@ class SqlApiAnnouncementIntegrationTests {
     private final Tasks tasks = new Tasks(sql);
 
     private List<Map<String, Object>> announcements(UUID taskId) {
-        return sql.query("SELECT topic, message_key, event_type, payload::text AS json FROM outbox "
-                + "WHERE message_key = ? ORDER BY id", taskId.toString());
+        return sql.query(
+                "SELECT topic, message_key, event_type, payload::text AS json FROM outbox "
+                        + "WHERE message_key = ? ORDER BY id",
+                taskId.toString());
     }
 
     private TaskEvent event(Map<String, Object> announcement) {
@@ -46,23 +48,29 @@ class SqlApiAnnouncementIntegrationTests {
 
         List<Map<String, Object>> announced = announcements(id);
 
-        assertThat(announced).extracting(row -> row.get("event_type"))
+        assertThat(announced)
+                .extracting(row -> row.get("event_type"))
                 .containsExactly("TaskRequested", "TaskStarted", "TaskFailed", "TaskDismissed");
         assertThat(announced.get(0)).containsEntry("topic", "task.requested.sync_quo");
         assertThat(announced.subList(1, 4)).allSatisfy(row -> assertThat(row).containsEntry("topic", "task.status"));
         assertThat(event(announced.get(0))).isInstanceOf(TaskRequested.class);
-        assertThat(event(announced.get(1))).isInstanceOfSatisfying(TaskStarted.class,
-                started -> assertThat(started.worker()).isEqualTo("sql-api"));
+        assertThat(event(announced.get(1)))
+                .isInstanceOfSatisfying(
+                        TaskStarted.class,
+                        started -> assertThat(started.worker()).isEqualTo("sql-api"));
         assertThat(event(announced.get(2))).isInstanceOfSatisfying(TaskFailed.class, failed -> {
             assertThat(failed.error().message()).isEqualTo("Quo rejected the key: set QUO_API_KEY");
             assertThat(failed.error().code()).isEqualTo("SQL_API");
             assertThat(failed.createdBy()).isEqualTo(OWNER);
             assertThat(failed.entityName()).isEqualTo("Jane Doe");
         });
-        assertThat(event(announced.get(3))).isInstanceOfSatisfying(TaskDismissed.class,
-                dismissed -> assertThat(dismissed.dismissedBy()).isEqualTo(OWNER));
-        assertThat(event(announcements(completed).get(2))).isInstanceOfSatisfying(TaskCompleted.class,
-                done -> assertThat(done.result()).containsEntry("drivers", 3));
+        assertThat(event(announced.get(3)))
+                .isInstanceOfSatisfying(
+                        TaskDismissed.class,
+                        dismissed -> assertThat(dismissed.dismissedBy()).isEqualTo(OWNER));
+        assertThat(event(announcements(completed).get(2)))
+                .isInstanceOfSatisfying(
+                        TaskCompleted.class, done -> assertThat(done.result()).containsEntry("drivers", 3));
     }
 
     @Test
@@ -71,8 +79,11 @@ class SqlApiAnnouncementIntegrationTests {
 
         TaskEvent failed = event(announcements(id).get(2));
 
-        assertThat(sql.value("SELECT failed_at = ?::timestamptz FROM background_tasks WHERE id = ?",
-                failed.occurredAt().toString(), id)).isEqualTo(true);
+        assertThat(sql.value(
+                        "SELECT failed_at = ?::timestamptz FROM background_tasks WHERE id = ?",
+                        failed.occurredAt().toString(),
+                        id))
+                .isEqualTo(true);
     }
 
     @Test

@@ -12,8 +12,8 @@ final class Tasks {
     }
 
     UUID aPendingTask(UUID owner) {
-        return (UUID) sql.value("SELECT create_background_task('client', gen_random_uuid(), 'Jane Doe', 'sync_quo', ?)",
-                owner);
+        return (UUID) sql.value(
+                "SELECT create_background_task('client', gen_random_uuid(), 'Jane Doe', 'sync_quo', ?)", owner);
     }
 
     UUID aRunningTask(UUID owner) {

@@ -19,8 +19,8 @@ public record Caller(UUID userId, Role role, String name) {
     public static final int MAX_NAME_LENGTH = 200;
 
     /** Where a display name is looked for, first match wins: Supabase keeps a sign-up's name in {@code user_metadata}. */
-    private static final List<List<String>> NAME_CLAIMS = List.of(List.of("user_metadata", "full_name"),
-            List.of("user_metadata", "name"), List.of("name"), List.of("email"));
+    private static final List<List<String>> NAME_CLAIMS = List.of(
+            List.of("user_metadata", "full_name"), List.of("user_metadata", "name"), List.of("name"), List.of("email"));
 
     /** A caller whose name is not known. */
     public Caller(UUID userId, Role role) {
@@ -38,7 +38,10 @@ public record Caller(UUID userId, Role role, String name) {
                 .map(authority -> Role.valueOf(authority.substring("ROLE_".length())))
                 .max(Enum::compareTo)
                 .orElse(Role.USER);
-        return new Caller(UUID.fromString(token.getToken().getSubject()), role, nameFrom(token.getToken().getClaims()));
+        return new Caller(
+                UUID.fromString(token.getToken().getSubject()),
+                role,
+                nameFrom(token.getToken().getClaims()));
     }
 
     /**
@@ -54,8 +57,10 @@ public record Caller(UUID userId, Role role, String name) {
             }
             if (value instanceof String text && !text.isBlank()) {
                 String name = text.strip();
-                return name.codePointCount(0, name.length()) <= MAX_NAME_LENGTH ? name
-                        : name.substring(0, name.offsetByCodePoints(0, MAX_NAME_LENGTH)).strip();
+                return name.codePointCount(0, name.length()) <= MAX_NAME_LENGTH
+                        ? name
+                        : name.substring(0, name.offsetByCodePoints(0, MAX_NAME_LENGTH))
+                                .strip();
             }
         }
         return null;
@@ -70,7 +75,6 @@ public record Caller(UUID userId, Role role, String name) {
      * resolved role in {@code app_metadata.role}, whatever claim the role came from in the token.
      */
     public Map<String, Object> databaseClaims() {
-        return Map.of("sub", userId.toString(), "role", "authenticated",
-                "app_metadata", Map.of("role", role.value()));
+        return Map.of("sub", userId.toString(), "role", "authenticated", "app_metadata", Map.of("role", role.value()));
     }
 }

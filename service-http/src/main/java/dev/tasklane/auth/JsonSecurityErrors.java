@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tasklane.http.ApiErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import dev.tasklane.http.ApiErrors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -34,14 +34,21 @@ public class JsonSecurityErrors implements AuthenticationEntryPoint, AccessDenie
         String reason = request.getHeader("Authorization") == null && request.getParameter("access_token") == null
                 ? "no bearer token was sent"
                 : "the token was rejected (" + failure.getMessage() + ")";
-        write(response, HttpStatus.UNAUTHORIZED, "unauthorized",
-                "Sign-in required: " + reason + ". Sign in again and send the token as 'Authorization: Bearer <token>'.");
+        write(
+                response,
+                HttpStatus.UNAUTHORIZED,
+                "unauthorized",
+                "Sign-in required: " + reason
+                        + ". Sign in again and send the token as 'Authorization: Bearer <token>'.");
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
-        write(response, HttpStatus.FORBIDDEN, "forbidden",
+        write(
+                response,
+                HttpStatus.FORBIDDEN,
+                "forbidden",
                 "Your role may not use " + request.getMethod() + " " + request.getRequestURI()
                         + ": it is for supervisors and admins. Ask an admin to change your role if you need it.");
     }

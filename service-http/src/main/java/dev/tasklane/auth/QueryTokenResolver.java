@@ -24,7 +24,8 @@ public class QueryTokenResolver implements BearerTokenResolver {
     @Override
     public String resolve(HttpServletRequest request) {
         boolean queryAllowed = "GET".equals(request.getMethod())
-                && queryTokenPaths.contains(request.getRequestURI().substring(request.getContextPath().length()));
+                && queryTokenPaths.contains(request.getRequestURI()
+                        .substring(request.getContextPath().length()));
         return (queryAllowed ? headerOrQuery : headerOnly).resolve(request);
     }
 }

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /** What a caller may do: a user sees their own tasks, a supervisor or an admin sees everyone's. */
 public enum Role {
-
-    USER, SUPERVISOR, ADMIN;
+    USER,
+    SUPERVISOR,
+    ADMIN;
 
     /** The Spring Security authority of this role, {@code ROLE_USER} and so on. */
     public String authority() {

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-
 import javax.crypto.spec.SecretKeySpec;
 
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
@@ -19,7 +19,6 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 
 /**
  * Builds the token decoder from {@link TasklaneJwtProperties}: signature (HS256 with the secret, or ES256/RS256 from
@@ -28,8 +27,7 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
  */
 public final class TasklaneJwtDecoders {
 
-    private TasklaneJwtDecoders() {
-    }
+    private TasklaneJwtDecoders() {}
 
     public static JwtDecoder create(TasklaneJwtProperties properties) {
         boolean hasSecret = properties.secret() != null && !properties.secret().isBlank();
@@ -45,14 +43,14 @@ public final class TasklaneJwtDecoders {
             byte[] key = properties.secret().getBytes(StandardCharsets.UTF_8);
             if (key.length < TasklaneJwtProperties.MIN_SECRET_LENGTH) {
                 throw new IllegalStateException("tasklane.security.jwt.secret is " + key.length + " bytes long; HS256 "
-                        + "needs at least " + TasklaneJwtProperties.MIN_SECRET_LENGTH + ". Use the project's JWT secret "
+                        + "needs at least " + TasklaneJwtProperties.MIN_SECRET_LENGTH
+                        + ". Use the project's JWT secret "
                         + "from Supabase (Settings → API) or generate one with: openssl rand -base64 48");
             }
             decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
                     .macAlgorithm(MacAlgorithm.HS256)
                     .build();
-        }
-        else {
+        } else {
             decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwksUri())
                     .jwsAlgorithm(SignatureAlgorithm.ES256)
                     .jwsAlgorithm(SignatureAlgorithm.RS256)
@@ -66,12 +64,12 @@ public final class TasklaneJwtDecoders {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(new JwtTimestampValidator());
         validators.add(required("exp", "the token has no expiry (exp)"));
-        validators.add(new JwtClaimValidator<List<String>>("aud",
-                audience -> audience != null && audience.contains(properties.audience())));
+        validators.add(new JwtClaimValidator<List<String>>(
+                "aud", audience -> audience != null && audience.contains(properties.audience())));
         validators.add(jwt -> isUuid(jwt.getSubject())
                 ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
-                        "the token's subject (sub) is not a user id", null)));
+                : OAuth2TokenValidatorResult.failure(
+                        new OAuth2Error("invalid_token", "the token's subject (sub) is not a user id", null)));
         if (properties.issuer() != null && !properties.issuer().isBlank()) {
             validators.add(new JwtIssuerValidator(properties.issuer()));
         }
@@ -90,8 +88,7 @@ public final class TasklaneJwtDecoders {
         }
         try {
             return Objects.equals(UUID.fromString(value).toString(), value.toLowerCase());
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

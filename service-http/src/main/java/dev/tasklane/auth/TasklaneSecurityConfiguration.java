@@ -45,8 +45,10 @@ public class TasklaneSecurityConfiguration {
     @Bean
     static RoleHierarchy tasklaneRoleHierarchy() {
         return RoleHierarchyImpl.withDefaultRolePrefix()
-                .role(Role.ADMIN.name()).implies(Role.SUPERVISOR.name())
-                .role(Role.SUPERVISOR.name()).implies(Role.USER.name())
+                .role(Role.ADMIN.name())
+                .implies(Role.SUPERVISOR.name())
+                .role(Role.SUPERVISOR.name())
+                .implies(Role.USER.name())
                 .build();
     }
 
@@ -58,12 +60,12 @@ public class TasklaneSecurityConfiguration {
 
     /** Stateless bearer-token authentication with JSON 401/403; the caller adds the path rules. */
     public HttpSecurity apply(HttpSecurity http) throws Exception {
-        return http
-                .csrf(csrf -> csrf.disable())
+        return http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .oauth2ResourceServer(server -> server
-                        .bearerTokenResolver(new QueryTokenResolver(properties.queryTokenPaths()))
+                .exceptionHandling(
+                        handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .oauth2ResourceServer(server -> server.bearerTokenResolver(
+                                new QueryTokenResolver(properties.queryTokenPaths()))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors)
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(new RoleClaimConverter(properties.roleClaim()))));

@@ -28,8 +28,7 @@ final class VerifiedTokens implements JwtDecoder {
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
 
     /** A token that passed, and until when it may be given back without being checked again. */
-    private record Remembered(Jwt jwt, Instant until) {
-    }
+    private record Remembered(Jwt jwt, Instant until) {}
 
     VerifiedTokens(JwtDecoder checks, Clock clock) {
         this.checks = checks;

@@ -9,11 +9,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -60,15 +60,22 @@ public class ApiErrors {
         if (e.getMostSpecificCause() instanceof MismatchedInputException mismatch) {
             String field = field(mismatch);
             Class<?> expected = mismatch.getTargetType();
-            String problem = expected == String.class ? "must be text in double quotes (a JSON string), not a number, true or false, a list or an object"
-                    : expected == Boolean.class || expected == boolean.class ? "must be true or false, without quotes"
-                    : null;
+            String problem = expected == String.class
+                    ? "must be text in double quotes (a JSON string), not a number, true or false, a list or an object"
+                    : expected == Boolean.class || expected == boolean.class
+                            ? "must be true or false, without quotes"
+                            : null;
             if (field != null && problem != null) {
-                return body(HttpStatus.BAD_REQUEST, "invalid_request",
-                        "Some fields need fixing: " + field + " " + problem + ". Nothing was done.", Map.of(field, problem));
+                return body(
+                        HttpStatus.BAD_REQUEST,
+                        "invalid_request",
+                        "Some fields need fixing: " + field + " " + problem + ". Nothing was done.",
+                        Map.of(field, problem));
             }
         }
-        return body(HttpStatus.BAD_REQUEST, "invalid_request",
+        return body(
+                HttpStatus.BAD_REQUEST,
+                "invalid_request",
                 "The request body is not the JSON this endpoint takes: send an object such as {\"task_id\": \"<uuid>\"}.",
                 Map.of());
     }
@@ -90,27 +97,39 @@ public class ApiErrors {
      */
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<Map<String, Object>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-        return body(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
+        return body(
+                HttpStatus.NOT_ACCEPTABLE,
+                "not_acceptable",
                 "This endpoint answers only in JSON, and the request's Accept header does not allow it; nothing was "
-                        + "done. Send 'Accept: application/json', or no Accept header.", Map.of());
+                        + "done. Send 'Accept: application/json', or no Accept header.",
+                Map.of());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e) {
-        return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "Send the body as JSON with 'Content-Type: application/json'.", Map.of());
+        return body(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with 'Content-Type: application/json'.",
+                Map.of());
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-        return body(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                e.getMethod() + " is not supported here; use " + e.getSupportedHttpMethods() + ".", Map.of());
+        return body(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                e.getMethod() + " is not supported here; use " + e.getSupportedHttpMethods() + ".",
+                Map.of());
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<Map<String, Object>> noResource(NoResourceFoundException e) {
-        return body(HttpStatus.NOT_FOUND, "not_found", "There is no endpoint at "
-                + ApiException.quote("/" + e.getResourcePath()) + ".", Map.of());
+        return body(
+                HttpStatus.NOT_FOUND,
+                "not_found",
+                "There is no endpoint at " + ApiException.quote("/" + e.getResourcePath()) + ".",
+                Map.of());
     }
 
     /**
@@ -120,8 +139,11 @@ public class ApiErrors {
     @ExceptionHandler({CannotCreateTransactionException.class, CannotGetJdbcConnectionException.class})
     ResponseEntity<Map<String, Object>> databaseDown(Exception e) {
         LOG.warn("Database unreachable: " + e.getMessage());
-        return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
-                "The task database cannot be reached right now; nothing was changed. Try again in a minute.", Map.of());
+        return body(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "The task database cannot be reached right now; nothing was changed. Try again in a minute.",
+                Map.of());
     }
 
     /**
@@ -145,16 +167,21 @@ public class ApiErrors {
 
     private static ResponseEntity<Map<String, Object>> connectionLost(Exception e) {
         LOG.warn("Database connection lost during a request: " + e.getMessage());
-        return body(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
+        return body(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "database_unavailable",
                 "The connection to the task database was lost during this request, so it may not have been saved. "
                         + "Try again in a minute; send the same Idempotency-Key header again, if you sent one, so the "
-                        + "request is not done twice.", Map.of());
+                        + "request is not done twice.",
+                Map.of());
     }
 
     /** An SQL state of class 08 (connection exception) anywhere in the causes. */
     static boolean lostConnection(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
                 return true;
             }
         }
@@ -165,13 +192,16 @@ public class ApiErrors {
     ResponseEntity<Map<String, Object>> unexpected(Exception e) {
         String reference = UUID.randomUUID().toString();
         LOG.error("Unexpected error, reference " + reference, e);
-        return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+        return body(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal_error",
                 "Something went wrong on our side and nothing was changed. If it happens again, report reference "
-                        + reference + ".", Map.of());
+                        + reference + ".",
+                Map.of());
     }
 
-    public static ResponseEntity<Map<String, Object>> body(HttpStatus status, String error, String message,
-            Map<String, String> fields) {
+    public static ResponseEntity<Map<String, Object>> body(
+            HttpStatus status, String error, String message, Map<String, String> fields) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);
         body.put("error", error);
@@ -180,6 +210,8 @@ public class ApiErrors {
             body.put("fields", fields);
         }
         // the content type set here is not negotiated: an error is JSON even for a caller that asked for XML or HTML
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
     }
 }

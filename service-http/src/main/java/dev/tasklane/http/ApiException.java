@@ -29,7 +29,8 @@ public class ApiException extends RuntimeException {
     public static final int QUOTED_LENGTH = 100;
 
     public static ApiException badField(String field, String problem) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", field + " " + problem, Map.of(field, problem));
+        return new ApiException(
+                HttpStatus.BAD_REQUEST, "invalid_request", field + " " + problem, Map.of(field, problem));
     }
 
     /**
@@ -37,7 +38,10 @@ public class ApiException extends RuntimeException {
      * answer never grows with what the caller sent.
      */
     public static ApiException badField(String field, String problem, String value) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", field + " " + problem + ", was " + quote(value),
+        return new ApiException(
+                HttpStatus.BAD_REQUEST,
+                "invalid_request",
+                field + " " + problem + ", was " + quote(value),
                 Map.of(field, problem));
     }
 
@@ -50,11 +54,12 @@ public class ApiException extends RuntimeException {
             return "nothing";
         }
         int length = value.codePointCount(0, value.length());
-        String shown = length <= QUOTED_LENGTH ? value
-                : value.substring(0, value.offsetByCodePoints(0, QUOTED_LENGTH)) + "…";
+        String shown =
+                length <= QUOTED_LENGTH ? value : value.substring(0, value.offsetByCodePoints(0, QUOTED_LENGTH)) + "…";
         StringBuilder quoted = new StringBuilder(shown.length() + 2).append('\'');
-        shown.codePoints().forEach(c -> quoted.appendCodePoint(
-                c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE ? 0xFFFD : c));
+        shown.codePoints()
+                .forEach(c -> quoted.appendCodePoint(
+                        c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE ? 0xFFFD : c));
         return quoted.append('\'').toString();
     }
 

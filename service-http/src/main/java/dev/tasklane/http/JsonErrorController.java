@@ -27,21 +27,32 @@ public class JsonErrorController implements ErrorController {
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-                ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+                ? HttpStatus.valueOf(value)
+                : HttpStatus.INTERNAL_SERVER_ERROR;
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String where = path == null ? "this address" : ApiException.quote(path.toString());
         if (status.is5xxServerError()) {
             String reference = UUID.randomUUID().toString();
-            LOG.error("Unexpected error outside a controller, reference " + reference,
-                    (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
-            return ApiErrors.body(status, "internal_error", "Something went wrong on our side and nothing was changed. "
-                    + "If it happens again, report reference " + reference + ".", Map.of());
+            LOG.error("Unexpected error outside a controller, reference " + reference, (Throwable)
+                    request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+            return ApiErrors.body(
+                    status,
+                    "internal_error",
+                    "Something went wrong on our side and nothing was changed. "
+                            + "If it happens again, report reference " + reference + ".",
+                    Map.of());
         }
         return switch (status) {
             case NOT_FOUND -> ApiErrors.body(status, "not_found", "There is no endpoint at " + where + ".", Map.of());
-            default -> ApiErrors.body(status, "invalid_request", "The request to " + where + " could not be served ("
-                    + status.value() + " " + status.getReasonPhrase() + "); nothing was done. Check the address, "
-                    + "its parameters and its headers.", Map.of());
+            default ->
+                ApiErrors.body(
+                        status,
+                        "invalid_request",
+                        "The request to " + where + " could not be served ("
+                                + status.value() + " " + status.getReasonPhrase()
+                                + "); nothing was done. Check the address, "
+                                + "its parameters and its headers.",
+                        Map.of());
         };
     }
 }

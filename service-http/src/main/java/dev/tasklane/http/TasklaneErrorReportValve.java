@@ -37,11 +37,12 @@ public class TasklaneErrorReportValve extends ErrorReportValve {
         if (status == 400) {
             body.put("error", "invalid_path");
             body.put("message", ApiErrors.REFUSED_ADDRESS);
-        }
-        else {
+        } else {
             body.put("error", status >= 500 ? "internal_error" : "invalid_request");
-            body.put("message", "The request could not be served (" + status
-                    + (known == null ? "" : " " + known.getReasonPhrase()) + "); nothing was done.");
+            body.put(
+                    "message",
+                    "The request could not be served (" + status + (known == null ? "" : " " + known.getReasonPhrase())
+                            + "); nothing was done.");
         }
         try {
             response.setContentType("application/json");
@@ -51,8 +52,7 @@ public class TasklaneErrorReportValve extends ErrorReportValve {
                 writer.write(JSON.writeValueAsString(body));
                 response.finishResponse();
             }
-        }
-        catch (IOException | IllegalStateException e) {
+        } catch (IOException | IllegalStateException e) {
             // the client is gone or the answer already started: nothing more to say
         }
     }

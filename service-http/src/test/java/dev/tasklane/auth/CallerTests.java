@@ -17,8 +17,11 @@ class CallerTests {
     private static final UUID USER = UUID.randomUUID();
 
     private static Caller callerWith(Map<String, Object> claims) {
-        Jwt.Builder builder = Jwt.withTokenValue("t").header("alg", "HS256").subject(USER.toString())
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60));
+        Jwt.Builder builder = Jwt.withTokenValue("t")
+                .header("alg", "HS256")
+                .subject(USER.toString())
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(60));
         claims.forEach(builder::claim);
         return Caller.of(new RoleClaimConverter("app_metadata.role").convert(builder.build()));
     }
@@ -71,7 +74,8 @@ class CallerTests {
 
     @Test
     void aTokenWithoutANameOrEmailHasNoName() {
-        Caller caller = callerWith(Map.of("app_metadata", Map.of("role", "admin"), "email", " ", "phone", "+12125550123"));
+        Caller caller =
+                callerWith(Map.of("app_metadata", Map.of("role", "admin"), "email", " ", "phone", "+12125550123"));
 
         assertThat(caller.name()).isNull();
         assertThat(caller.role()).isEqualTo(Role.ADMIN);
@@ -90,7 +94,8 @@ class CallerTests {
 
     @Test
     void aSupabaseTokenIsNamedByItsUserMetadata() {
-        assertThat(Caller.nameFrom(TestTokens.claims(USER, "user", Duration.ofHours(1)))).isEqualTo("John Doe");
+        assertThat(Caller.nameFrom(TestTokens.claims(USER, "user", Duration.ofHours(1))))
+                .isEqualTo("John Doe");
     }
 
     @Test

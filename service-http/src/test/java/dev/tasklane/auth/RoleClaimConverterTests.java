@@ -16,8 +16,11 @@ class RoleClaimConverterTests {
     private static final UUID USER = UUID.randomUUID();
 
     private static Jwt jwt(Map<String, Object> claims) {
-        Jwt.Builder builder = Jwt.withTokenValue("t").header("alg", "HS256").subject(USER.toString())
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(60));
+        Jwt.Builder builder = Jwt.withTokenValue("t")
+                .header("alg", "HS256")
+                .subject(USER.toString())
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(60));
         claims.forEach(builder::claim);
         return builder.build();
     }
@@ -35,15 +38,19 @@ class RoleClaimConverterTests {
     @Test
     void aTokenWithoutARoleIsAPlainUser() {
         assertThat(Caller.of(new RoleClaimConverter("app_metadata.role")
-                .convert(jwt(Map.of("app_metadata", Map.of("provider", "email"))))).role()).isEqualTo(Role.USER);
+                                .convert(jwt(Map.of("app_metadata", Map.of("provider", "email")))))
+                        .role())
+                .isEqualTo(Role.USER);
     }
 
     @Test
     void theClaimPathIsConfigurable() {
         RoleClaimConverter converter = new RoleClaimConverter("user_role");
 
-        assertThat(Caller.of(converter.convert(jwt(Map.of("user_role", "supervisor",
-                "app_metadata", Map.of("role", "user"))))).role()).isEqualTo(Role.SUPERVISOR);
+        assertThat(Caller.of(converter.convert(
+                                jwt(Map.of("user_role", "supervisor", "app_metadata", Map.of("role", "user")))))
+                        .role())
+                .isEqualTo(Role.SUPERVISOR);
     }
 
     @Test
@@ -51,7 +58,8 @@ class RoleClaimConverterTests {
         Caller caller = Caller.of(new RoleClaimConverter("custom.claims.role")
                 .convert(jwt(Map.of("custom", Map.of("claims", Map.of("role", "admin"))))));
 
-        assertThat(caller.databaseClaims()).containsEntry("sub", USER.toString())
+        assertThat(caller.databaseClaims())
+                .containsEntry("sub", USER.toString())
                 .containsEntry("app_metadata", Map.of("role", "admin"));
     }
 }

@@ -25,7 +25,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-@SpringBootTest(classes = SecuredEndpointIntegrationTests.App.class,
+@SpringBootTest(
+        classes = SecuredEndpointIntegrationTests.App.class,
         properties = "tasklane.security.jwt.secret=" + TestTokens.SECRET)
 @AutoConfigureMockMvc
 class SecuredEndpointIntegrationTests {
@@ -88,9 +89,10 @@ class SecuredEndpointIntegrationTests {
         @Bean
         SecurityFilterChain chain(HttpSecurity http, TasklaneSecurityConfiguration security) throws Exception {
             return security.apply(http)
-                    .authorizeHttpRequests(requests -> requests
-                            .requestMatchers("/supervisors-only").hasRole("SUPERVISOR")
-                            .anyRequest().authenticated())
+                    .authorizeHttpRequests(requests -> requests.requestMatchers("/supervisors-only")
+                            .hasRole("SUPERVISOR")
+                            .anyRequest()
+                            .authenticated())
                     .build();
         }
 

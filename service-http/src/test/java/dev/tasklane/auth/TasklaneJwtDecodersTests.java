@@ -1,6 +1,5 @@
 package dev.tasklane.auth;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,14 +34,16 @@ class TasklaneJwtDecodersTests {
     private static final UUID USER = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
     private static TasklaneJwtProperties secret(String secret) {
-        return new TasklaneJwtProperties(secret, null, "authenticated", null, "app_metadata.role", List.of("/task-events"));
+        return new TasklaneJwtProperties(
+                secret, null, "authenticated", null, "app_metadata.role", List.of("/task-events"));
     }
 
     private final JwtDecoder decoder = TasklaneJwtDecoders.create(secret(TestTokens.SECRET));
 
     @Test
     void acceptsATokenShapedLikeSupabasesAuthenticatedUserExample() {
-        Jwt jwt = decoder.decode(TestTokens.sign(TestTokens.claims(USER, null, Duration.ofMinutes(5)), TestTokens.SECRET));
+        Jwt jwt = decoder.decode(
+                TestTokens.sign(TestTokens.claims(USER, null, Duration.ofMinutes(5)), TestTokens.SECRET));
 
         assertThat(jwt.getSubject()).isEqualTo(USER.toString());
         assertThat(jwt.getAudience()).containsExactly("authenticated");
@@ -52,7 +53,8 @@ class TasklaneJwtDecodersTests {
     @Test
     void rejectsAnExpiredToken() {
         assertThatThrownBy(() -> decoder.decode(TestTokens.expired(USER, Duration.ofMinutes(5))))
-                .isInstanceOf(JwtException.class).hasMessageContaining("expired");
+                .isInstanceOf(JwtException.class)
+                .hasMessageContaining("expired");
     }
 
     @Test
@@ -72,7 +74,8 @@ class TasklaneJwtDecodersTests {
         claims.remove("exp");
 
         assertThatThrownBy(() -> decoder.decode(TestTokens.sign(claims, TestTokens.SECRET)))
-                .isInstanceOf(JwtException.class).hasMessageContaining("no expiry");
+                .isInstanceOf(JwtException.class)
+                .hasMessageContaining("no expiry");
     }
 
     @Test
@@ -81,7 +84,8 @@ class TasklaneJwtDecodersTests {
         claims.put("aud", "anon");
 
         assertThatThrownBy(() -> decoder.decode(TestTokens.sign(claims, TestTokens.SECRET)))
-                .isInstanceOf(JwtException.class).hasMessageContaining("aud");
+                .isInstanceOf(JwtException.class)
+                .hasMessageContaining("aud");
     }
 
     @Test
@@ -90,13 +94,19 @@ class TasklaneJwtDecodersTests {
         claims.put("sub", "service-account");
 
         assertThatThrownBy(() -> decoder.decode(TestTokens.sign(claims, TestTokens.SECRET)))
-                .isInstanceOf(JwtException.class).hasMessageContaining("not a user id");
+                .isInstanceOf(JwtException.class)
+                .hasMessageContaining("not a user id");
     }
 
     @Test
     void checksTheIssuerWhenOneIsConfigured() {
-        JwtDecoder strict = TasklaneJwtDecoders.create(new TasklaneJwtProperties(TestTokens.SECRET, null,
-                "authenticated", "https://other.supabase.co/auth/v1", "app_metadata.role", List.of()));
+        JwtDecoder strict = TasklaneJwtDecoders.create(new TasklaneJwtProperties(
+                TestTokens.SECRET,
+                null,
+                "authenticated",
+                "https://other.supabase.co/auth/v1",
+                "app_metadata.role",
+                List.of()));
 
         assertThatThrownBy(() -> strict.decode(TestTokens.user(USER))).isInstanceOf(JwtException.class);
     }
@@ -104,16 +114,23 @@ class TasklaneJwtDecodersTests {
     @Test
     void needsExactlyOneOfSecretAndJwksUri() {
         assertThatThrownBy(() -> TasklaneJwtDecoders.create(secret(null)))
-                .hasMessageContaining("neither is set").hasMessageContaining("TASKLANE_JWT_SECRET");
-        assertThatThrownBy(() -> TasklaneJwtDecoders.create(new TasklaneJwtProperties(TestTokens.SECRET,
-                "http://localhost/jwks", "authenticated", null, "app_metadata.role", List.of())))
+                .hasMessageContaining("neither is set")
+                .hasMessageContaining("TASKLANE_JWT_SECRET");
+        assertThatThrownBy(() -> TasklaneJwtDecoders.create(new TasklaneJwtProperties(
+                        TestTokens.SECRET,
+                        "http://localhost/jwks",
+                        "authenticated",
+                        null,
+                        "app_metadata.role",
+                        List.of())))
                 .hasMessageContaining("both are set");
     }
 
     @Test
     void refusesASecretTooShortForHs256WithoutPrintingIt() {
         assertThatThrownBy(() -> TasklaneJwtDecoders.create(secret("short-secret")))
-                .hasMessageContaining("12 bytes long").hasMessageContaining("at least 32")
+                .hasMessageContaining("12 bytes long")
+                .hasMessageContaining("at least 32")
                 .hasMessageNotContaining("short-secret");
     }
 
@@ -122,7 +139,9 @@ class TasklaneJwtDecodersTests {
         ECKey ecKey = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
         RSAKey rsaKey = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] keys = new JWKSet(List.of(ecKey.toPublicJWK(), rsaKey.toPublicJWK())).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] keys = new JWKSet(List.of(ecKey.toPublicJWK(), rsaKey.toPublicJWK()))
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
         jwks.createContext("/auth/v1/.well-known/jwks.json", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, keys.length);
@@ -131,21 +150,26 @@ class TasklaneJwtDecodersTests {
         });
         jwks.start();
         try {
-            JwtDecoder fromJwks = TasklaneJwtDecoders.create(new TasklaneJwtProperties(null,
+            JwtDecoder fromJwks = TasklaneJwtDecoders.create(new TasklaneJwtProperties(
+                    null,
                     "http://127.0.0.1:" + jwks.getAddress().getPort() + "/auth/v1/.well-known/jwks.json",
-                    "authenticated", null, "app_metadata.role", List.of()));
+                    "authenticated",
+                    null,
+                    "app_metadata.role",
+                    List.of()));
             JWTClaimsSet claims = JWTClaimsSet.parse(TestTokens.claims(USER, "supervisor", Duration.ofHours(1)));
 
-            SignedJWT es256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(), claims);
+            SignedJWT es256 = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(), claims);
             es256.sign(new ECDSASigner(ecKey));
-            SignedJWT rs256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(), claims);
+            SignedJWT rs256 = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(), claims);
             rs256.sign(new RSASSASigner(rsaKey));
 
             assertThat(fromJwks.decode(es256.serialize()).getSubject()).isEqualTo(USER.toString());
             assertThat(fromJwks.decode(rs256.serialize()).getSubject()).isEqualTo(USER.toString());
             assertThatThrownBy(() -> fromJwks.decode(TestTokens.user(USER))).isInstanceOf(JwtException.class);
-        }
-        finally {
+        } finally {
             jwks.stop(0);
         }
     }

@@ -21,8 +21,8 @@ class VerifiedTokensTests {
 
     private static final UUID USER = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
-    private final JwtDecoder real = TasklaneJwtDecoders.create(new TasklaneJwtProperties(TestTokens.SECRET, null,
-            "authenticated", null, "app_metadata.role", List.of("/task-events")));
+    private final JwtDecoder real = TasklaneJwtDecoders.create(new TasklaneJwtProperties(
+            TestTokens.SECRET, null, "authenticated", null, "app_metadata.role", List.of("/task-events")));
     private final AtomicInteger checked = new AtomicInteger();
     private final JwtDecoder counting = token -> {
         checked.incrementAndGet();
@@ -44,7 +44,9 @@ class VerifiedTokensTests {
 
         clock.now = first.getExpiresAt();
         tokens.decode(token);
-        assertThat(checked).as("from exp on, the remembered token is not given back but checked again").hasValue(2);
+        assertThat(checked)
+                .as("from exp on, the remembered token is not given back but checked again")
+                .hasValue(2);
     }
 
     @Test
@@ -80,8 +82,8 @@ class VerifiedTokensTests {
     void rememberingIsBounded() {
         VerifiedTokens tokens = new VerifiedTokens(counting, Clock.systemUTC());
         for (int i = 0; i <= VerifiedTokens.MAX_REMEMBERED; i++) {
-            tokens.decode(TestTokens.sign(TestTokens.claims(UUID.randomUUID(), null, Duration.ofMinutes(5)),
-                    TestTokens.SECRET));
+            tokens.decode(TestTokens.sign(
+                    TestTokens.claims(UUID.randomUUID(), null, Duration.ofMinutes(5)), TestTokens.SECRET));
         }
         assertThat(tokens.remembered()).isBetween(1, VerifiedTokens.MAX_REMEMBERED);
     }

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
 import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.TestTokens;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,7 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The error answers every Tasklane service shares, from a real Tomcat with the real filter chain. */
-@SpringBootTest(classes = ErrorAnswersIntegrationTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = ErrorAnswersIntegrationTests.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "tasklane.security.jwt.secret=" + TestTokens.SECRET)
 class ErrorAnswersIntegrationTests {
 
@@ -41,8 +43,14 @@ class ErrorAnswersIntegrationTests {
     App.Endpoints endpoints;
 
     private HttpJson.Response call(String method, String path, String accept, String json) {
-        return new HttpJson(port).call(method, path, accept == null ? Map.of("Authorization", "Bearer " + TOKEN)
-                : Map.of("Authorization", "Bearer " + TOKEN, "Accept", accept), json);
+        return new HttpJson(port)
+                .call(
+                        method,
+                        path,
+                        accept == null
+                                ? Map.of("Authorization", "Bearer " + TOKEN)
+                                : Map.of("Authorization", "Bearer " + TOKEN, "Accept", accept),
+                        json);
     }
 
     private static void assertTasklaneError(HttpJson.Response answer, int status, String error) {
@@ -78,7 +86,9 @@ class ErrorAnswersIntegrationTests {
         assertTasklaneError(sent, 409, "invalid_request");
         assertThat(sent.body().get("message").asString()).contains("'/send-error'");
         assertTasklaneError(thrown, 500, "internal_error");
-        assertThat(thrown.body().get("message").asString()).doesNotContain("IllegalStateException").contains("reference");
+        assertThat(thrown.body().get("message").asString())
+                .doesNotContain("IllegalStateException")
+                .contains("reference");
     }
 
     @Test
@@ -89,14 +99,23 @@ class ErrorAnswersIntegrationTests {
 
         assertTasklaneError(answer, 406, "not_acceptable");
         assertThat(endpoints.saved.get()).as("nothing saved").isEqualTo(before);
-        assertThat(call("POST", "/save", "application/json", "{\"name\": \"Jane\"}").status()).isEqualTo(200);
-        assertThat(call("POST", "/save", "*/*", "{\"name\": \"Jane\"}").status()).isEqualTo(200);
+        assertThat(call("POST", "/save", "application/json", "{\"name\": \"Jane\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(call("POST", "/save", "*/*", "{\"name\": \"Jane\"}").status())
+                .isEqualTo(200);
         assertThat(endpoints.saved.get()).isEqualTo(before + 2);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"name\": 123}", "{\"name\": true}", "{\"name\": 1.5e300}", "{\"name\": \"Jane\", \"active\": \"true\"}",
-            "{\"name\": \"Jane\", \"active\": 1}"})
+    @ValueSource(
+            strings = {
+                "{\"name\": 123}",
+                "{\"name\": true}",
+                "{\"name\": 1.5e300}",
+                "{\"name\": \"Jane\", \"active\": \"true\"}",
+                "{\"name\": \"Jane\", \"active\": 1}"
+            })
     void aValueOfTheWrongJsonTypeIsA400ThatNamesTheFieldAndNothingIsSaved(String body) {
         int before = endpoints.saved.get();
 
@@ -104,14 +123,27 @@ class ErrorAnswersIntegrationTests {
 
         assertTasklaneError(answer, 400, "invalid_request");
         String field = body.contains("active") ? "active" : "name";
-        assertThat(answer.body().get("fields").has(field)).as(answer.body().toString()).isTrue();
+        assertThat(answer.body().get("fields").has(field))
+                .as(answer.body().toString())
+                .isTrue();
         assertThat(answer.body().get("message").asString()).contains(field);
         assertThat(endpoints.saved.get()).isEqualTo(before);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"//whoami", "/;x=y", "/whoami;jsessionid=1", "/%2F", "/a%2Fb", "/%5C", "/%25", "/./whoami",
-            "/a/../whoami", "/%2e%2e/whoami"})
+    @ValueSource(
+            strings = {
+                "//whoami",
+                "/;x=y",
+                "/whoami;jsessionid=1",
+                "/%2F",
+                "/a%2Fb",
+                "/%5C",
+                "/%25",
+                "/./whoami",
+                "/a/../whoami",
+                "/%2e%2e/whoami"
+            })
     void aPathTheFirewallRefusesIsA400InJson(String path) {
         HttpJson.Response answer = call("GET", path, "text/html", null);
 
@@ -137,9 +169,11 @@ class ErrorAnswersIntegrationTests {
         @Bean
         SecurityFilterChain chain(HttpSecurity http, TasklaneSecurityConfiguration security) throws Exception {
             return security.apply(http)
-                    .authorizeHttpRequests(requests -> requests
-                            .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ERROR).permitAll()
-                            .anyRequest().authenticated())
+                    .authorizeHttpRequests(
+                            requests -> requests.dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ERROR)
+                                    .permitAll()
+                                    .anyRequest()
+                                    .authenticated())
                     .build();
         }
 
@@ -148,8 +182,10 @@ class ErrorAnswersIntegrationTests {
         org.springframework.web.filter.OncePerRequestFilter failingFilter() {
             return new org.springframework.web.filter.OncePerRequestFilter() {
                 @Override
-                protected void doFilterInternal(jakarta.servlet.http.HttpServletRequest request,
-                        jakarta.servlet.http.HttpServletResponse response, jakarta.servlet.FilterChain chain)
+                protected void doFilterInternal(
+                        jakarta.servlet.http.HttpServletRequest request,
+                        jakarta.servlet.http.HttpServletResponse response,
+                        jakarta.servlet.FilterChain chain)
                         throws jakarta.servlet.ServletException, java.io.IOException {
                     if (request.getRequestURI().equals("/filter-failure")) {
                         throw new IllegalStateException("a filter failed");
@@ -159,11 +195,9 @@ class ErrorAnswersIntegrationTests {
             };
         }
 
-        record SaveRequest(String name, Boolean active) {
-        }
+        record SaveRequest(String name, Boolean active) {}
 
-        record ValueRequest(String value) {
-        }
+        record ValueRequest(String value) {}
 
         /** Declares no {@code produces}: its errors are JSON all the same. */
         @RestController

@@ -38,7 +38,8 @@ public abstract class SimulatorServer implements AutoCloseable {
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 
     static {
-        // The JDK server writes headers and body separately: with Nagle's algorithm on, every kept-alive answer waits for
+        // The JDK server writes headers and body separately: with Nagle's algorithm on, every kept-alive answer waits
+        // for
         // the client's delayed ACK (40 ms on Linux). Read once, when the JDK server's configuration first loads.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
@@ -63,10 +64,9 @@ public abstract class SimulatorServer implements AutoCloseable {
     protected SimulatorServer(int port) {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        }
-        catch (IOException e) {
-            throw new IllegalStateException("Could not listen on port " + port + " (" + e.getMessage()
-                    + "): is something else using it?", e);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "Could not listen on port " + port + " (" + e.getMessage() + "): is something else using it?", e);
         }
         server.setExecutor(threads);
         server.createContext("/_sim/", this::control);
@@ -79,11 +79,9 @@ public abstract class SimulatorServer implements AutoCloseable {
                 }
                 sleep(latency);
                 handle(exchange);
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 respond(exchange, 500, Map.of("error", "simulator failure: " + e.getMessage()));
-            }
-            finally {
+            } finally {
                 exchange.close();
             }
         });
@@ -97,12 +95,10 @@ public abstract class SimulatorServer implements AutoCloseable {
     protected abstract Set<String> modes();
 
     /** Forgets the simulated API's state (contacts, …). */
-    protected void resetState() {
-    }
+    protected void resetState() {}
 
     /** Extra figures for {@code /_sim/stats}. */
-    protected void addStats(Map<String, Object> stats) {
-    }
+    protected void addStats(Map<String, Object> stats) {}
 
     /** Extra control endpoints ({@code /_sim/<name>}); false when there is none by that name. */
     protected boolean control(String name, HttpExchange exchange) throws IOException {
@@ -183,13 +179,17 @@ public abstract class SimulatorServer implements AutoCloseable {
                 }
                 default -> {
                     if (!control(name, exchange)) {
-                        respond(exchange, 404, Map.of("error", "no control endpoint /_sim/" + name
-                                + "; there are /_sim/mode, /_sim/stats, /_sim/reset"));
+                        respond(
+                                exchange,
+                                404,
+                                Map.of(
+                                        "error",
+                                        "no control endpoint /_sim/" + name
+                                                + "; there are /_sim/mode, /_sim/stats, /_sim/reset"));
                     }
                 }
             }
-        }
-        finally {
+        } finally {
             exchange.close();
         }
     }
@@ -198,8 +198,12 @@ public abstract class SimulatorServer implements AutoCloseable {
         JsonNode body = readJson(exchange);
         String requested = body.path("mode").asString("ok");
         if (!requested.equals("ok") && !requested.equals("slow") && !modes().contains(requested)) {
-            respond(exchange, 400, Map.of("error", "unknown mode '" + requested + "'; known: ok, slow, "
-                    + String.join(", ", modes())));
+            respond(
+                    exchange,
+                    400,
+                    Map.of(
+                            "error",
+                            "unknown mode '" + requested + "'; known: ok, slow, " + String.join(", ", modes())));
             return;
         }
         synchronized (this) {
@@ -281,8 +285,7 @@ public abstract class SimulatorServer implements AutoCloseable {
         }
         try {
             Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

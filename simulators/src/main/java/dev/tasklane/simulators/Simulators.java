@@ -14,13 +14,13 @@ import dev.tasklane.simulators.quo.QuoSimulator;
  */
 public final class Simulators {
 
-    private Simulators() {
-    }
+    private Simulators() {}
 
     public static void main(String[] args) throws InterruptedException {
         List<SimulatorServer> running = new ArrayList<>();
         try {
-            DistanceMatrixSimulator distanceMatrix = new DistanceMatrixSimulator(port("TASKLANE_DISTANCE_MATRIX_SIM_PORT", 8091),
+            DistanceMatrixSimulator distanceMatrix = new DistanceMatrixSimulator(
+                    port("TASKLANE_DISTANCE_MATRIX_SIM_PORT", 8091),
                     quota("TASKLANE_DISTANCE_MATRIX_SIM_QUOTA_PER_SECOND"));
             running.add(distanceMatrix);
             System.out.println("Distance Matrix simulator: " + distanceMatrix.baseUrl() + DistanceMatrixSimulator.PATH
@@ -30,8 +30,7 @@ public final class Simulators {
             running.add(quo);
             System.out.println("Quo simulator: " + quo.baseUrl() + "/v1/contacts (control: " + quo.baseUrl()
                     + "/_sim/stats, contacts: " + quo.baseUrl() + "/_sim/contacts)");
-        }
-        catch (IllegalStateException e) {
+        } catch (IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             running.forEach(SimulatorServer::close);
             System.exit(1);
@@ -51,12 +50,11 @@ public final class Simulators {
             if (quota >= 0) {
                 return quota;
             }
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             // told below
         }
-        throw new IllegalStateException(variable + " must be a number of requests per second (0 for no quota), was '"
-                + value + "'");
+        throw new IllegalStateException(
+                variable + " must be a number of requests per second (0 for no quota), was '" + value + "'");
     }
 
     private static int port(String variable, int otherwise) {
@@ -66,8 +64,7 @@ public final class Simulators {
         }
         try {
             return Integer.parseInt(value.strip());
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new IllegalStateException(variable + " must be a port number, was '" + value + "'");
         }
     }

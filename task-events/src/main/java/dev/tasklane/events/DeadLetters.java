@@ -25,20 +25,23 @@ public final class DeadLetters {
     /** The header of a dead-lettered record that says, for a person, why it was dead-lettered. */
     public static final String REASON_HEADER = "tasklane_dlt-reason";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** A recoverer that publishes with producers built from {@code producerProperties}. */
     public static DeadLetterPublishingRecoverer recoverer(Map<String, Object> producerProperties) {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-        templates.put(TaskEvent.class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerProperties,
-                new StringSerializer(), new TaskEventSerializer())));
-        templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerProperties,
-                new StringSerializer(), new ByteArraySerializer())));
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
-                (record, failure) -> new TopicPartition(TaskTopics.deadLetter(record.topic()), -1));
-        recoverer.addHeadersFunction((record, failure) -> new RecordHeaders().add(REASON_HEADER,
-                reason(failure).getBytes(StandardCharsets.UTF_8)));
+        templates.put(
+                TaskEvent.class,
+                new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                        producerProperties, new StringSerializer(), new TaskEventSerializer())));
+        templates.put(
+                byte[].class,
+                new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                        producerProperties, new StringSerializer(), new ByteArraySerializer())));
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(
+                templates, (record, failure) -> new TopicPartition(TaskTopics.deadLetter(record.topic()), -1));
+        recoverer.addHeadersFunction((record, failure) ->
+                new RecordHeaders().add(REASON_HEADER, reason(failure).getBytes(StandardCharsets.UTF_8)));
         return recoverer;
     }
 

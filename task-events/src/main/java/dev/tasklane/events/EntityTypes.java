@@ -7,6 +7,5 @@ public final class EntityTypes {
     public static final String DRIVER = "driver";
     public static final String APPOINTMENT = "appointment";
 
-    private EntityTypes() {
-    }
+    private EntityTypes() {}
 }

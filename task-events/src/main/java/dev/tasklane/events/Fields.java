@@ -7,8 +7,7 @@ final class Fields {
 
     private static final Pattern TASK_TYPE = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
-    private Fields() {
-    }
+    private Fields() {}
 
     static <T> T require(T value, String field, String event) {
         if (value == null) {
@@ -42,8 +41,16 @@ final class Fields {
     }
 
     /** Checks the fields every event repeats; {@code event} is the event type named in messages. */
-    static void requireIdentity(String event, Object eventId, Object occurredAt, Object taskId, String taskType,
-            String entityType, Object entityId, String entityName, int attempt) {
+    static void requireIdentity(
+            String event,
+            Object eventId,
+            Object occurredAt,
+            Object taskId,
+            String taskType,
+            String entityType,
+            Object entityId,
+            String entityName,
+            int attempt) {
         require(eventId, "event_id", event);
         require(occurredAt, "occurred_at", event);
         require(taskId, "task_id", event);

@@ -17,9 +17,19 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskCompleted(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        String worker, Map<String, Object> result) implements TaskEvent {
+public record TaskCompleted(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        String worker,
+        Map<String, Object> result)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskCompleted";
 
@@ -30,8 +40,18 @@ public record TaskCompleted(UUID eventId, Instant occurredAt, UUID taskId, Strin
     }
 
     public static TaskCompleted of(TaskRef task, String worker, Map<String, Object> result) {
-        return new TaskCompleted(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), worker, result);
+        return new TaskCompleted(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                worker,
+                result);
     }
 
     @Override

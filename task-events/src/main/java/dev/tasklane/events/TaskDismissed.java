@@ -16,9 +16,18 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskDismissed(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        UUID dismissedBy) implements TaskEvent {
+public record TaskDismissed(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        UUID dismissedBy)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskDismissed";
 
@@ -28,8 +37,17 @@ public record TaskDismissed(UUID eventId, Instant occurredAt, UUID taskId, Strin
     }
 
     public static TaskDismissed of(TaskRef task, UUID dismissedBy) {
-        return new TaskDismissed(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), dismissedBy);
+        return new TaskDismissed(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                dismissedBy);
     }
 
     @Override

@@ -15,16 +15,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "event_type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = TaskRequested.class, name = TaskRequested.TYPE),
-        @JsonSubTypes.Type(value = TaskStarted.class, name = TaskStarted.TYPE),
-        @JsonSubTypes.Type(value = TaskCompleted.class, name = TaskCompleted.TYPE),
-        @JsonSubTypes.Type(value = TaskFailed.class, name = TaskFailed.TYPE),
-        @JsonSubTypes.Type(value = TaskDismissed.class, name = TaskDismissed.TYPE),
-        @JsonSubTypes.Type(value = TaskWaiting.class, name = TaskWaiting.TYPE),
-        @JsonSubTypes.Type(value = TaskResolved.class, name = TaskResolved.TYPE)
+    @JsonSubTypes.Type(value = TaskRequested.class, name = TaskRequested.TYPE),
+    @JsonSubTypes.Type(value = TaskStarted.class, name = TaskStarted.TYPE),
+    @JsonSubTypes.Type(value = TaskCompleted.class, name = TaskCompleted.TYPE),
+    @JsonSubTypes.Type(value = TaskFailed.class, name = TaskFailed.TYPE),
+    @JsonSubTypes.Type(value = TaskDismissed.class, name = TaskDismissed.TYPE),
+    @JsonSubTypes.Type(value = TaskWaiting.class, name = TaskWaiting.TYPE),
+    @JsonSubTypes.Type(value = TaskResolved.class, name = TaskResolved.TYPE)
 })
-public sealed interface TaskEvent permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed, TaskDismissed,
-        TaskWaiting, TaskResolved {
+public sealed interface TaskEvent
+        permits TaskRequested, TaskStarted, TaskCompleted, TaskFailed, TaskDismissed, TaskWaiting, TaskResolved {
 
     UUID eventId();
 

@@ -6,6 +6,5 @@ public final class TaskEventHeaders {
     public static final String EVENT_TYPE = "event_type";
     public static final String TASK_TYPE = "task_type";
 
-    private TaskEventHeaders() {
-    }
+    private TaskEventHeaders() {}
 }

@@ -1,8 +1,8 @@
 package dev.tasklane.events;
 
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one JSON mapping of task events: snake_case fields, RFC 3339 UTC timestamps, unknown fields ignored (events
@@ -15,8 +15,7 @@ public final class TaskEventJson {
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
-    private TaskEventJson() {
-    }
+    private TaskEventJson() {}
 
     /** The shared, immutable mapper. */
     public static JsonMapper mapper() {

@@ -15,9 +15,19 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskFailed(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        String worker, TaskError error) implements TaskEvent {
+public record TaskFailed(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        String worker,
+        TaskError error)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskFailed";
 
@@ -28,8 +38,18 @@ public record TaskFailed(UUID eventId, Instant occurredAt, UUID taskId, String t
     }
 
     public static TaskFailed of(TaskRef task, String worker, TaskError error) {
-        return new TaskFailed(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), worker, error);
+        return new TaskFailed(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                worker,
+                error);
     }
 
     @Override

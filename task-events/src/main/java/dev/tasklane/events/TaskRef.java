@@ -7,8 +7,14 @@ import java.util.UUID;
  *
  * @param createdBy the requesting user, or {@code null} for a system task
  */
-public record TaskRef(UUID taskId, String taskType, String entityType, UUID entityId, String entityName,
-        UUID createdBy, int attempt) {
+public record TaskRef(
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        int attempt) {
 
     public TaskRef {
         String what = "TaskRef";
@@ -21,7 +27,8 @@ public record TaskRef(UUID taskId, String taskType, String entityType, UUID enti
     }
 
     /** The first attempt of a new task with a fresh id. */
-    public static TaskRef newTask(String taskType, String entityType, UUID entityId, String entityName, UUID createdBy) {
+    public static TaskRef newTask(
+            String taskType, String entityType, UUID entityId, String entityName, UUID createdBy) {
         return new TaskRef(UUID.randomUUID(), taskType, entityType, entityId, entityName, createdBy, 1);
     }
 

@@ -20,9 +20,19 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskRequested(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        Map<String, Object> payload, String requestedByName) implements TaskEvent {
+public record TaskRequested(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        Map<String, Object> payload,
+        String requestedByName)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskRequested";
 
@@ -36,8 +46,17 @@ public record TaskRequested(UUID eventId, Instant occurredAt, UUID taskId, Strin
     }
 
     public static TaskRequested of(TaskRef task, Map<String, Object> payload, String requestedByName) {
-        return new TaskRequested(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), payload,
+        return new TaskRequested(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                payload,
                 requestedByName == null || requestedByName.isBlank() ? null : requestedByName);
     }
 

@@ -18,9 +18,19 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskResolved(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        String resolution, String reason) implements TaskEvent {
+public record TaskResolved(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        String resolution,
+        String reason)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskResolved";
     public static final String NO_LONGER_NEEDED = "no_longer_needed";
@@ -32,8 +42,18 @@ public record TaskResolved(UUID eventId, Instant occurredAt, UUID taskId, String
     }
 
     public static TaskResolved of(TaskRef task, String resolution, String reason) {
-        return new TaskResolved(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), resolution, reason);
+        return new TaskResolved(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                resolution,
+                reason);
     }
 
     @Override

@@ -15,9 +15,18 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskStarted(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        String worker) implements TaskEvent {
+public record TaskStarted(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        String worker)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskStarted";
 
@@ -27,8 +36,17 @@ public record TaskStarted(UUID eventId, Instant occurredAt, UUID taskId, String 
     }
 
     public static TaskStarted of(TaskRef task, String worker) {
-        return new TaskStarted(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), worker);
+        return new TaskStarted(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                worker);
     }
 
     @Override

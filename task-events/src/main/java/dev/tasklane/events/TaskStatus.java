@@ -5,7 +5,6 @@ package dev.tasklane.events;
  * precedence rule: a task's state is ordered by {@code (attempt, rank)} and only moves forward.
  */
 public enum TaskStatus {
-
     PENDING("pending", 0),
     RUNNING("running", 1),
     COMPLETED("completed", 2),
@@ -38,6 +37,7 @@ public enum TaskStatus {
                 return status;
             }
         }
-        throw new IllegalArgumentException("Unknown task status '" + value + "': expected pending, running, completed or failed");
+        throw new IllegalArgumentException(
+                "Unknown task status '" + value + "': expected pending, running, completed or failed");
     }
 }

@@ -35,8 +35,7 @@ public final class TaskTopics {
 
     public static final int DEFAULT_PARTITIONS = 6;
 
-    private TaskTopics() {
-    }
+    private TaskTopics() {}
 
     /** The topic that carries requests of {@code taskType}. */
     public static String requested(String taskType) {
@@ -56,8 +55,8 @@ public final class TaskTopics {
      * may die without a write refused or lost; 1 and 1 on one broker). Request and status topics keep their records
      * forever: the ledger is rebuilt by replaying them.
      */
-    public static List<NewTopic> declarations(Collection<String> taskTypes, int partitions, short replicationFactor,
-            int minInsyncReplicas) {
+    public static List<NewTopic> declarations(
+            Collection<String> taskTypes, int partitions, short replicationFactor, int minInsyncReplicas) {
         if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
             throw new IllegalArgumentException("tasklane.topics.min-insync-replicas must be from 1 to the replication "
                     + "factor (" + replicationFactor + "), was " + minInsyncReplicas);
@@ -68,8 +67,12 @@ public final class TaskTopics {
         String minInsync = String.valueOf(minInsyncReplicas);
         List<NewTopic> declarations = new ArrayList<>();
         for (String topic : topics) {
-            declarations.add(new NewTopic(topic, partitions, replicationFactor).configs(Map.of(
-                    TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            declarations.add(new NewTopic(topic, partitions, replicationFactor)
+                    .configs(Map.of(
+                            TopicConfig.RETENTION_MS_CONFIG,
+                            "-1",
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                            minInsync)));
             declarations.add(new NewTopic(deadLetter(topic), partitions, replicationFactor)
                     .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
         }

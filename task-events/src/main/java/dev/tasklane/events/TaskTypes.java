@@ -13,8 +13,7 @@ public final class TaskTypes {
 
     public static final List<String> ALL = List.of(CALCULATE_DRIVE_TIMES, SYNC_QUO);
 
-    private TaskTypes() {
-    }
+    private TaskTypes() {}
 
     /** Whether {@code value} can name a task type: lower-case letters, digits and underscores, from a letter. */
     public static boolean isValid(String value) {

@@ -20,9 +20,20 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TaskWaiting(UUID eventId, Instant occurredAt, UUID taskId, String taskType, String entityType,
-        UUID entityId, String entityName, UUID createdBy, @JsonProperty(required = true) int attempt,
-        String worker, String waitingFor, String reason) implements TaskEvent {
+public record TaskWaiting(
+        UUID eventId,
+        Instant occurredAt,
+        UUID taskId,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        UUID createdBy,
+        @JsonProperty(required = true) int attempt,
+        String worker,
+        String waitingFor,
+        String reason)
+        implements TaskEvent {
 
     public static final String TYPE = "TaskWaiting";
 
@@ -34,8 +45,19 @@ public record TaskWaiting(UUID eventId, Instant occurredAt, UUID taskId, String 
     }
 
     public static TaskWaiting of(TaskRef task, String worker, String waitingFor, String reason) {
-        return new TaskWaiting(UUID.randomUUID(), Instant.now(), task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), worker, waitingFor, reason);
+        return new TaskWaiting(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                worker,
+                waitingFor,
+                reason);
     }
 
     @Override

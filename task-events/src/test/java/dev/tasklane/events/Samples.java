@@ -10,8 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** The checked-in sample JSON of each event, under {@code src/test/resources/samples/}. */
 final class Samples {
 
-    private Samples() {
-    }
+    private Samples() {}
 
     static String json(String eventType) {
         try (InputStream in = Samples.class.getResourceAsStream("/samples/" + eventType + ".json")) {
@@ -19,8 +18,7 @@ final class Samples {
                 throw new IllegalStateException("No sample for " + eventType);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

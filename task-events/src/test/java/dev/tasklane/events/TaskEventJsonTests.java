@@ -21,7 +21,16 @@ class TaskEventJsonTests {
     private static final UUID USER = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
+    @ValueSource(
+            strings = {
+                "TaskRequested",
+                "TaskStarted",
+                "TaskCompleted",
+                "TaskFailed",
+                "TaskDismissed",
+                "TaskWaiting",
+                "TaskResolved"
+            })
     void sampleSurvivesARoundTripUnchanged(String eventType) {
         TaskEvent event = TaskEventJson.read(Samples.json(eventType));
 
@@ -37,8 +46,9 @@ class TaskEventJsonTests {
 
         assertThat(event.eventId()).isEqualTo(UUID.fromString("5d3c1f8e-8a0b-4c52-9f3e-2b7d6a1c9e01"));
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-30T14:03:27.412Z"));
-        assertThat(event.task()).isEqualTo(new TaskRef(TASK, TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT,
-                CLIENT, "Jane Doe", USER, 1));
+        assertThat(event.task())
+                .isEqualTo(new TaskRef(
+                        TASK, TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT, CLIENT, "Jane Doe", USER, 1));
         assertThat(event.payload()).containsEntry("client_id", CLIENT.toString());
         assertThat(event.requestedByName()).isEqualTo("Dana Dispatcher");
         assertThat(event.status()).isEqualTo(TaskStatus.PENDING);
@@ -58,7 +68,8 @@ class TaskEventJsonTests {
         ObjectNode json = Samples.tree("TaskRequested");
         json.remove("requested_by_name");
 
-        assertThat(((TaskRequested) TaskEventJson.read(json.toString())).requestedByName()).isNull();
+        assertThat(((TaskRequested) TaskEventJson.read(json.toString())).requestedByName())
+                .isNull();
     }
 
     @Test
@@ -103,8 +114,17 @@ class TaskEventJsonTests {
     @Test
     void writesTimestampsAsRfc3339UtcAndTheTypeAsEventType() {
         TaskRef task = new TaskRef(TASK, TaskTypes.SYNC_QUO, EntityTypes.CLIENT, CLIENT, "Jane Doe", USER, 1);
-        TaskStarted event = new TaskStarted(UUID.randomUUID(), Instant.parse("2026-11-30T14:03:27.530Z"), task.taskId(),
-                task.taskType(), task.entityType(), task.entityId(), task.entityName(), task.createdBy(), 1, "w-1");
+        TaskStarted event = new TaskStarted(
+                UUID.randomUUID(),
+                Instant.parse("2026-11-30T14:03:27.530Z"),
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                1,
+                "w-1");
 
         JsonNode json = TaskEventJson.mapper().readTree(TaskEventJson.write(event));
 
@@ -115,7 +135,16 @@ class TaskEventJsonTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
+    @ValueSource(
+            strings = {
+                "TaskRequested",
+                "TaskStarted",
+                "TaskCompleted",
+                "TaskFailed",
+                "TaskDismissed",
+                "TaskWaiting",
+                "TaskResolved"
+            })
     void unknownFieldsAreIgnored(String eventType) {
         ObjectNode json = Samples.tree(eventType);
         json.put("priority", "high");
@@ -123,25 +152,40 @@ class TaskEventJsonTests {
 
         TaskEvent event = TaskEventJson.read(json.toString());
 
-        assertThat(event.taskId()).isEqualTo(UUID.fromString(Samples.tree(eventType).get("task_id").asString()));
+        assertThat(event.taskId())
+                .isEqualTo(
+                        UUID.fromString(Samples.tree(eventType).get("task_id").asString()));
     }
 
     @ParameterizedTest(name = "{0} without {1}")
     @CsvSource({
-            "TaskRequested, event_id", "TaskRequested, occurred_at", "TaskRequested, task_id",
-            "TaskRequested, task_type", "TaskRequested, entity_type", "TaskRequested, entity_id",
-            "TaskRequested, entity_name", "TaskRequested, attempt",
-            "TaskStarted, worker", "TaskCompleted, worker", "TaskFailed, worker", "TaskFailed, error",
-            "TaskCompleted, task_id", "TaskFailed, attempt", "TaskDismissed, dismissed_by", "TaskDismissed, task_id",
-            "TaskWaiting, waiting_for", "TaskWaiting, reason", "TaskWaiting, worker",
-            "TaskResolved, resolution", "TaskResolved, reason"
+        "TaskRequested, event_id",
+        "TaskRequested, occurred_at",
+        "TaskRequested, task_id",
+        "TaskRequested, task_type",
+        "TaskRequested, entity_type",
+        "TaskRequested, entity_id",
+        "TaskRequested, entity_name",
+        "TaskRequested, attempt",
+        "TaskStarted, worker",
+        "TaskCompleted, worker",
+        "TaskFailed, worker",
+        "TaskFailed, error",
+        "TaskCompleted, task_id",
+        "TaskFailed, attempt",
+        "TaskDismissed, dismissed_by",
+        "TaskDismissed, task_id",
+        "TaskWaiting, waiting_for",
+        "TaskWaiting, reason",
+        "TaskWaiting, worker",
+        "TaskResolved, resolution",
+        "TaskResolved, reason"
     })
     void aMissingRequiredFieldIsAnErrorThatNamesIt(String eventType, String field) {
         ObjectNode json = Samples.tree(eventType);
         json.remove(field);
 
-        assertThatThrownBy(() -> TaskEventJson.read(json.toString()))
-                .hasMessageContaining("'" + field + "'");
+        assertThatThrownBy(() -> TaskEventJson.read(json.toString())).hasMessageContaining("'" + field + "'");
     }
 
     @Test
@@ -174,7 +218,8 @@ class TaskEventJsonTests {
         json.put("task_type", "Sync Quo!");
 
         assertThatThrownBy(() -> TaskEventJson.read(json.toString()))
-                .hasMessageContaining("'task_type'").hasMessageContaining("Sync Quo!");
+                .hasMessageContaining("'task_type'")
+                .hasMessageContaining("Sync Quo!");
     }
 
     @Test
@@ -184,8 +229,10 @@ class TaskEventJsonTests {
         ObjectNode completed = Samples.tree("TaskCompleted");
         completed.remove("result");
 
-        assertThat(((TaskRequested) TaskEventJson.read(requested.toString())).payload()).isEmpty();
-        assertThat(((TaskCompleted) TaskEventJson.read(completed.toString())).result()).isEmpty();
+        assertThat(((TaskRequested) TaskEventJson.read(requested.toString())).payload())
+                .isEmpty();
+        assertThat(((TaskCompleted) TaskEventJson.read(completed.toString())).result())
+                .isEmpty();
     }
 
     @Test
@@ -197,7 +244,8 @@ class TaskEventJsonTests {
         TaskRequested retry = TaskRequested.of(task.nextAttempt(), Map.of("appointment_id", "a"));
 
         assertThat(failed.task()).isEqualTo(task);
-        assertThat(failed.eventId()).isNotEqualTo(TaskFailed.of(task, "w-1", error).eventId());
+        assertThat(failed.eventId())
+                .isNotEqualTo(TaskFailed.of(task, "w-1", error).eventId());
         assertThat(failed.occurredAt()).isBeforeOrEqualTo(Instant.now());
         assertThat(retry.taskId()).isEqualTo(task.taskId());
         assertThat(retry.attempt()).isEqualTo(2);

@@ -21,35 +21,58 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The checked-in JSON Schemas and the Java records describe the same events. */
 class TaskEventSchemaTests {
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private static List<Error> validate(String eventType, JsonNode json) {
         Schema schema = REGISTRY.getSchema(SchemaLocation.of("classpath:schemas/" + eventType + ".schema.json"));
-        return schema.validate(json, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)));
+        return schema.validate(
+                json, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
+    @ValueSource(
+            strings = {
+                "TaskRequested",
+                "TaskStarted",
+                "TaskCompleted",
+                "TaskFailed",
+                "TaskDismissed",
+                "TaskWaiting",
+                "TaskResolved"
+            })
     void sampleConformsToItsSchema(String eventType) {
         assertThat(validate(eventType, Samples.tree(eventType))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"TaskRequested", "TaskStarted", "TaskCompleted", "TaskFailed", "TaskDismissed", "TaskWaiting", "TaskResolved"})
+    @ValueSource(
+            strings = {
+                "TaskRequested",
+                "TaskStarted",
+                "TaskCompleted",
+                "TaskFailed",
+                "TaskDismissed",
+                "TaskWaiting",
+                "TaskResolved"
+            })
     void whatJavaWritesConformsToTheSchema(String eventType) {
-        TaskRef task = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, UUID.randomUUID(),
-                "Sam Driver", null);
+        TaskRef task = TaskRef.newTask(
+                TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, UUID.randomUUID(), "Sam Driver", null);
         TaskEvent event = switch (eventType) {
-            case TaskRequested.TYPE -> TaskRequested.of(task, Map.of("driver_id", task.entityId().toString()), "Dana");
+            case TaskRequested.TYPE ->
+                TaskRequested.of(task, Map.of("driver_id", task.entityId().toString()), "Dana");
             case TaskStarted.TYPE -> TaskStarted.of(task, "w-1");
             case TaskCompleted.TYPE -> TaskCompleted.of(task, "w-1", Map.of("drivers", 1));
             case TaskDismissed.TYPE -> TaskDismissed.of(task, UUID.randomUUID());
-            case TaskWaiting.TYPE -> TaskWaiting.of(task, "w-1", "google_maps", "Google Maps is down; it runs by itself.");
+            case TaskWaiting.TYPE ->
+                TaskWaiting.of(task, "w-1", "google_maps", "Google Maps is down; it runs by itself.");
             case TaskResolved.TYPE -> TaskResolved.of(task, TaskResolved.NO_LONGER_NEEDED, "The driver was deleted.");
             default -> TaskFailed.of(task, "w-1", new TaskError("It broke: do this.", "X", "worker", true));
         };
 
-        assertThat(validate(eventType, TaskEventJson.mapper().readTree(TaskEventJson.write(event)))).isEmpty();
+        assertThat(validate(eventType, TaskEventJson.mapper().readTree(TaskEventJson.write(event))))
+                .isEmpty();
     }
 
     @Test
@@ -63,8 +86,9 @@ class TaskEventSchemaTests {
         ObjectNode json = Samples.tree("TaskFailed");
         json.remove(field);
 
-        assertThat(validate("TaskFailed", json)).extracting(Error::getMessage).anySatisfy(
-                message -> assertThat(message).contains(field));
+        assertThat(validate("TaskFailed", json))
+                .extracting(Error::getMessage)
+                .anySatisfy(message -> assertThat(message).contains(field));
     }
 
     @Test

@@ -46,13 +46,14 @@ class TaskEventSerdeTests {
 
     @Test
     void deserializerReadsWhatTheSerializerWrote() {
-        TaskRef task = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT, UUID.randomUUID(), "A", null);
+        TaskRef task =
+                TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT, UUID.randomUUID(), "A", null);
         TaskCompleted sent = TaskCompleted.of(task, "w-1", Map.of("drivers", 3));
         Headers headers = new RecordHeaders();
 
         try (TaskEventDeserializer deserializer = new TaskEventDeserializer()) {
-            TaskEvent received = deserializer.deserialize(TaskTopics.STATUS, headers,
-                    serializer.serialize(TaskTopics.STATUS, headers, sent));
+            TaskEvent received = deserializer.deserialize(
+                    TaskTopics.STATUS, headers, serializer.serialize(TaskTopics.STATUS, headers, sent));
 
             assertThat(received).isEqualTo(sent);
         }
@@ -64,11 +65,14 @@ class TaskEventSerdeTests {
         try (ErrorHandlingDeserializer<TaskEvent> deserializer =
                 new ErrorHandlingDeserializer<>(new TaskEventDeserializer())) {
 
-            TaskEvent value = deserializer.deserialize(TaskTopics.STATUS, headers,
+            TaskEvent value = deserializer.deserialize(
+                    TaskTopics.STATUS,
+                    headers,
                     "{\"event_type\":\"TaskStarted\",\"task_id\":".getBytes(StandardCharsets.UTF_8));
 
             assertThat(value).isNull();
-            assertThat(headers.lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER)).isNotNull();
+            assertThat(headers.lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER))
+                    .isNotNull();
         }
     }
 }

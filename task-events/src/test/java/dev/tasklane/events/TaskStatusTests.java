@@ -16,7 +16,8 @@ class TaskStatusTests {
 
     @Test
     void onlyCompletedAndFailedAreTerminal() {
-        assertThat(TaskStatus.values()).filteredOn(TaskStatus::isTerminal)
+        assertThat(TaskStatus.values())
+                .filteredOn(TaskStatus::isTerminal)
                 .containsExactlyInAnyOrder(TaskStatus.COMPLETED, TaskStatus.FAILED);
     }
 

@@ -11,7 +11,8 @@ class TaskTopicsTests {
 
     @Test
     void eachTaskTypeHasItsOwnRequestTopic() {
-        assertThat(TaskTopics.requested(TaskTypes.CALCULATE_DRIVE_TIMES)).isEqualTo("task.requested.calculate_drive_times");
+        assertThat(TaskTopics.requested(TaskTypes.CALCULATE_DRIVE_TIMES))
+                .isEqualTo("task.requested.calculate_drive_times");
         assertThat(TaskTopics.requested(TaskTypes.SYNC_QUO)).isEqualTo("task.requested.sync_quo");
     }
 
@@ -22,9 +23,17 @@ class TaskTopicsTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"task.requested.sync_quo-dlt", "task.requested.sync_quo-retry-0",
-            "task.requested.sync_quo-retry-1000", "task.requested.sync_quo.DLT", "task.status", "task.status-dlt",
-            "task.requested.", "xtask.requested.sync_quo"})
+    @ValueSource(
+            strings = {
+                "task.requested.sync_quo-dlt",
+                "task.requested.sync_quo-retry-0",
+                "task.requested.sync_quo-retry-1000",
+                "task.requested.sync_quo.DLT",
+                "task.status",
+                "task.status-dlt",
+                "task.requested.",
+                "xtask.requested.sync_quo"
+            })
     void theRequestPatternExcludesRetryDeadLetterAndOtherTopics(String topic) {
         assertThat(TaskTopics.REQUESTED_PATTERN.matcher(topic).matches()).isFalse();
     }
@@ -50,11 +59,19 @@ class TaskTopicsTests {
     void declarationsCoverEachRequestTopicTheStatusTopicAndTheirDeadLetterTopics() {
         var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1, 1);
 
-        assertThat(declarations).extracting(org.apache.kafka.clients.admin.NewTopic::name).containsExactlyInAnyOrder(
-                "task.requested.calculate_drive_times", "task.requested.calculate_drive_times-dlt",
-                "task.requested.sync_quo", "task.requested.sync_quo-dlt", "task.status", "task.status-dlt");
-        assertThat(declarations).allSatisfy(topic -> assertThat(topic.numPartitions()).isEqualTo(6));
-        assertThat(declarations).filteredOn(topic -> !topic.name().endsWith("-dlt"))
+        assertThat(declarations)
+                .extracting(org.apache.kafka.clients.admin.NewTopic::name)
+                .containsExactlyInAnyOrder(
+                        "task.requested.calculate_drive_times",
+                        "task.requested.calculate_drive_times-dlt",
+                        "task.requested.sync_quo",
+                        "task.requested.sync_quo-dlt",
+                        "task.status",
+                        "task.status-dlt");
+        assertThat(declarations)
+                .allSatisfy(topic -> assertThat(topic.numPartitions()).isEqualTo(6));
+        assertThat(declarations)
+                .filteredOn(topic -> !topic.name().endsWith("-dlt"))
                 .allSatisfy(topic -> assertThat(topic.configs()).containsEntry("retention.ms", "-1"));
     }
 

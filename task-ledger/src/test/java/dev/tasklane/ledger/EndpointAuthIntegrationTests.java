@@ -1,6 +1,5 @@
 package dev.tasklane.ledger;
 
-import dev.tasklane.testsupport.HttpJson;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,6 +8,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.tasklane.events.TaskEvent;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,21 +38,34 @@ class EndpointAuthIntegrationTests {
 
     static Stream<Arguments> endpoints() {
         return Stream.of(
-                Arguments.of("GET", "/get-failed-tasks"), Arguments.of("GET", "/get-all-failed-tasks"),
-                Arguments.of("GET", "/get-failed-tasks-summary"), Arguments.of("POST", "/dismiss-task"),
-                Arguments.of("POST", "/dismiss-all-tasks"), Arguments.of("POST", "/retry-task"),
+                Arguments.of("GET", "/get-failed-tasks"),
+                Arguments.of("GET", "/get-all-failed-tasks"),
+                Arguments.of("GET", "/get-failed-tasks-summary"),
+                Arguments.of("POST", "/dismiss-task"),
+                Arguments.of("POST", "/dismiss-all-tasks"),
+                Arguments.of("POST", "/retry-task"),
                 Arguments.of("GET", "/tasks?entity_type=client&entity_id=" + UUID.randomUUID()),
-                Arguments.of("GET", "/task-events"), Arguments.of("POST", "/admin/archive"));
+                Arguments.of("GET", "/task-events"),
+                Arguments.of("POST", "/admin/archive"));
     }
 
     static Stream<Arguments> badTokens() {
         UUID someone = UUID.randomUUID();
-        return endpoints().flatMap(endpoint -> Stream.of(
-                Arguments.of(endpoint.get()[0], endpoint.get()[1], "no token", null),
-                Arguments.of(endpoint.get()[0], endpoint.get()[1], "expired", TestTokens.expired(someone, Duration.ofMinutes(1))),
-                Arguments.of(endpoint.get()[0], endpoint.get()[1], "wrong signature", TestTokens.signedWithAnotherSecret(someone)),
-                Arguments.of(endpoint.get()[0], endpoint.get()[1], "alg none", TestTokens.unsigned(someone)),
-                Arguments.of(endpoint.get()[0], endpoint.get()[1], "garbage", "not.a.jwt")));
+        return endpoints()
+                .flatMap(endpoint -> Stream.of(
+                        Arguments.of(endpoint.get()[0], endpoint.get()[1], "no token", null),
+                        Arguments.of(
+                                endpoint.get()[0],
+                                endpoint.get()[1],
+                                "expired",
+                                TestTokens.expired(someone, Duration.ofMinutes(1))),
+                        Arguments.of(
+                                endpoint.get()[0],
+                                endpoint.get()[1],
+                                "wrong signature",
+                                TestTokens.signedWithAnotherSecret(someone)),
+                        Arguments.of(endpoint.get()[0], endpoint.get()[1], "alg none", TestTokens.unsigned(someone)),
+                        Arguments.of(endpoint.get()[0], endpoint.get()[1], "garbage", "not.a.jwt")));
     }
 
     @ParameterizedTest(name = "{0} {1} with {2}: 401")
@@ -74,18 +87,34 @@ class EndpointAuthIntegrationTests {
         String admin = TestTokens.admin(UUID.randomUUID());
 
         for (String path : new String[] {"/get-all-failed-tasks", "/get-failed-tasks-summary"}) {
-            assertThat(call("GET", path, user, null).status()).as(path + " as user").isEqualTo(403);
-            assertThat(call("GET", path, supervisor, null).status()).as(path + " as supervisor").isEqualTo(200);
-            assertThat(call("GET", path, admin, null).status()).as(path + " as admin").isEqualTo(200);
+            assertThat(call("GET", path, user, null).status())
+                    .as(path + " as user")
+                    .isEqualTo(403);
+            assertThat(call("GET", path, supervisor, null).status())
+                    .as(path + " as supervisor")
+                    .isEqualTo(200);
+            assertThat(call("GET", path, admin, null).status())
+                    .as(path + " as admin")
+                    .isEqualTo(200);
         }
-        assertThat(call("GET", "/get-all-failed-tasks", user, null).body().get("error").asString()).isEqualTo("forbidden");
+        assertThat(call("GET", "/get-all-failed-tasks", user, null)
+                        .body()
+                        .get("error")
+                        .asString())
+                .isEqualTo("forbidden");
     }
 
     @Test
     void theArchiveIsForAdminsOnly() {
-        assertThat(call("POST", "/admin/archive", TestTokens.user(UUID.randomUUID()), null).status()).isEqualTo(403);
-        assertThat(call("POST", "/admin/archive", TestTokens.supervisor(UUID.randomUUID()), null).status()).isEqualTo(403);
-        assertThat(call("POST", "/admin/archive", TestTokens.admin(UUID.randomUUID()), null).status()).isIn(200, 409);
+        assertThat(call("POST", "/admin/archive", TestTokens.user(UUID.randomUUID()), null)
+                        .status())
+                .isEqualTo(403);
+        assertThat(call("POST", "/admin/archive", TestTokens.supervisor(UUID.randomUUID()), null)
+                        .status())
+                .isEqualTo(403);
+        assertThat(call("POST", "/admin/archive", TestTokens.admin(UUID.randomUUID()), null)
+                        .status())
+                .isIn(200, 409);
     }
 
     @Test
@@ -94,7 +123,8 @@ class EndpointAuthIntegrationTests {
 
         assertThat(call("GET", "/get-failed-tasks", user, null).status()).isEqualTo(200);
         assertThat(call("POST", "/dismiss-all-tasks", user, null).status()).isEqualTo(200);
-        assertThat(call("GET", "/tasks?entity_type=client&entity_id=" + UUID.randomUUID(), user, null).status())
+        assertThat(call("GET", "/tasks?entity_type=client&entity_id=" + UUID.randomUUID(), user, null)
+                        .status())
                 .isEqualTo(200);
         assertThat(stream("/task-events", user).status()).isEqualTo(200);
     }
@@ -112,22 +142,29 @@ class EndpointAuthIntegrationTests {
         assertThat(call("POST", "/dismiss-task", supervisor, first).status()).isEqualTo(200);
         assertThat(call("POST", "/retry-task", supervisor, second).status()).isEqualTo(202);
         assertThat(call("POST", "/dismiss-task", TestTokens.user(OWNER), second).status())
-                .as("the owner's failure is now being retried").isEqualTo(409);
+                .as("the owner's failure is now being retried")
+                .isEqualTo(409);
     }
 
     @Test
     void theStreamAcceptsTheTokenInTheQueryForBrowsersEventSource() {
-        assertThat(stream("/task-events?access_token=" + TestTokens.user(UUID.randomUUID()), null).status())
+        assertThat(stream("/task-events?access_token=" + TestTokens.user(UUID.randomUUID()), null)
+                        .status())
                 .isEqualTo(200);
-        assertThat(new HttpJson(port).get("/get-failed-tasks?access_token=" + TestTokens.user(UUID.randomUUID()),
-                null).status()).as("only the stream takes a token in the URL").isEqualTo(401);
+        assertThat(new HttpJson(port)
+                        .get("/get-failed-tasks?access_token=" + TestTokens.user(UUID.randomUUID()), null)
+                        .status())
+                .as("only the stream takes a token in the URL")
+                .isEqualTo(401);
     }
 
     @Test
     void healthIsOpenAndMetricsNeedAnAdmin() {
         assertThat(call("GET", "/actuator/health", null, null).status()).isEqualTo(200);
         assertThat(call("GET", "/actuator/prometheus", null, null).status()).isEqualTo(200);
-        assertThat(call("GET", "/actuator/metrics", TestTokens.user(UUID.randomUUID()), null).status()).isEqualTo(403);
+        assertThat(call("GET", "/actuator/metrics", TestTokens.user(UUID.randomUUID()), null)
+                        .status())
+                .isEqualTo(403);
     }
 
     private HttpJson.Response call(String method, String path, String token, String body) {
@@ -140,25 +177,25 @@ class EndpointAuthIntegrationTests {
 
     /** A stream request: its status, and its body when it is an error rather than a stream. */
     private HttpJson.Response stream(String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(new HttpJson(port).uri(path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(new HttpJson(port).uri(path)).timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> response =
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream in = response.body()) {
                 if (response.statusCode() == 200) {
                     return new HttpJson.Response(200, null);
                 }
-                return new HttpJson.Response(response.statusCode(),
+                return new HttpJson.Response(
+                        response.statusCode(),
                         tools.jackson.databind.json.JsonMapper.builder().build().readTree(in.readAllBytes()));
             }
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

@@ -32,8 +32,7 @@ public final class LedgerFixture {
             String topic = event instanceof TaskRequested ? TaskTopics.requested(event.taskType()) : TaskTopics.STATUS;
             try {
                 kafka.send(topic, event.taskId().toString(), event).get(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException | ExecutionException | TimeoutException e) {
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("Could not publish " + event, e);
             }
         }
@@ -52,15 +51,21 @@ public final class LedgerFixture {
     public Map<String, Object> awaitRow(UUID taskId, String status, int attempt) {
         return await().atMost(20, TimeUnit.SECONDS)
                 .ignoreExceptionsInstanceOf(org.springframework.jdbc.CannotGetJdbcConnectionException.class)
-                .until(() -> row(taskId),
-                row -> row != null && status.equals(row.get("status")) && Integer.valueOf(attempt).equals(row.get("attempt")));
+                .until(
+                        () -> row(taskId),
+                        row -> row != null
+                                && status.equals(row.get("status"))
+                                && Integer.valueOf(attempt).equals(row.get("attempt")));
     }
 
     /** Publishes a failed first attempt of a new task of {@code owner} and waits until the ledger has it. */
     public TaskEvents aFailedTask(UUID owner) {
         TaskEvents task = TaskEvents.aTask(owner);
         java.time.Instant now = java.time.Instant.now();
-        publish(task.requested(now.minusMillis(30)), task.started(now.minusMillis(20)), task.failed(now.minusMillis(10)));
+        publish(
+                task.requested(now.minusMillis(30)),
+                task.started(now.minusMillis(20)),
+                task.failed(now.minusMillis(10)));
         awaitRow(task.id(), "failed", 1);
         return task;
     }

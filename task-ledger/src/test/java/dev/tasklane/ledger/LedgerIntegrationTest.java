@@ -16,12 +16,13 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.security.jwt.secret=" + TestTokens.SECRET,
-        "spring.kafka.consumer.group-id=task-ledger-test",
-        "tasklane.ledger.stream.heartbeat=1s",
-        "logging.level.org.apache.kafka=WARN"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+            "spring.kafka.consumer.group-id=task-ledger-test",
+            "tasklane.ledger.stream.heartbeat=1s",
+            "logging.level.org.apache.kafka=WARN"
+        })
 @ContextConfiguration(initializers = TasklaneInfrastructure.class)
-public @interface LedgerIntegrationTest {
-}
+public @interface LedgerIntegrationTest {}

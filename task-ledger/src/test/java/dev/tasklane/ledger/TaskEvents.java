@@ -29,7 +29,8 @@ public final class TaskEvents {
 
     /** A new Quo sync of a client named Jane Doe, owned by {@code owner}. */
     public static TaskEvents aTask(UUID owner) {
-        return new TaskEvents(TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.CLIENT, UUID.randomUUID(), "Jane Doe", owner));
+        return new TaskEvents(
+                TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.CLIENT, UUID.randomUUID(), "Jane Doe", owner));
     }
 
     public static TaskEvents aTask(UUID owner, String taskType, String entityName) {
@@ -42,8 +43,14 @@ public final class TaskEvents {
     }
 
     public TaskEvents attempt(int attempt) {
-        return new TaskEvents(new TaskRef(task.taskId(), task.taskType(), task.entityType(), task.entityId(),
-                task.entityName(), task.createdBy(), attempt));
+        return new TaskEvents(new TaskRef(
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                attempt));
     }
 
     public TaskRef ref() {
@@ -55,50 +62,131 @@ public final class TaskEvents {
     }
 
     public TaskRequested requested(Instant at) {
-        return new TaskRequested(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(),
-                Map.of("client_id", task.entityId().toString()), "Dana Dispatcher");
+        return new TaskRequested(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                Map.of("client_id", task.entityId().toString()),
+                "Dana Dispatcher");
     }
 
     public TaskStarted started(Instant at) {
-        return new TaskStarted(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1");
+        return new TaskStarted(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                "worker-1");
     }
 
     public TaskCompleted completed(Instant at) {
-        return new TaskCompleted(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1", Map.of("contact", "c1"));
+        return new TaskCompleted(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                "worker-1",
+                Map.of("contact", "c1"));
     }
 
     public TaskFailed failed(Instant at) {
-        return new TaskFailed(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1",
-                new TaskError("Quo rejected the key (HTTP 401) while creating the contact for " + task.entityName()
-                        + ": create a new key in Quo settings → API and set QUO_API_KEY.", "HTTP_401", "quo", false));
+        return new TaskFailed(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                "worker-1",
+                new TaskError(
+                        "Quo rejected the key (HTTP 401) while creating the contact for " + task.entityName()
+                                + ": create a new key in Quo settings → API and set QUO_API_KEY.",
+                        "HTTP_401",
+                        "quo",
+                        false));
     }
 
     /** A failure with a cause of the test's choosing ({@code source}, {@code code}). */
     public TaskFailed failedWith(Instant at, String source, String code) {
-        return new TaskFailed(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1",
-                new TaskError("It failed (" + code + ") for " + task.entityName() + ": do this, then retry.", code,
-                        source, true));
+        return new TaskFailed(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                "worker-1",
+                new TaskError(
+                        "It failed (" + code + ") for " + task.entityName() + ": do this, then retry.",
+                        code,
+                        source,
+                        true));
     }
 
     public TaskWaiting waiting(Instant at, String waitingFor) {
-        return new TaskWaiting(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), "worker-1", waitingFor,
+        return new TaskWaiting(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                "worker-1",
+                waitingFor,
                 "It is down; the task runs by itself when it answers.");
     }
 
     public TaskResolved noLongerNeeded(Instant at) {
-        return new TaskResolved(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), TaskResolved.NO_LONGER_NEEDED,
+        return new TaskResolved(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                TaskResolved.NO_LONGER_NEEDED,
                 "The client " + task.entityName() + " was deleted, so this task is no longer needed.");
     }
 
     public TaskDismissed dismissed(Instant at, UUID by) {
-        return new TaskDismissed(UUID.randomUUID(), at, task.taskId(), task.taskType(), task.entityType(),
-                task.entityId(), task.entityName(), task.createdBy(), task.attempt(), by);
+        return new TaskDismissed(
+                UUID.randomUUID(),
+                at,
+                task.taskId(),
+                task.taskType(),
+                task.entityType(),
+                task.entityId(),
+                task.entityName(),
+                task.createdBy(),
+                task.attempt(),
+                by);
     }
 }

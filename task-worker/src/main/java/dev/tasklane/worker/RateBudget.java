@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.Counter;
@@ -66,22 +65,35 @@ public class RateBudget {
      * @param quotaPerSecond the key's whole quota (at least {@link RequestSpacing#MINIMUM_QUOTA}), not an instance's
      * @param maxWait        the longest a call waits for its moment before the task waits instead
      */
-    public RateBudget(DataSource dataSource, String api, String apiKey, double quotaPerSecond, Duration maxWait,
+    public RateBudget(
+            DataSource dataSource,
+            String api,
+            String apiKey,
+            double quotaPerSecond,
+            Duration maxWait,
             MeterRegistry meters) {
         this.dataSource = dataSource;
         this.api = api;
         this.name = api + ":" + fingerprint(apiKey);
         this.quotaPerSecond = quotaPerSecond;
-        this.spacingMicros = TimeUnit.NANOSECONDS.toMicros(RequestSpacing.forQuota(quotaPerSecond).toNanos()) + 1;
+        this.spacingMicros = TimeUnit.NANOSECONDS.toMicros(
+                        RequestSpacing.forQuota(quotaPerSecond).toNanos())
+                + 1;
         this.maxWaitMicros = TimeUnit.NANOSECONDS.toMicros(maxWait.toNanos());
         // a third of the slack is checked here; the rest is for the way from here to the API, which cannot be seen
         this.allowedLatenessNanos = RequestSpacing.SLACK.toNanos() / 3;
-        this.waits = Timer.builder("tasklane.worker.rate_budget.wait").tag("api", api)
-                .description("How long calls waited for their moment in the key's shared budget").register(meters);
-        this.late = Counter.builder("tasklane.worker.rate_budget.late").tag("api", api)
-                .description("Moments given up because the call woke too late to keep the key's quota").register(meters);
-        this.usedUp = Counter.builder("tasklane.worker.rate_budget.used_up").tag("api", api)
-                .description("Calls turned back because the key's budget was taken too far ahead").register(meters);
+        this.waits = Timer.builder("tasklane.worker.rate_budget.wait")
+                .tag("api", api)
+                .description("How long calls waited for their moment in the key's shared budget")
+                .register(meters);
+        this.late = Counter.builder("tasklane.worker.rate_budget.late")
+                .tag("api", api)
+                .description("Moments given up because the call woke too late to keep the key's quota")
+                .register(meters);
+        this.usedUp = Counter.builder("tasklane.worker.rate_budget.used_up")
+                .tag("api", api)
+                .description("Calls turned back because the key's budget was taken too far ahead")
+                .register(meters);
         LOG.info("Calls to " + api + " share the key's budget of " + quotaPerSecond + " requests per second with every "
                 + "instance, through the database (rate_budgets '" + name + "'): one call every "
                 + spacingMicros / 1000.0 + " ms");
@@ -110,14 +122,15 @@ public class RateBudget {
                     throw new UsedUp(api, quotaPerSecond);
                 }
                 long waitNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, moment[0] - moment[1]));
-                // the database's clock read the moment no earlier than we asked: waking at answered + wait is never early
+                // the database's clock read the moment no earlier than we asked: waking at answered + wait is never
+                // early
                 long wake = System.nanoTime() + waitNanos;
                 for (long left = waitNanos; left > 0; left = wake - System.nanoTime()) {
                     LockSupport.parkNanos(left);
                     if (Thread.interrupted()) {
                         Thread.currentThread().interrupt();
-                        throw new IllegalStateException("Interrupted while waiting for a moment of the " + api
-                                + " budget");
+                        throw new IllegalStateException(
+                                "Interrupted while waiting for a moment of the " + api + " budget");
                     }
                 }
                 long lateness = System.nanoTime() - (asked + waitNanos);
@@ -130,8 +143,7 @@ public class RateBudget {
                     throw new UsedUp(api, quotaPerSecond);
                 }
             }
-        }
-        finally {
+        } finally {
             waits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
@@ -148,15 +160,16 @@ public class RateBudget {
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? new long[] {row.getLong(1), row.getLong(2)} : null;
             }
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
-                throw new IllegalStateException("The database has no rate_budgets table, which the workers share "
-                        + "their API quota through: run './tasklane migrate' (or java -jar schema-exec.jar --url=…) "
-                        + "and start the worker again.", e);
+                throw new IllegalStateException(
+                        "The database has no rate_budgets table, which the workers share "
+                                + "their API quota through: run './tasklane migrate' (or java -jar schema-exec.jar --url=…) "
+                                + "and start the worker again.",
+                        e);
             }
-            throw new DataAccessResourceFailureException("Could not take a moment of the " + api + " budget from the "
-                    + "database: " + e.getMessage(), e);
+            throw new DataAccessResourceFailureException(
+                    "Could not take a moment of the " + api + " budget from the " + "database: " + e.getMessage(), e);
         }
     }
 
@@ -164,8 +177,7 @@ public class RateBudget {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }

@@ -24,14 +24,13 @@ public final class RequestSpacing {
      */
     public static final Duration SLACK = Duration.ofMillis(300);
 
-    private RequestSpacing() {
-    }
+    private RequestSpacing() {}
 
     /** The time between two calls of a key whose quota is {@code quotaPerSecond} (at least {@link #MINIMUM_QUOTA}). */
     public static Duration forQuota(double quotaPerSecond) {
         if (quotaPerSecond < MINIMUM_QUOTA) {
-            throw new IllegalArgumentException("a quota of " + quotaPerSecond + " requests per second is below "
-                    + MINIMUM_QUOTA);
+            throw new IllegalArgumentException(
+                    "a quota of " + quotaPerSecond + " requests per second is below " + MINIMUM_QUOTA);
         }
         return Duration.ofNanos((long) Math.ceil((1_000_000_000L + SLACK.toNanos()) / Math.floor(quotaPerSecond)));
     }

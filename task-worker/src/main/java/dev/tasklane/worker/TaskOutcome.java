@@ -11,29 +11,24 @@ import java.util.function.Supplier;
 public sealed interface TaskOutcome {
 
     /** The task succeeded; {@code result} is published with {@code TaskCompleted}. */
-    record Completed(Map<String, Object> result) implements TaskOutcome {
-    }
+    record Completed(Map<String, Object> result) implements TaskOutcome {}
 
     /** The task cannot succeed (or its automatic retries are spent); published as {@code TaskFailed}. */
-    record Failed(TaskFailure failure) implements TaskOutcome {
-    }
+    record Failed(TaskFailure failure) implements TaskOutcome {}
 
     /**
      * The task cannot run now: {@link WaitForRecovery} waits out an outage without end, anything else is retried with
      * backoff. Neither completes nor fails the task.
      */
-    record Postponed(RuntimeException cause) implements TaskOutcome {
-    }
+    record Postponed(RuntimeException cause) implements TaskOutcome {}
 
     /** Runs {@code work} and says how it ended. */
     static TaskOutcome of(Supplier<Map<String, Object>> work) {
         try {
             return new Completed(work.get());
-        }
-        catch (TaskFailure failure) {
+        } catch (TaskFailure failure) {
             return new Failed(failure);
-        }
-        catch (RuntimeException pending) {
+        } catch (RuntimeException pending) {
             return new Postponed(pending);
         }
     }

@@ -63,9 +63,11 @@ public class TaskRunner {
     private static final long ACKNOWLEDGEMENT_TIMEOUT_SECONDS = 30;
     /** How many held attempts this process remembers having announced; the oldest are forgotten first. */
     static final int ANNOUNCEMENTS_REMEMBERED = 10_000;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     private final KafkaTemplate<String, TaskEvent> kafka;
     private final String worker;
@@ -81,10 +83,13 @@ public class TaskRunner {
     }
 
     /** What this process has told of a held attempt, so the retry loop does not repeat it every few seconds. */
-    private enum Announced { WAITING, DEADLINE }
+    private enum Announced {
+        WAITING,
+        DEADLINE
+    }
 
-    private final Map<Attempt, Announced> announced = Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<Attempt, Announced> announced =
+            Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Attempt, Announced> eldest) {
                     return size() > ANNOUNCEMENTS_REMEMBERED;
@@ -94,12 +99,16 @@ public class TaskRunner {
     /**
      * @param waitDeadline how long after it was requested a held task is announced as failed ({@code WAIT_DEADLINE})
      */
-    public TaskRunner(KafkaTemplate<String, TaskEvent> kafka, String worker, MeterRegistry meters,
-            Duration waitDeadline) {
+    public TaskRunner(
+            KafkaTemplate<String, TaskEvent> kafka, String worker, MeterRegistry meters, Duration waitDeadline) {
         this(kafka, worker, meters, waitDeadline, Clock.systemUTC());
     }
 
-    TaskRunner(KafkaTemplate<String, TaskEvent> kafka, String worker, MeterRegistry meters, Duration waitDeadline,
+    TaskRunner(
+            KafkaTemplate<String, TaskEvent> kafka,
+            String worker,
+            MeterRegistry meters,
+            Duration waitDeadline,
             Clock clock) {
         if (waitDeadline.isNegative()) {
             throw new IllegalArgumentException("The wait deadline (tasklane.worker.wait-deadline, "
@@ -130,7 +139,8 @@ public class TaskRunner {
         }
 
         List<CompletableFuture<?>> sends = new ArrayList<>(2 * requests.size());
-        List<TaskOutcome> outcomes = requests.isEmpty() ? List.of()
+        List<TaskOutcome> outcomes = requests.isEmpty()
+                ? List.of()
                 : handleAll(handler, requests, request -> sends.add(send(TaskStarted.of(request.task(), worker))));
         TaskOutcome.Postponed postponed = null;
         int ended = 0;
@@ -142,16 +152,14 @@ public class TaskRunner {
             }
             if (outcome instanceof TaskOutcome.Completed completed) {
                 sends.add(send(TaskCompleted.of(request.task(), worker, completed.result())));
-            }
-            else if (outcome instanceof TaskOutcome.Failed failed) {
+            } else if (outcome instanceof TaskOutcome.Failed failed) {
                 LOG.info("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
                         + ") failed: " + failed.failure().getMessage());
-                sends.add(send(TaskFailed.of(request.task(), worker, failed.failure().error())));
-            }
-            else if (outcome instanceof TaskOutcome.Postponed later) {
+                sends.add(send(
+                        TaskFailed.of(request.task(), worker, failed.failure().error())));
+            } else if (outcome instanceof TaskOutcome.Postponed later) {
                 postponed = later;
-            }
-            else {
+            } else {
                 postponed = new TaskOutcome.Postponed(new IllegalStateException("The " + handler.taskType()
                         + " handler gave no outcome for task " + request.taskId() + "; it runs again"));
             }
@@ -162,15 +170,18 @@ public class TaskRunner {
                     + "said nothing of " + (requests.size() - handled) + " of the " + requests.size() + " requests it "
                     + "was given; they run again"));
         }
-        Map<Attempt, Announced> announcements = postponed == null ? Map.of()
+        Map<Attempt, Announced> announcements = postponed == null
+                ? Map.of()
                 : announceHeld(requests.subList(handled, requests.size()), postponed, sends);
         awaitAcknowledgements(sends, records);
         announced.putAll(announcements);
         record(handler, outcomes.subList(0, handled), System.nanoTime() - started);
 
         if (postponed != null) {
-            throw new BatchListenerFailedException("Task " + requests.get(handled).taskId() + " ("
-                    + handler.taskType() + ") runs again later: " + postponed.cause().getMessage(), postponed.cause(),
+            throw new BatchListenerFailedException(
+                    "Task " + requests.get(handled).taskId() + " (" + handler.taskType() + ") runs again later: "
+                            + postponed.cause().getMessage(),
+                    postponed.cause(),
                     handled);
         }
         if (unreadable != null) {
@@ -178,12 +189,11 @@ public class TaskRunner {
         }
     }
 
-    private static List<TaskOutcome> handleAll(TaskHandler handler, List<TaskRequested> requests,
-            Consumer<TaskRequested> started) {
+    private static List<TaskOutcome> handleAll(
+            TaskHandler handler, List<TaskRequested> requests, Consumer<TaskRequested> started) {
         try {
             return handler.handleAll(requests, started);
-        }
-        catch (RuntimeException unexpected) {
+        } catch (RuntimeException unexpected) {
             return List.of(new TaskOutcome.Postponed(unexpected));
         }
     }
@@ -199,8 +209,8 @@ public class TaskRunner {
      * same moment, and a task that keeps being held, rebalanced or restarted is still announced once its time is up,
      * never waiting silently for ever.
      */
-    private Map<Attempt, Announced> announceHeld(List<TaskRequested> held, TaskOutcome.Postponed postponed,
-            List<CompletableFuture<?>> sends) {
+    private Map<Attempt, Announced> announceHeld(
+            List<TaskRequested> held, TaskOutcome.Postponed postponed, List<CompletableFuture<?>> sends) {
         WaitForRecovery waiting = WaitForRecovery.in(postponed.cause());
         if (waiting == null) {
             return Map.of();
@@ -211,9 +221,11 @@ public class TaskRunner {
             TaskRequested request = held.get(i);
             Attempt attempt = Attempt.of(request);
             Announced already = announced.get(attempt);
-            String reason = i == 0 ? waiting.getMessage() : "Tasklane holds this task while " + waiting.service()
-                    + " cannot be called (another task is waiting for it too); it runs by itself as soon as "
-                    + waiting.service() + " can be called again.";
+            String reason = i == 0
+                    ? waiting.getMessage()
+                    : "Tasklane holds this task while " + waiting.service()
+                            + " cannot be called (another task is waiting for it too); it runs by itself as soon as "
+                            + waiting.service() + " can be called again.";
             if (!now.isBefore(request.occurredAt().plus(waitDeadline))) {
                 if (already != Announced.DEADLINE) {
                     String message = "Still waiting after " + duration(Duration.between(request.occurredAt(), now))
@@ -222,18 +234,22 @@ public class TaskRunner {
                     LOG.warn("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
                             + ") passed its wait deadline of " + waitDeadline + " waiting for " + waiting.source()
                             + "; announced as failed (" + TaskError.WAIT_DEADLINE + ") and still held");
-                    sends.add(send(TaskFailed.of(request.task(), worker,
+                    sends.add(send(TaskFailed.of(
+                            request.task(),
+                            worker,
                             new TaskError(message, TaskError.WAIT_DEADLINE, waiting.source(), true))));
                     announcements.put(attempt, Announced.DEADLINE);
                 }
-            }
-            else if (already == null) {
+            } else if (already == null) {
                 LOG.info("Task " + request.taskId() + " (" + request.taskType() + ", attempt " + request.attempt()
                         + ") waits for " + waiting.source() + ": " + reason);
                 sends.add(send(TaskWaiting.of(request.task(), worker, waiting.source(), reason)));
-                Counter.builder("tasklane.worker.waiting").description("Tasks announced as waiting for an API that "
-                                + "is down or busy").tag("task_type", request.taskType())
-                        .tag("waiting_for", waiting.source()).register(meters).increment();
+                Counter.builder("tasklane.worker.waiting")
+                        .description("Tasks announced as waiting for an API that " + "is down or busy")
+                        .tag("task_type", request.taskType())
+                        .tag("waiting_for", waiting.source())
+                        .register(meters)
+                        .increment();
                 announcements.put(attempt, Announced.WAITING);
             }
         }
@@ -263,14 +279,17 @@ public class TaskRunner {
     private static RuntimeException unreadable(ConsumerRecord<String, TaskEvent> record, TaskHandler handler) {
         TaskEvent event = record.value();
         if (event == null) {
-            DeserializationException cause = SerializationUtils.getExceptionFromHeader(record,
-                    SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, DESERIALIZATION_LOG);
-            return cause != null ? cause : new UnexpectedEventException("The record at offset " + record.offset()
-                    + " of " + record.topic() + " has no task event");
+            DeserializationException cause = SerializationUtils.getExceptionFromHeader(
+                    record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, DESERIALIZATION_LOG);
+            return cause != null
+                    ? cause
+                    : new UnexpectedEventException(
+                            "The record at offset " + record.offset() + " of " + record.topic() + " has no task event");
         }
         if (!(event instanceof TaskRequested request) || !request.taskType().equals(handler.taskType())) {
-            return new UnexpectedEventException("A " + event.eventType() + " of task type " + event.taskType()
-                    + " reached the " + handler.taskType() + " worker; only TaskRequested of its own type belongs here");
+            return new UnexpectedEventException(
+                    "A " + event.eventType() + " of task type " + event.taskType() + " reached the "
+                            + handler.taskType() + " worker; only TaskRequested of its own type belongs here");
         }
         return null;
     }
@@ -283,7 +302,8 @@ public class TaskRunner {
      * Waits until Kafka has acknowledged every event of the poll. If it has not, the whole poll runs again: its
      * handlers are idempotent, and events already published are only published twice, which the ledger folds.
      */
-    private void awaitAcknowledgements(List<CompletableFuture<?>> sends, List<ConsumerRecord<String, TaskEvent>> records) {
+    private void awaitAcknowledgements(
+            List<CompletableFuture<?>> sends, List<ConsumerRecord<String, TaskEvent>> records) {
         if (sends.isEmpty()) {
             return;
         }
@@ -291,14 +311,14 @@ public class TaskRunner {
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .get(ACKNOWLEDGEMENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BatchListenerFailedException("Interrupted while publishing task events", e, 0);
-        }
-        catch (ExecutionException | TimeoutException e) {
-            throw new BatchListenerFailedException("Kafka did not acknowledge the task events of " + records.size()
-                    + " requests; they run again", e, 0);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BatchListenerFailedException(
+                    "Kafka did not acknowledge the task events of " + records.size() + " requests; they run again",
+                    e,
+                    0);
         }
     }
 
@@ -309,10 +329,12 @@ public class TaskRunner {
         }
         long each = nanos / outcomes.size();
         for (TaskOutcome outcome : outcomes) {
-            Timer.builder("tasklane.worker.tasks").description("How long tasks took, by outcome (a poll's time shared "
-                            + "out among its tasks)").tag("task_type", handler.taskType())
+            Timer.builder("tasklane.worker.tasks")
+                    .description("How long tasks took, by outcome (a poll's time shared " + "out among its tasks)")
+                    .tag("task_type", handler.taskType())
                     .tag("outcome", outcome instanceof TaskOutcome.Completed ? "completed" : "failed")
-                    .register(meters).record(each, TimeUnit.NANOSECONDS);
+                    .register(meters)
+                    .record(each, TimeUnit.NANOSECONDS);
         }
     }
 

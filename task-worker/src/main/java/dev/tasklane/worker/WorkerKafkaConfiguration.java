@@ -4,13 +4,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
-
-import javax.sql.DataSource;
 import java.util.UUID;
+import javax.sql.DataSource;
 
+import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventSerializer;
-import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.schema.SchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,13 +43,14 @@ public class WorkerKafkaConfiguration {
 
     /** This worker's request topic and task.status, each with its dead-letter topic. */
     @Bean
-    KafkaAdmin.NewTopics taskTopics(@Value("${tasklane.worker.task-type}") String taskType,
+    KafkaAdmin.NewTopics taskTopics(
+            @Value("${tasklane.worker.task-type}") String taskType,
             @Value("${tasklane.topics.partitions:6}") int partitions,
             @Value("${tasklane.topics.replication-factor:1}") short replicationFactor,
             @Value("${tasklane.topics.min-insync-replicas:1}") int minInsyncReplicas) {
-        return new KafkaAdmin.NewTopics(TaskTopics.declarations(List.of(taskType), partitions, replicationFactor,
-                minInsyncReplicas)
-                .toArray(NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(
+                TaskTopics.declarations(List.of(taskType), partitions, replicationFactor, minInsyncReplicas)
+                        .toArray(NewTopic[]::new));
     }
 
     /**
@@ -75,8 +75,8 @@ public class WorkerKafkaConfiguration {
 
     @Bean
     KafkaTemplate<String, TaskEvent> taskEventTemplate(KafkaProperties kafka) {
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), new TaskEventSerializer()));
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                kafka.buildProducerProperties(), new StringSerializer(), new TaskEventSerializer()));
     }
 
     /**
@@ -84,21 +84,24 @@ public class WorkerKafkaConfiguration {
      * after its request a task held for an outage is announced as failed ({@code WAIT_DEADLINE}) while still held.
      */
     @Bean
-    TaskRunner taskRunner(KafkaTemplate<String, TaskEvent> taskEventTemplate, MeterRegistry meters,
+    TaskRunner taskRunner(
+            KafkaTemplate<String, TaskEvent> taskEventTemplate,
+            MeterRegistry meters,
             @Value("${spring.application.name:worker}") String application,
             @Value("${tasklane.worker.wait-deadline:${TASKLANE_WAIT_DEADLINE:30m}}") java.time.Duration waitDeadline) {
         return new TaskRunner(taskEventTemplate, workerId(application), meters, waitDeadline);
     }
 
     @Bean
-    DefaultErrorHandler workerErrorHandler(KafkaProperties kafka,
-            @Value("${tasklane.worker.recovery-pause:5s}") java.time.Duration recoveryPause) {
+    DefaultErrorHandler workerErrorHandler(
+            KafkaProperties kafka, @Value("${tasklane.worker.recovery-pause:5s}") java.time.Duration recoveryPause) {
         DeadLetterPublishingRecoverer recoverer = DeadLetters.recoverer(kafka.buildProducerProperties());
         ExponentialBackOff transientFailures = new ExponentialBackOff(1000, 2.0);
         transientFailures.setMaxInterval(30_000);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, transientFailures);
         handler.setBackOffFunction((record, failure) -> WaitForRecovery.in(failure) != null
-                ? new FixedBackOff(recoveryPause.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS) : null);
+                ? new FixedBackOff(recoveryPause.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)
+                : null);
         handler.addNotRetryableExceptions(TaskRunner.UnexpectedEventException.class);
         return handler;
     }
@@ -108,8 +111,7 @@ public class WorkerKafkaConfiguration {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        }
-        catch (UnknownHostException e) {
+        } catch (UnknownHostException e) {
             host = "unknown-host";
         }
         return application + "-" + host + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -19,8 +19,7 @@ public final class RateBudgetBenchmark {
 
     private static final int CALLS = 2000;
 
-    private RateBudgetBenchmark() {
-    }
+    private RateBudgetBenchmark() {}
 
     public static void main(String[] args) {
         TestDatabase database = TestPostgres.newDurableDatabase();
@@ -30,8 +29,8 @@ public final class RateBudgetBenchmark {
             pool.setPassword(database.password());
             pool.setMaximumPoolSize(4);
             JdbcTemplate jdbc = new JdbcTemplate(pool);
-            RateBudget budget = new RateBudget(pool, "benchmark", "a-key", 100_000, Duration.ofSeconds(60),
-                    new SimpleMeterRegistry());
+            RateBudget budget = new RateBudget(
+                    pool, "benchmark", "a-key", 100_000, Duration.ofSeconds(60), new SimpleMeterRegistry());
             for (int round = 1; round <= 2; round++) {
                 System.out.println("round " + round + ", " + CALLS + " calls each after 200 to warm up:");
                 report("SELECT 1", () -> jdbc.queryForObject("SELECT 1", Integer.class));
@@ -55,8 +54,12 @@ public final class RateBudgetBenchmark {
             nanos[i] = System.nanoTime() - started;
         }
         Arrays.sort(nanos);
-        System.out.printf("  %-24s median %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n", what, nanos[CALLS / 2] / 1e6,
-                nanos[CALLS * 9 / 10] / 1e6, nanos[CALLS * 99 / 100] / 1e6,
+        System.out.printf(
+                "  %-24s median %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n",
+                what,
+                nanos[CALLS / 2] / 1e6,
+                nanos[CALLS * 9 / 10] / 1e6,
+                nanos[CALLS * 99 / 100] / 1e6,
                 Arrays.stream(nanos).average().orElse(0) / 1e6);
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -57,8 +56,10 @@ class RateBudgetIntegrationTests {
     @Test
     void threeInstancesAtTheWholeQuotaEachTogetherStayWithinIt() throws Exception {
         double quota = 20;
-        List<RateBudget> instances = List.of(anInstance(pool, KEY, quota, Duration.ofSeconds(30)),
-                anInstance(pool, KEY, quota, Duration.ofSeconds(30)), anInstance(pool, KEY, quota, Duration.ofSeconds(30)));
+        List<RateBudget> instances = List.of(
+                anInstance(pool, KEY, quota, Duration.ofSeconds(30)),
+                anInstance(pool, KEY, quota, Duration.ofSeconds(30)),
+                anInstance(pool, KEY, quota, Duration.ofSeconds(30)));
         List<Instant> moments = Collections.synchronizedList(new ArrayList<>());
         ExecutorService threads = Executors.newFixedThreadPool(6);
         try {
@@ -76,8 +77,7 @@ class RateBudgetIntegrationTests {
             for (Future<Void> caller : threads.invokeAll(callers)) {
                 caller.get();
             }
-        }
-        finally {
+        } finally {
             threads.shutdownNow();
         }
 
@@ -85,11 +85,13 @@ class RateBudgetIntegrationTests {
         assertThat(sorted).hasSize(48).doesNotHaveDuplicates();
         Duration spacing = RequestSpacing.forQuota(quota);
         for (int i = 1; i < sorted.size(); i++) {
-            assertThat(Duration.between(sorted.get(i - 1), sorted.get(i))).as("between moments %d and %d", i - 1, i)
+            assertThat(Duration.between(sorted.get(i - 1), sorted.get(i)))
+                    .as("between moments %d and %d", i - 1, i)
                     .isGreaterThanOrEqualTo(spacing);
         }
         for (int i = 20; i < sorted.size(); i++) {
-            assertThat(Duration.between(sorted.get(i - 20), sorted.get(i))).as("21 calls in a row")
+            assertThat(Duration.between(sorted.get(i - 20), sorted.get(i)))
+                    .as("21 calls in a row")
                     .isGreaterThan(Duration.ofSeconds(1));
         }
     }
@@ -99,11 +101,14 @@ class RateBudgetIntegrationTests {
         anInstance(pool, KEY, 2, Duration.ofSeconds(10)).take();
         RateBudget impatient = anInstance(pool, KEY, 2, Duration.ZERO);
 
-        assertThatThrownBy(impatient::take).isInstanceOf(RateBudget.UsedUp.class)
+        assertThatThrownBy(impatient::take)
+                .isInstanceOf(RateBudget.UsedUp.class)
                 .hasMessage("The quo budget of 2.0 requests per second is taken for the moment");
-        assertThat(meters.get("tasklane.worker.rate_budget.used_up").counter().count()).isEqualTo(1);
-        assertThat(WaitForRecovery.in(new RateBudget.UsedUp("quo", 2))).as("not a wait by itself: the handler says "
-                + "what waits").isNull();
+        assertThat(meters.get("tasklane.worker.rate_budget.used_up").counter().count())
+                .isEqualTo(1);
+        assertThat(WaitForRecovery.in(new RateBudget.UsedUp("quo", 2)))
+                .as("not a wait by itself: the handler says " + "what waits")
+                .isNull();
     }
 
     @Test
@@ -113,12 +118,18 @@ class RateBudgetIntegrationTests {
         Instant firstMoment = first.take();
         Instant secondMoment = second.take();
 
-        assertThat(secondMoment).as("the other key's moment, not after the first key's next one")
+        assertThat(secondMoment)
+                .as("the other key's moment, not after the first key's next one")
                 .isBefore(firstMoment.plus(RequestSpacing.forQuota(2)));
-        List<String> names = new JdbcTemplate(pool).queryForList("SELECT name FROM rate_budgets ORDER BY name",
-                String.class);
-        assertThat(names).containsExactlyInAnyOrder(first.name(), second.name()).allSatisfy(name -> assertThat(name)
-                .startsWith("quo:").hasSize("quo:".length() + 16).doesNotContain(KEY).doesNotContain("another-key"));
+        List<String> names =
+                new JdbcTemplate(pool).queryForList("SELECT name FROM rate_budgets ORDER BY name", String.class);
+        assertThat(names)
+                .containsExactlyInAnyOrder(first.name(), second.name())
+                .allSatisfy(name -> assertThat(name)
+                        .startsWith("quo:")
+                        .hasSize("quo:".length() + 16)
+                        .doesNotContain(KEY)
+                        .doesNotContain("another-key"));
     }
 
     @Test
@@ -126,6 +137,7 @@ class RateBudgetIntegrationTests {
         new JdbcTemplate(pool).execute("DROP TABLE rate_budgets");
 
         assertThatThrownBy(() -> anInstance(pool, KEY, 10, Duration.ZERO).take())
-                .hasMessageContaining("no rate_budgets table").hasMessageContaining("./tasklane migrate");
+                .hasMessageContaining("no rate_budgets table")
+                .hasMessageContaining("./tasklane migrate");
     }
 }

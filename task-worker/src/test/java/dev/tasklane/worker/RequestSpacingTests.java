@@ -17,7 +17,8 @@ class RequestSpacingTests {
     void oneCallMoreThanTheQuotaNeverFitsInOneSecond(double quota) {
         Duration span = RequestSpacing.forQuota(quota).multipliedBy((long) Math.floor(quota));
         assertThat(span).isGreaterThanOrEqualTo(Duration.ofSeconds(1).plus(RequestSpacing.SLACK));
-        assertThat(span).isLessThan(Duration.ofSeconds(1).plus(RequestSpacing.SLACK).plusMillis(1));
+        assertThat(span)
+                .isLessThan(Duration.ofSeconds(1).plus(RequestSpacing.SLACK).plusMillis(1));
     }
 
     @Test

@@ -40,7 +40,8 @@ class TaskHandlerTests {
     private static List<TaskRequested> requests(String... names) {
         List<TaskRequested> requests = new ArrayList<>();
         for (String name : names) {
-            requests.add(TaskRequested.of(TaskRef.newTask("test_task", "client", UUID.randomUUID(), name, null), Map.of()));
+            requests.add(
+                    TaskRequested.of(TaskRef.newTask("test_task", "client", UUID.randomUUID(), name, null), Map.of()));
         }
         return requests;
     }
@@ -53,8 +54,10 @@ class TaskHandlerTests {
 
         assertThat(outcomes).hasSize(3);
         assertThat(outcomes.get(0)).isEqualTo(new TaskOutcome.Completed(Map.of("name", "a")));
-        assertThat(outcomes.get(1)).isInstanceOfSatisfying(TaskOutcome.Failed.class,
-                failed -> assertThat(failed.failure().error().code()).isEqualTo("TEST"));
+        assertThat(outcomes.get(1))
+                .isInstanceOfSatisfying(
+                        TaskOutcome.Failed.class,
+                        failed -> assertThat(failed.failure().error().code()).isEqualTo("TEST"));
         assertThat(outcomes.get(2)).isEqualTo(new TaskOutcome.Completed(Map.of("name", "b")));
     }
 
@@ -65,10 +68,14 @@ class TaskHandlerTests {
         List<TaskOutcome> outcomes = handler.handleAll(requests("a", "wait", "b", "c"), started::add);
 
         assertThat(outcomes).hasSize(2);
-        assertThat(outcomes.get(1)).isInstanceOfSatisfying(TaskOutcome.Postponed.class,
-                postponed -> assertThat(postponed.cause()).isInstanceOf(WaitForRecovery.class));
+        assertThat(outcomes.get(1))
+                .isInstanceOfSatisfying(
+                        TaskOutcome.Postponed.class,
+                        postponed -> assertThat(postponed.cause()).isInstanceOf(WaitForRecovery.class));
         assertThat(handler.ran).containsExactly("a", "wait");
-        assertThat(started).as("only what began is told as started").extracting(TaskRequested::entityName)
+        assertThat(started)
+                .as("only what began is told as started")
+                .extracting(TaskRequested::entityName)
                 .containsExactly("a", "wait");
     }
 
@@ -78,7 +85,10 @@ class TaskHandlerTests {
 
         List<TaskOutcome> outcomes = handler.handleAll(requests("bug", "a"), started::add);
 
-        assertThat(outcomes).singleElement().isInstanceOfSatisfying(TaskOutcome.Postponed.class,
-                postponed -> assertThat(postponed.cause()).hasMessage("a bug"));
+        assertThat(outcomes)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        TaskOutcome.Postponed.class,
+                        postponed -> assertThat(postponed.cause()).hasMessage("a bug"));
     }
 }

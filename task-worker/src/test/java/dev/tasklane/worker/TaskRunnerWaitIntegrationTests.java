@@ -35,7 +35,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The runner holding tasks for an outage, against the test broker: what it announces on {@code task.status} while the
@@ -80,8 +79,13 @@ class TaskRunnerWaitIntegrationTests {
                 throw new IllegalStateException("the database is unreachable");
             }
             if (down && request.entityName().startsWith("down")) {
-                throw new WaitForRecovery("test_api", "Test API", "Test API is not answering; the work for "
-                        + request.entityName() + " is done by itself when it answers again.", "check the Test API", null);
+                throw new WaitForRecovery(
+                        "test_api",
+                        "Test API",
+                        "Test API is not answering; the work for " + request.entityName()
+                                + " is done by itself when it answers again.",
+                        "check the Test API",
+                        null);
             }
             return Map.of("name", request.entityName());
         }
@@ -89,8 +93,13 @@ class TaskRunnerWaitIntegrationTests {
 
     private final SetClock clock = new SetClock();
     private final KafkaTemplate<String, TaskEvent> kafka = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG,
-                    "all"), new StringSerializer(), new TaskEventSerializer()));
+            Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    TestKafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all"),
+            new StringSerializer(),
+            new TaskEventSerializer()));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TaskRunner runner = new TaskRunner(kafka, "test-worker", meters, DEADLINE, clock);
     private final Outage handler = new Outage();
@@ -108,8 +117,12 @@ class TaskRunnerWaitIntegrationTests {
     private List<ConsumerRecord<String, TaskEvent>> poll(TaskRequested... requests) {
         List<ConsumerRecord<String, TaskEvent>> records = new ArrayList<>();
         for (TaskRequested request : requests) {
-            records.add(new ConsumerRecord<>(TaskTopics.requested("test_task"), 0, offset++,
-                    request.taskId().toString(), request));
+            records.add(new ConsumerRecord<>(
+                    TaskTopics.requested("test_task"),
+                    0,
+                    offset++,
+                    request.taskId().toString(),
+                    request));
         }
         return records;
     }
@@ -119,8 +132,7 @@ class TaskRunnerWaitIntegrationTests {
         try {
             runner.run(poll(requests), handler);
             return -1;
-        }
-        catch (BatchListenerFailedException stopped) {
+        } catch (BatchListenerFailedException stopped) {
             return stopped.getIndex();
         }
     }
@@ -144,17 +156,25 @@ class TaskRunnerWaitIntegrationTests {
         assertThat(events(held, TaskWaiting.class)).singleElement().satisfies(waiting -> {
             assertThat(waiting.waitingFor()).isEqualTo("test_api");
             assertThat(waiting.attempt()).isEqualTo(held.attempt());
-            assertThat(waiting.reason()).isEqualTo("Test API is not answering; the work for down Jane Doe is done by "
-                    + "itself when it answers again.");
+            assertThat(waiting.reason())
+                    .isEqualTo("Test API is not answering; the work for down Jane Doe is done by "
+                            + "itself when it answers again.");
         });
         assertThat(events(behind, TaskWaiting.class)).singleElement().satisfies(waiting -> {
             assertThat(waiting.waitingFor()).isEqualTo("test_api");
-            assertThat(waiting.reason()).as("another task's name is not this one's reason").doesNotContain("Jane Doe")
-                    .contains("Test API").contains("runs by itself");
+            assertThat(waiting.reason())
+                    .as("another task's name is not this one's reason")
+                    .doesNotContain("Jane Doe")
+                    .contains("Test API")
+                    .contains("runs by itself");
         });
         assertThat(events(held, TaskFailed.class)).isEmpty();
         assertThat(events(behind, TaskFailed.class)).isEmpty();
-        assertThat(meters.get("tasklane.worker.waiting").tag("task_type", "test_task").counter().count()).isEqualTo(2);
+        assertThat(meters.get("tasklane.worker.waiting")
+                        .tag("task_type", "test_task")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
     }
 
     @Test
@@ -174,14 +194,16 @@ class TaskRunnerWaitIntegrationTests {
             assertThat(failed.error().code()).isEqualTo(TaskError.WAIT_DEADLINE);
             assertThat(failed.error().source()).isEqualTo("test_api");
             assertThat(failed.error().retryable()).isTrue();
-            assertThat(failed.error().message()).startsWith("Still waiting after 31 minutes (since ")
+            assertThat(failed.error().message())
+                    .startsWith("Still waiting after 31 minutes (since ")
                     .contains("Test API is not answering; the work for down Jane Doe is done by itself")
                     .endsWith("If Test API stays down, check the Test API.");
         });
 
         handler.down = false;
         assertThat(run(held)).as("runs when the API answers").isEqualTo(-1);
-        assertThat(events(held, TaskCompleted.class)).singleElement()
+        assertThat(events(held, TaskCompleted.class))
+                .singleElement()
                 .satisfies(completed -> assertThat(completed.attempt()).isEqualTo(held.attempt()));
     }
 
@@ -193,7 +215,8 @@ class TaskRunnerWaitIntegrationTests {
         assertThat(run(late)).isZero();
 
         assertThat(events(late, TaskWaiting.class)).isEmpty();
-        assertThat(events(late, TaskFailed.class)).singleElement()
+        assertThat(events(late, TaskFailed.class))
+                .singleElement()
                 .satisfies(failed -> assertThat(failed.error().code()).isEqualTo(TaskError.WAIT_DEADLINE));
     }
 
@@ -209,8 +232,9 @@ class TaskRunnerWaitIntegrationTests {
         for (TaskRequested request : List.of(bug, behind)) {
             events(request, TaskEvent.class).forEach(event -> published.add(event.getClass()));
         }
-        assertThat(published).as("only the TaskStarted of the request that began").containsOnly(
-                TaskStarted.class);
+        assertThat(published)
+                .as("only the TaskStarted of the request that began")
+                .containsOnly(TaskStarted.class);
     }
 
     @Test

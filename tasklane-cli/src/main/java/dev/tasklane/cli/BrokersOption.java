@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 /** {@code --brokers} of the commands that start a stack: one Kafka broker, or a KRaft cluster of three. */
 final class BrokersOption {
 
-    @Option(names = "--brokers", paramLabel = "<n>",
+    @Option(
+            names = "--brokers",
+            paramLabel = "<n>",
             description = "Kafka brokers: 1 (default), or 3 for a KRaft cluster whose topics have 3 replicas and "
                     + "min.insync.replicas=2 (one broker may die without a write refused)")
     Integer brokers;

@@ -14,16 +14,34 @@ import java.util.function.Consumer;
 final class DemoData {
 
     static final List<Map<String, String>> DRIVERS = List.of(
-            Map.of("name", "Dana Whitfield", "phone", "+12175550101", "home_address", "225 S 5th St, Springfield, IL 62701"),
-            Map.of("name", "Marcus Ortega", "phone", "+12175550102", "home_address", "1200 W Wabash Ave, Springfield, IL 62704"),
-            Map.of("name", "Priya Raman", "phone", "+12175550103", "home_address", "3101 Old Jacksonville Rd, Springfield, IL 62704"));
+            Map.of(
+                    "name",
+                    "Dana Whitfield",
+                    "phone",
+                    "+12175550101",
+                    "home_address",
+                    "225 S 5th St, Springfield, IL 62701"),
+            Map.of(
+                    "name",
+                    "Marcus Ortega",
+                    "phone",
+                    "+12175550102",
+                    "home_address",
+                    "1200 W Wabash Ave, Springfield, IL 62704"),
+            Map.of(
+                    "name",
+                    "Priya Raman",
+                    "phone",
+                    "+12175550103",
+                    "home_address",
+                    "3101 Old Jacksonville Rd, Springfield, IL 62704"));
 
-    private DemoData() {
-    }
+    private DemoData() {}
 
-    static void seedDrivers(Settings settings, String adminToken, Consumer<String> say) throws IOException, SQLException {
-        try (Connection connection = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(),
-                settings.databasePassword());
+    static void seedDrivers(Settings settings, String adminToken, Consumer<String> say)
+            throws IOException, SQLException {
+        try (Connection connection = DriverManager.getConnection(
+                        settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
                 Statement statement = connection.createStatement();
                 ResultSet any = statement.executeQuery("SELECT 1 FROM drivers LIMIT 1")) {
             if (any.next()) {

@@ -65,9 +65,14 @@ final class FloorBenchmark {
     static final String OUTBOX = "bench_floor_outbox";
 
     /** A drive-time task's three events, as the gateway's relay and the worker publish them, and their JSON. */
-    record FloorTask(UUID clientId, TaskRequested requested, TaskStarted started, TaskCompleted completed,
-            byte[] requestedJson, byte[] startedJson, byte[] completedJson) {
-    }
+    record FloorTask(
+            UUID clientId,
+            TaskRequested requested,
+            TaskStarted started,
+            TaskCompleted completed,
+            byte[] requestedJson,
+            byte[] startedJson,
+            byte[] completedJson) {}
 
     /** A floor made ready (topics, consumers, connections) whose timed part has not run yet. */
     interface Prepared extends AutoCloseable {
@@ -85,11 +90,16 @@ final class FloorBenchmark {
 
     /** One task per client with fresh ids, its events built with the records the services use. */
     static List<FloorTask> tasks(List<UUID> clients, UUID user) {
-        String worker = "drive-time-worker-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String worker =
+                "drive-time-worker-bench-" + UUID.randomUUID().toString().substring(0, 8);
         List<FloorTask> tasks = new ArrayList<>(clients.size());
         for (UUID client : clients) {
-            TaskRef task = TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.CLIENT, client,
-                    "Bench Client " + client.toString().substring(0, 8), user);
+            TaskRef task = TaskRef.newTask(
+                    TaskTypes.CALCULATE_DRIVE_TIMES,
+                    EntityTypes.CLIENT,
+                    client,
+                    "Bench Client " + client.toString().substring(0, 8),
+                    user);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("drivers", 3);
             result.put("clients", 1);
@@ -99,7 +109,8 @@ final class FloorBenchmark {
             TaskRequested requested = TaskRequested.of(task, Map.of("client_id", client.toString()));
             TaskStarted started = TaskStarted.of(task, worker);
             TaskCompleted completed = TaskCompleted.of(task, worker, result);
-            tasks.add(new FloorTask(client, requested, started, completed, json(requested), json(started), json(completed)));
+            tasks.add(new FloorTask(
+                    client, requested, started, completed, json(requested), json(started), json(completed)));
         }
         return tasks;
     }
@@ -122,22 +133,33 @@ final class FloorBenchmark {
         String requestedTopic = "bench.floor" + n + ".requested";
         String statusTopic = "bench.floor" + n + ".status";
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(requestedTopic, TaskTopics.DEFAULT_PARTITIONS, (short) 1),
-                    new NewTopic(statusTopic, TaskTopics.DEFAULT_PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(
+                            new NewTopic(requestedTopic, TaskTopics.DEFAULT_PARTITIONS, (short) 1),
+                            new NewTopic(statusTopic, TaskTopics.DEFAULT_PARTITIONS, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         ExecutorService threads = Executors.newFixedThreadPool(2);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch assigned = new CountDownLatch(2);
-        Future<?> worker = threads.submit(() -> read("bench-floor-worker-" + n, List.of(requestedTopic), tasks.size(),
-                assigned, stop));
-        Future<?> ledger = threads.submit(() -> read("bench-floor-ledger-" + n, List.of(requestedTopic, statusTopic),
-                3L * tasks.size(), assigned, stop));
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 65536), new StringSerializer(), new ByteArraySerializer());
+        Future<?> worker = threads.submit(
+                () -> read("bench-floor-worker-" + n, List.of(requestedTopic), tasks.size(), assigned, stop));
+        Future<?> ledger = threads.submit(() -> read(
+                "bench-floor-ledger-" + n, List.of(requestedTopic, statusTopic), 3L * tasks.size(), assigned, stop));
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        settings.kafkaBootstrap(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        65536),
+                new StringSerializer(),
+                new ByteArraySerializer());
         producer.partitionsFor(requestedTopic);
         producer.partitionsFor(statusTopic);
         if (!assigned.await(60, TimeUnit.SECONDS)) {
@@ -176,10 +198,13 @@ final class FloorBenchmark {
     void dropTopics() throws Exception {
         try (Admin admin = admin()) {
             List<String> groups = admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS).stream()
-                    .map(group -> group.groupId()).filter(group -> group.startsWith("bench-floor-")).toList();
+                    .map(group -> group.groupId())
+                    .filter(group -> group.startsWith("bench-floor-"))
+                    .toList();
             admin.deleteConsumerGroups(groups).all().get(30, TimeUnit.SECONDS);
             List<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream()
-                    .filter(topic -> topic.startsWith("bench.floor")).toList();
+                    .filter(topic -> topic.startsWith("bench.floor"))
+                    .toList();
             admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
             // deleted topics are listed a little longer, and whoever lists them then cannot read their offsets
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -202,11 +227,18 @@ final class FloorBenchmark {
     }
 
     private Void read(String group, List<String> topics, long expected, CountDownLatch assigned, AtomicBoolean stop) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        settings.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(topics);
             while (consumer.assignment().isEmpty() && !stop.get()) {
                 consumer.poll(Duration.ofMillis(100));
@@ -235,21 +267,23 @@ final class FloorBenchmark {
      * of its own, in the pipeline's order; one connection per CPU, each with its share of the tasks.
      */
     Prepared jdbc(List<FloorTask> tasks, List<UUID> drivers) throws SQLException {
-        try (Connection db = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(),
-                settings.databasePassword()); Statement statement = db.createStatement()) {
+        try (Connection db = DriverManager.getConnection(
+                        settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
+                Statement statement = db.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + OUTBOX + " (LIKE outbox INCLUDING ALL)");
         }
         int connections = Math.max(1, Runtime.getRuntime().availableProcessors());
-        String url = settings.databaseUrl() + (settings.databaseUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        String url = settings.databaseUrl() + (settings.databaseUrl().contains("?") ? "&" : "?")
+                + "reWriteBatchedInserts=true";
         List<Connection> open = new ArrayList<>();
         try {
             for (int i = 0; i < connections; i++) {
-                Connection connection = DriverManager.getConnection(url, settings.databaseUser(), settings.databasePassword());
+                Connection connection =
+                        DriverManager.getConnection(url, settings.databaseUser(), settings.databasePassword());
                 open.add(connection);
                 connection.setAutoCommit(false);
             }
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             for (Connection connection : open) {
                 connection.close();
             }
@@ -263,19 +297,25 @@ final class FloorBenchmark {
                 List<CompletableFuture<Void>> work = new ArrayList<>();
                 for (int c = 0; c < connections; c++) {
                     Connection connection = open.get(c);
-                    List<FloorTask> share = tasks.subList(c * tasks.size() / connections, (c + 1) * tasks.size() / connections);
-                    work.add(CompletableFuture.runAsync(() -> {
-                        try {
-                            for (int from = 0; from < share.size(); from += JDBC_BATCH) {
-                                write(connection, share.subList(from, Math.min(share.size(), from + JDBC_BATCH)), drivers);
-                            }
-                        }
-                        catch (SQLException e) {
-                            // a batch's own message repeats every statement of it: the server's error is the next one
-                            SQLException cause = e.getNextException() != null ? e.getNextException() : e;
-                            throw new CliException("the PostgreSQL floor failed: " + cause.getMessage(), cause);
-                        }
-                    }, threads));
+                    List<FloorTask> share =
+                            tasks.subList(c * tasks.size() / connections, (c + 1) * tasks.size() / connections);
+                    work.add(CompletableFuture.runAsync(
+                            () -> {
+                                try {
+                                    for (int from = 0; from < share.size(); from += JDBC_BATCH) {
+                                        write(
+                                                connection,
+                                                share.subList(from, Math.min(share.size(), from + JDBC_BATCH)),
+                                                drivers);
+                                    }
+                                } catch (SQLException e) {
+                                    // a batch's own message repeats every statement of it: the server's error is the
+                                    // next one
+                                    SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                                    throw new CliException("the PostgreSQL floor failed: " + cause.getMessage(), cause);
+                                }
+                            },
+                            threads));
                 }
                 CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
                 return (System.nanoTime() - started) / 1e9;
@@ -293,8 +333,8 @@ final class FloorBenchmark {
 
     private static void write(Connection db, List<FloorTask> batch, List<UUID> drivers) throws SQLException {
         try (PreparedStatement client = db.prepareStatement("UPDATE clients SET address = ? WHERE id = ?");
-                PreparedStatement outbox = db.prepareStatement("INSERT INTO " + OUTBOX + " (event_id, topic, message_key, "
-                        + "event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
+                PreparedStatement outbox = db.prepareStatement("INSERT INTO " + OUTBOX
+                        + " (event_id, topic, message_key, " + "event_type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
             for (FloorTask task : batch) {
                 client.setString(1, ScratchStack.address());
                 client.setObject(2, task.clientId());
@@ -311,7 +351,9 @@ final class FloorBenchmark {
             db.commit();
         }
         try (PreparedStatement published = db.prepareStatement("DELETE FROM " + OUTBOX + " WHERE event_id = ANY(?)")) {
-            Array ids = db.createArrayOf("uuid", batch.stream().map(task -> task.requested().eventId()).toArray());
+            Array ids = db.createArrayOf(
+                    "uuid",
+                    batch.stream().map(task -> task.requested().eventId()).toArray());
             published.setArray(1, ids);
             published.executeUpdate();
             db.commit();
@@ -337,8 +379,8 @@ final class FloorBenchmark {
             db.commit();
         }
         asProjection(db);
-        try (PreparedStatement running = db.prepareStatement("UPDATE background_tasks SET status = 'running', worker = ?, "
-                + "started_at = ? WHERE id = ?")) {
+        try (PreparedStatement running = db.prepareStatement(
+                "UPDATE background_tasks SET status = 'running', worker = ?, " + "started_at = ? WHERE id = ?")) {
             for (FloorTask task : batch) {
                 running.setString(1, task.started().worker());
                 running.setObject(2, OffsetDateTime.ofInstant(task.started().occurredAt(), ZoneOffset.UTC));
@@ -369,7 +411,10 @@ final class FloorBenchmark {
         try (PreparedStatement completed = db.prepareStatement("UPDATE background_tasks SET status = 'completed', "
                 + "result = ?::jsonb, completed_at = ? WHERE id = ?")) {
             for (FloorTask task : batch) {
-                completed.setString(1, TaskEventJson.mapper().writeValueAsString(task.completed().result()));
+                completed.setString(
+                        1,
+                        TaskEventJson.mapper()
+                                .writeValueAsString(task.completed().result()));
                 completed.setObject(2, OffsetDateTime.ofInstant(task.completed().occurredAt(), ZoneOffset.UTC));
                 completed.setObject(3, task.completed().taskId());
                 completed.addBatch();

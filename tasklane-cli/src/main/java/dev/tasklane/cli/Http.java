@@ -15,8 +15,10 @@ final class Http {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
 
     record Answer(int status, JsonNode body) {
 
@@ -31,20 +33,22 @@ final class Http {
         }
     }
 
-    private Http() {
-    }
+    private Http() {}
 
     static Answer get(String url, String token) throws IOException {
         return send(request(url, token).GET().build());
     }
 
     static Answer post(String url, String token, Object body) throws IOException {
-        return send(request(url, token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+        return send(request(url, token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build());
     }
 
     private static HttpRequest.Builder request(String url, String token) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
         return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
@@ -55,13 +59,11 @@ final class Http {
             JsonNode body;
             try {
                 body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            }
-            catch (RuntimeException notJson) {
+            } catch (RuntimeException notJson) {
                 body = JSON.createObjectNode().put("message", response.body());
             }
             return new Answer(response.statusCode(), body);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }

@@ -27,29 +27,35 @@ import org.apache.kafka.common.TopicPartition;
 final class KafkaTraffic {
 
     /** A topic's records ever written (sum of its partitions' end offsets) and the bytes its logs hold now. */
-    record Totals(long records, long bytes) {
-    }
+    record Totals(long records, long bytes) {}
 
-    private KafkaTraffic() {
-    }
+    private KafkaTraffic() {}
 
     /** Every topic's totals, internal ones ({@code __consumer_offsets}: the consumers' commits) included. */
     static Map<String, Totals> snapshot(Admin admin) throws Exception {
-        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(10, TimeUnit.SECONDS);
-        Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true))
+                .names()
+                .get(10, TimeUnit.SECONDS);
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = topics.values().stream()
                 .flatMap(topic -> topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())))
                 .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                .get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
         Map<String, Long> records = new TreeMap<>();
         ends.forEach((partition, end) -> records.merge(partition.topic(), end.offset(), Long::sum));
         Collection<Node> brokers = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
-        Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(brokers.stream().map(Node::id).toList())
-                .allDescriptions().get(10, TimeUnit.SECONDS);
+        Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(
+                        brokers.stream().map(Node::id).toList())
+                .allDescriptions()
+                .get(10, TimeUnit.SECONDS);
         Map<String, Long> bytes = new TreeMap<>();
-        dirs.values().forEach(broker -> broker.values().forEach(dir -> dir.replicaInfos()
-                .forEach((partition, replica) -> bytes.merge(partition.topic(), replica.size(), Long::sum))));
+        dirs.values()
+                .forEach(broker -> broker.values()
+                        .forEach(dir -> dir.replicaInfos()
+                                .forEach((partition, replica) ->
+                                        bytes.merge(partition.topic(), replica.size(), Long::sum))));
         Map<String, Totals> totals = new TreeMap<>();
         records.forEach((topic, count) -> totals.put(topic, new Totals(count, bytes.getOrDefault(topic, 0L))));
         return totals;
@@ -72,11 +78,20 @@ final class KafkaTraffic {
             }
             allRecords += records;
             allBytes += bytes;
-            lines.add(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.0f |", topic.getKey(), records / perUnit,
-                    bytes / perUnit, (double) bytes / records));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.0f | %.0f |",
+                    topic.getKey(),
+                    records / perUnit,
+                    bytes / perUnit,
+                    (double) bytes / records));
         }
-        lines.add(String.format(Locale.ROOT, "| **all topics** | %.2f | %.0f | %.0f |", allRecords / perUnit,
-                allBytes / perUnit, allRecords == 0 ? 0.0 : (double) allBytes / allRecords));
+        lines.add(String.format(
+                Locale.ROOT,
+                "| **all topics** | %.2f | %.0f | %.0f |",
+                allRecords / perUnit,
+                allBytes / perUnit,
+                allRecords == 0 ? 0.0 : (double) allBytes / allRecords));
         return lines;
     }
 }

@@ -14,11 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Load {
 
     /** What a load step achieved, its latencies in nanoseconds (from when each request was due) and its errors. */
-    record Result(double achieved, long p50, long p95, long p99, int errors) {
-    }
+    record Result(double achieved, long p50, long p95, long p99, int errors) {}
 
-    private Load() {
-    }
+    private Load() {}
 
     /** {@code rate} add-clients a second for {@code seconds}, as the scratch stack's demo user. */
     static Result addClients(ScratchStack scratch, int rate, int seconds) throws Exception {
@@ -32,29 +30,38 @@ final class Load {
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
             int n = i;
-            clock.schedule(() -> {
-                CompletableFuture<HttpResponse<String>> call = ScratchStack.HTTP.sendAsync(
-                        scratch.addClientRequest("Load " + rate + "-" + n, ScratchStack.address()),
-                        HttpResponse.BodyHandlers.ofString());
-                synchronized (calls) {
-                    calls.add(call.whenComplete((response, error) -> {
-                        // measured from when the request was due, so a stalled sender does not hide the wait
-                        latencies.add(System.nanoTime() - due);
-                        if (error != null || response.statusCode() != 200) {
-                            errors.incrementAndGet();
+            clock.schedule(
+                    () -> {
+                        CompletableFuture<HttpResponse<String>> call = ScratchStack.HTTP.sendAsync(
+                                scratch.addClientRequest("Load " + rate + "-" + n, ScratchStack.address()),
+                                HttpResponse.BodyHandlers.ofString());
+                        synchronized (calls) {
+                            calls.add(call.whenComplete((response, error) -> {
+                                // measured from when the request was due, so a stalled sender does not hide the wait
+                                latencies.add(System.nanoTime() - due);
+                                if (error != null || response.statusCode() != 200) {
+                                    errors.incrementAndGet();
+                                }
+                            }));
                         }
-                    }));
-                }
-            }, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    },
+                    due - System.nanoTime(),
+                    TimeUnit.NANOSECONDS);
         }
         clock.shutdown();
         clock.awaitTermination(seconds + 10L, TimeUnit.SECONDS);
         synchronized (calls) {
-            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                    .exceptionally(e -> null)
+                    .get(60, TimeUnit.SECONDS);
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Result(sorted.length / elapsed, percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
+        return new Result(
+                sorted.length / elapsed,
+                percentile(sorted, 50),
+                percentile(sorted, 95),
+                percentile(sorted, 99),
                 errors.get());
     }
 

@@ -54,7 +54,8 @@ final class LocalPostgres implements AutoCloseable {
 
     /** The server's main process (pg_ctl starts it detached, outside this JVM's process tree). */
     long pid() throws IOException {
-        return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+        return Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
     }
 
     @Override

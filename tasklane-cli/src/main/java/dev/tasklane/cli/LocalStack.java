@@ -80,7 +80,8 @@ final class LocalStack implements AutoCloseable {
         watchdog = StackWatchdog.start(settings.home(), logs);
         secret = settings.jwtSecret(true);
         if (!settings.usesGoogle()) {
-            DistanceMatrixSimulator google = new DistanceMatrixSimulator(settings.port(Settings.DISTANCE_MATRIX_SIMULATOR));
+            DistanceMatrixSimulator google =
+                    new DistanceMatrixSimulator(settings.port(Settings.DISTANCE_MATRIX_SIMULATOR));
             simulators.add(google);
             environment.put("GOOGLE_MAPS_API_KEY", Settings.GOOGLE_SIMULATOR_KEY);
             environment.put("GOOGLE_MAPS_BASE_URL", google.baseUrl());
@@ -137,8 +138,11 @@ final class LocalStack implements AutoCloseable {
         }
         boolean single = nodes.size() == 1;
         Path data = settings.home().resolve(single ? "kafka" : "kafka-cluster");
-        say.accept("Starting Kafka on " + settings.kafkaBootstrap() + (single ? " (log: " + logs.resolve("kafka.log")
-                : " (" + nodes.size() + " brokers; logs: " + logs.resolve("kafka-<n>.log")) + ", data: " + data + ")");
+        say.accept("Starting Kafka on " + settings.kafkaBootstrap()
+                + (single
+                        ? " (log: " + logs.resolve("kafka.log")
+                        : " (" + nodes.size() + " brokers; logs: " + logs.resolve("kafka-<n>.log"))
+                + ", data: " + data + ")");
         kafka = KafkaCluster.in(data, nodes, node -> logs.resolve(single ? "kafka.log" : "kafka-" + node + ".log"));
         kafka.start();
     }
@@ -152,8 +156,15 @@ final class LocalStack implements AutoCloseable {
         own.put("TASKLANE_INSTANCE_ID", name);
         own.putAll(overrides);
         say.accept("Starting " + name + " on port " + port);
-        ServiceProcess process = ServiceProcess.start(name, jars.get(service.part()), port, own,
-                settings.home().resolve("logs"), console, colors ? COLORS[services.size() % COLORS.length] : "", fastStart);
+        ServiceProcess process = ServiceProcess.start(
+                name,
+                jars.get(service.part()),
+                port,
+                own,
+                settings.home().resolve("logs"),
+                console,
+                colors ? COLORS[services.size() % COLORS.length] : "",
+                fastStart);
         services.add(process);
         return process;
     }
@@ -174,7 +185,8 @@ final class LocalStack implements AutoCloseable {
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new CliException("not healthy after " + timeout.toSeconds() + " s: "
-                        + String.join(", ", waiting.stream().map(ServiceProcess::name).toList())
+                        + String.join(
+                                ", ", waiting.stream().map(ServiceProcess::name).toList())
                         + ". See " + settings.home().resolve("logs") + ", or give it longer with --timeout.");
             }
             sleep(500);
@@ -203,7 +215,9 @@ final class LocalStack implements AutoCloseable {
 
     /** The running instance called {@code name} ({@code drive-time-worker}, {@code drive-time-worker-2}, …). */
     ServiceProcess service(String name) {
-        return services.stream().filter(service -> service.name().equals(name) && service.alive()).reduce((a, b) -> b)
+        return services.stream()
+                .filter(service -> service.name().equals(name) && service.alive())
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new CliException("no running service called " + name));
     }
 
@@ -242,8 +256,7 @@ final class LocalStack implements AutoCloseable {
         Optional<Long> postgresPid = Optional.empty();
         try {
             postgresPid = postgres != null ? Optional.of(postgres.pid()) : Optional.empty();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // not running
         }
         say.accept("Stopping Tasklane…");
@@ -255,27 +268,29 @@ final class LocalStack implements AutoCloseable {
         if (postgres != null) {
             try {
                 postgres.close();
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 say.accept("PostgreSQL did not stop cleanly: " + e.getMessage());
             }
         }
         simulators.forEach(SimulatorServer::close);
         List<String> left = new ArrayList<>();
-        ProcessHandle.current().descendants().filter(StackWatchdog::alive)
+        ProcessHandle.current()
+                .descendants()
+                .filter(StackWatchdog::alive)
                 .filter(child -> child.pid() != watchdog.handle().pid())
                 .forEach(child -> left.add(StackWatchdog.describe(child) + " (pid " + child.pid() + ")"));
-        postgresPid.flatMap(ProcessHandle::of).filter(StackWatchdog::alive)
+        postgresPid
+                .flatMap(ProcessHandle::of)
+                .filter(StackWatchdog::alive)
                 .ifPresent(server -> left.add("PostgreSQL (pid " + server.pid() + ")"));
         watchdog.close();
         try {
             Files.deleteIfExists(settings.home().resolve(StackWatchdog.RECORD));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             say.accept("Could not remove " + settings.home().resolve(StackWatchdog.RECORD) + ": " + e.getMessage());
         }
-        say.accept(String.format("Stopped in %.1f s; ", (System.nanoTime() - started) / 1e9) + (left.isEmpty()
-                ? "nothing is left running." : "still running: " + String.join(", ", left) + "."));
+        say.accept(String.format("Stopped in %.1f s; ", (System.nanoTime() - started) / 1e9)
+                + (left.isEmpty() ? "nothing is left running." : "still running: " + String.join(", ", left) + "."));
     }
 
     /** Each service's jar, built by {@code ./mvnw package}. */
@@ -287,15 +302,21 @@ final class LocalStack implements AutoCloseable {
             if (Files.isDirectory(target)) {
                 try (Stream<Path> files = Files.list(target)) {
                     jar = files.filter(file -> {
-                        String name = file.getFileName().toString();
-                        return name.startsWith(service.part() + "-") && name.endsWith(".jar")
-                                && !name.endsWith("-sources.jar") && !name.endsWith("-tests.jar");
-                    }).findFirst();
+                                String name = file.getFileName().toString();
+                                return name.startsWith(service.part() + "-")
+                                        && name.endsWith(".jar")
+                                        && !name.endsWith("-sources.jar")
+                                        && !name.endsWith("-tests.jar");
+                            })
+                            .findFirst();
                 }
             }
-            jars.put(service.part(), jar.orElseThrow(() -> new CliException("No jar of " + service.part() + " in "
-                    + target + ": build Tasklane first with './mvnw package -DskipTests' (./tasklane up does this by "
-                    + "itself when a jar is missing).")));
+            jars.put(
+                    service.part(),
+                    jar.orElseThrow(() -> new CliException("No jar of " + service.part() + " in "
+                            + target
+                            + ": build Tasklane first with './mvnw package -DskipTests' (./tasklane up does this by "
+                            + "itself when a jar is missing).")));
         }
         return jars;
     }
@@ -323,8 +344,7 @@ final class LocalStack implements AutoCloseable {
             }
             try (ServerSocket socket = new ServerSocket(number)) {
                 socket.setReuseAddress(true);
-            }
-            catch (IOException taken) {
+            } catch (IOException taken) {
                 throw new CliException("port " + number + " (" + port.part() + ") is already in use: stop what uses it "
                         + "(is Tasklane already running?) or set " + port.variable() + " to a free port.");
             }
@@ -332,21 +352,29 @@ final class LocalStack implements AutoCloseable {
     }
 
     private void migrate() {
-        try (Connection connection = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(),
-                settings.databasePassword())) {
+        try (Connection connection = DriverManager.getConnection(
+                settings.databaseUrl(), settings.databaseUser(), settings.databasePassword())) {
             int applied = SchemaMigrator.migrate(connection);
-            say.accept("Schema up to date (" + (applied == 0 ? "nothing to apply" : applied + " changesets applied") + ")");
-        }
-        catch (SQLException e) {
-            throw new CliException("could not connect to " + settings.databaseUrl() + ": " + e.getMessage()
-                    + " Check TASKLANE_DB_URL, TASKLANE_DB_USER and TASKLANE_DB_PASSWORD.", e);
+            say.accept("Schema up to date (" + (applied == 0 ? "nothing to apply" : applied + " changesets applied")
+                    + ")");
+        } catch (SQLException e) {
+            throw new CliException(
+                    "could not connect to " + settings.databaseUrl() + ": " + e.getMessage()
+                            + " Check TASKLANE_DB_URL, TASKLANE_DB_USER and TASKLANE_DB_PASSWORD.",
+                    e);
         }
     }
 
     private void record() {
         Map<String, String> values = new LinkedHashMap<>();
-        for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.POSTGRES)) {
+        for (Settings.Port port : List.of(
+                Settings.GATEWAY,
+                Settings.LEDGER,
+                Settings.DRIVE_TIME_WORKER,
+                Settings.QUO_SYNC_WORKER,
+                Settings.DISTANCE_MATRIX_SIMULATOR,
+                Settings.QUO_SIMULATOR,
+                Settings.POSTGRES)) {
             values.put(port.variable(), String.valueOf(settings.port(port)));
         }
         for (Settings.Port port : settings.kafkaPorts()) {
@@ -363,8 +391,7 @@ final class LocalStack implements AutoCloseable {
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

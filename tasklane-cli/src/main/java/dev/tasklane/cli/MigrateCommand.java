@@ -8,15 +8,24 @@ import dev.tasklane.schema.SchemaMigrator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
         header = "Applies the schema to any PostgreSQL.",
-        description = {"Applies the Tasklane schema (tables, functions, views, row-level security) to a PostgreSQL 15+",
-                "database. Running it again applies nothing."},
-        footer = {"", "The password is better given as TASKLANE_DB_PASSWORD: a command line is visible to other users.",
-                "Example: TASKLANE_DB_PASSWORD=… ./tasklane migrate --db-url jdbc:postgresql://db:5432/tasklane --user tasklane"})
+        description = {
+            "Applies the Tasklane schema (tables, functions, views, row-level security) to a PostgreSQL 15+",
+            "database. Running it again applies nothing."
+        },
+        footer = {
+            "",
+            "The password is better given as TASKLANE_DB_PASSWORD: a command line is visible to other users.",
+            "Example: TASKLANE_DB_PASSWORD=… ./tasklane migrate --db-url jdbc:postgresql://db:5432/tasklane --user tasklane"
+        })
 final class MigrateCommand implements Callable<Integer> {
 
-    @Option(names = "--db-url", paramLabel = "<jdbc url>",
+    @Option(
+            names = "--db-url",
+            paramLabel = "<jdbc url>",
             description = "jdbc:postgresql://host:5432/db (default: TASKLANE_DB_URL)")
     String url;
 
@@ -30,11 +39,13 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         String target = url != null ? url : System.getenv("TASKLANE_DB_URL");
         if (target == null || target.isBlank()) {
-            throw new CliException("no database given: pass --db-url jdbc:postgresql://host:5432/db or set TASKLANE_DB_URL.");
+            throw new CliException(
+                    "no database given: pass --db-url jdbc:postgresql://host:5432/db or set TASKLANE_DB_URL.");
         }
         if (!target.startsWith("jdbc:postgresql:")) {
-            throw new CliException("--db-url must be a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db, was '"
-                    + target + "'.");
+            throw new CliException(
+                    "--db-url must be a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/db, was '" + target
+                            + "'.");
         }
         List<String> args = new ArrayList<>();
         if (url != null) {

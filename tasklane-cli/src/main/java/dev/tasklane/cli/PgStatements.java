@@ -23,11 +23,9 @@ final class PgStatements {
     private static final int QUERY_WIDTH = 100;
 
     /** One normalized statement's totals since the last reset. */
-    record Row(String query, long calls, double totalMs, long rows) {
-    }
+    record Row(String query, long calls, double totalMs, long rows) {}
 
-    private PgStatements() {
-    }
+    private PgStatements() {}
 
     static void enable(Connection db) throws SQLException {
         try (Statement statement = db.createStatement()) {
@@ -45,8 +43,9 @@ final class PgStatements {
     static List<Row> read(Connection db) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (Statement statement = db.createStatement();
-                ResultSet found = statement.executeQuery(BENCH + "SELECT query, calls, total_exec_time, rows FROM "
-                        + "pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                ResultSet found = statement.executeQuery(
+                        BENCH + "SELECT query, calls, total_exec_time, rows FROM "
+                                + "pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
             while (found.next()) {
                 rows.add(new Row(found.getString(1), found.getLong(2), found.getDouble(3), found.getLong(4)));
             }
@@ -64,8 +63,7 @@ final class PgStatements {
         for (Row row : rows) {
             if (ours(row.query())) {
                 benchMs += row.totalMs();
-            }
-            else {
+            } else {
                 tasklane.add(row);
             }
         }
@@ -78,14 +76,25 @@ final class PgStatements {
         double topMs = 0;
         for (Row row : tasklane.subList(0, Math.min(TOP, tasklane.size()))) {
             topMs += row.totalMs();
-            lines.add(String.format(Locale.ROOT, "| %.2f | %.3f | %.1f | `%s` |", row.calls() / perUnit,
-                    row.totalMs() / perUnit, row.calls() == 0 ? 0.0 : (double) row.rows() / row.calls(),
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "| %.2f | %.3f | %.1f | `%s` |",
+                    row.calls() / perUnit,
+                    row.totalMs() / perUnit,
+                    row.calls() == 0 ? 0.0 : (double) row.rows() / row.calls(),
                     oneLine(row.query(), QUERY_WIDTH).replace("|", "\\|").replace("`", "'")));
         }
-        lines.add(String.format(Locale.ROOT, "PostgreSQL execution time per %s, all %d statements: %.2f ms (the top %d: "
-                + "%.2f ms, %.0f %%); planning time not included; the bench's own polling, left out: %.3f ms.",
-                unit, tasklane.size(), totalMs / perUnit, Math.min(TOP, tasklane.size()), topMs / perUnit,
-                totalMs == 0 ? 0.0 : 100 * topMs / totalMs, benchMs / perUnit));
+        lines.add(String.format(
+                Locale.ROOT,
+                "PostgreSQL execution time per %s, all %d statements: %.2f ms (the top %d: "
+                        + "%.2f ms, %.0f %%); planning time not included; the bench's own polling, left out: %.3f ms.",
+                unit,
+                tasklane.size(),
+                totalMs / perUnit,
+                Math.min(TOP, tasklane.size()),
+                topMs / perUnit,
+                totalMs == 0 ? 0.0 : 100 * topMs / totalMs,
+                benchMs / perUnit));
         return lines;
     }
 

@@ -21,20 +21,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         header = "Re-requests the failed tasks of a type in a time window.",
-        description = {"Re-requests the failed tasks of a type that failed in a time window: each gets a new attempt",
-                "through the ledger's retry, exactly as the Retry button does. Prints how many and which.",
-                "Failures someone dismissed are left alone.",
-                "",
-                "Times: 2026-11-30T14:00:00Z, 2026-11-30 (midnight UTC), or an age such as 90m, 6h, 2d."},
+        description = {
+            "Re-requests the failed tasks of a type that failed in a time window: each gets a new attempt",
+            "through the ledger's retry, exactly as the Retry button does. Prints how many and which.",
+            "Failures someone dismissed are left alone.",
+            "",
+            "Times: 2026-11-30T14:00:00Z, 2026-11-30 (midnight UTC), or an age such as 90m, 6h, 2d."
+        },
         footer = {"", "Example: ./tasklane replay --task-type sync_quo --since 6h --dry-run"})
 final class ReplayCommand implements Callable<Integer> {
 
     private static final Pattern AGE = Pattern.compile("(\\d+)([smhd])");
     private static final int PAGE = 200;
 
-    @Option(names = "--task-type", required = true, paramLabel = "<type>",
+    @Option(
+            names = "--task-type",
+            required = true,
+            paramLabel = "<type>",
             description = "calculate_drive_times, sync_quo, …")
     String taskType;
 
@@ -47,7 +54,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "only list the tasks that would be re-requested")
     boolean dryRun;
 
-    @Option(names = "--token", paramLabel = "<jwt>",
+    @Option(
+            names = "--token",
+            paramLabel = "<jwt>",
             description = "a supervisor or admin token (default: minted with the local or TASKLANE_JWT_SECRET secret)")
     String token;
 
@@ -65,16 +74,21 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Settings settings = Settings.fromEnvironment();
         String ledger = (ledgerUrl != null ? ledgerUrl : settings.url(Settings.LEDGER)).replaceAll("/+$", "");
-        String caller = token != null ? token
+        String caller = token != null
+                ? token
                 : Tokens.mint(Tokens.DEMO_USERS.get("admin"), "admin", Duration.ofHours(1), settings.jwtSecret(false));
 
         List<JsonNode> tasks = failedBetween(ledger, caller, from, to);
         out.println(tasks.size() + " failed " + taskType + " task" + (tasks.size() == 1 ? "" : "s") + " between " + from
                 + " and " + to + (dryRun ? " (dry run: nothing re-requested)" : "") + ":");
         for (JsonNode task : tasks) {
-            out.printf("  %s  %-11s %-28s failed %s, attempt %d: %s%n", task.path("id").asString(),
-                    task.path("entity_type").asString(), truncate(task.path("entity_name").asString(""), 28),
-                    task.path("failed_at").asString(), task.path("attempt").asInt(),
+            out.printf(
+                    "  %s  %-11s %-28s failed %s, attempt %d: %s%n",
+                    task.path("id").asString(),
+                    task.path("entity_type").asString(),
+                    truncate(task.path("entity_name").asString(""), 28),
+                    task.path("failed_at").asString(),
+                    task.path("attempt").asInt(),
                     truncate(task.path("error_message").asString(""), 80));
         }
         if (dryRun || tasks.isEmpty()) {
@@ -111,14 +125,19 @@ final class ReplayCommand implements Callable<Integer> {
         while (true) {
             Http.Answer page;
             try {
-                page = Http.get(ledger + "/get-all-failed-tasks?limit=" + PAGE + "&task_type="
-                        + URLEncoder.encode(taskType, StandardCharsets.UTF_8) + "&before="
-                        + URLEncoder.encode(to.toString(), StandardCharsets.UTF_8)
-                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), caller);
-            }
-            catch (IOException e) {
-                throw new CliException("the ledger at " + ledger + " does not answer (" + e.getMessage() + "): start "
-                        + "Tasklane (./tasklane up) or pass --ledger-url.", e);
+                page = Http.get(
+                        ledger + "/get-all-failed-tasks?limit=" + PAGE + "&task_type="
+                                + URLEncoder.encode(taskType, StandardCharsets.UTF_8) + "&before="
+                                + URLEncoder.encode(to.toString(), StandardCharsets.UTF_8)
+                                + (cursor == null
+                                        ? ""
+                                        : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
+                        caller);
+            } catch (IOException e) {
+                throw new CliException(
+                        "the ledger at " + ledger + " does not answer (" + e.getMessage() + "): start "
+                                + "Tasklane (./tasklane up) or pass --ledger-url.",
+                        e);
             }
             if (!page.ok()) {
                 throw new CliException("the ledger refused to list failures: " + page.message()
@@ -126,7 +145,8 @@ final class ReplayCommand implements Callable<Integer> {
             }
             JsonNode found = page.body().path("tasks");
             for (JsonNode task : found) {
-                Instant failedAt = OffsetDateTime.parse(task.path("failed_at").asString()).toInstant();
+                Instant failedAt =
+                        OffsetDateTime.parse(task.path("failed_at").asString()).toInstant();
                 if (failedAt.isBefore(from)) {
                     return tasks;
                 }
@@ -154,14 +174,13 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try {
             return OffsetDateTime.parse(value.strip()).toInstant();
-        }
-        catch (DateTimeParseException notDateTime) {
+        } catch (DateTimeParseException notDateTime) {
             try {
                 return LocalDate.parse(value.strip()).atStartOfDay().toInstant(ZoneOffset.UTC);
-            }
-            catch (DateTimeParseException notDate) {
-                throw new CliException(option + " must be a time such as 2026-11-30T14:00:00Z, a date such as 2026-11-30, "
-                        + "or an age such as 90m, 6h, 2d; was '" + value + "'.");
+            } catch (DateTimeParseException notDate) {
+                throw new CliException(
+                        option + " must be a time such as 2026-11-30T14:00:00Z, a date such as 2026-11-30, "
+                                + "or an age such as 90m, 6h, 2d; was '" + value + "'.");
             }
         }
     }

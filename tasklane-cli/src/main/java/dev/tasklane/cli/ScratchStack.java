@@ -35,8 +35,11 @@ import tools.jackson.databind.JsonNode;
  */
 final class ScratchStack implements AutoCloseable {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(32)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newFixedThreadPool(32))
+            .build();
 
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
@@ -58,25 +61,36 @@ final class ScratchStack implements AutoCloseable {
      * Starts the stack with {@code brokers} Kafka brokers (1 or 3) and {@code overrides} in every service's environment,
      * and waits until it is healthy.
      */
-    static ScratchStack start(String name, int brokers, Map<String, String> overrides) throws IOException, SQLException {
+    static ScratchStack start(String name, int brokers, Map<String, String> overrides)
+            throws IOException, SQLException {
         return start(name, brokers, overrides, Map.of());
     }
 
     /** As {@link #start(String, int, Map)}, with {@code postgresSettings} given to its PostgreSQL server. */
-    static ScratchStack start(String name, int brokers, Map<String, String> overrides,
-            Map<String, String> postgresSettings) throws IOException, SQLException {
+    static ScratchStack start(
+            String name, int brokers, Map<String, String> overrides, Map<String, String> postgresSettings)
+            throws IOException, SQLException {
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.keySet().removeIf(variable -> variable.startsWith("TASKLANE_") && !variable.equals("TASKLANE_ROOT")
-                || variable.startsWith("GOOGLE_MAPS_") || variable.equals("QUO_API_KEY"));
+        env.keySet()
+                .removeIf(variable -> variable.startsWith("TASKLANE_") && !variable.equals("TASKLANE_ROOT")
+                        || variable.startsWith("GOOGLE_MAPS_")
+                        || variable.equals("QUO_API_KEY"));
         Path root = Path.of(env.getOrDefault("TASKLANE_ROOT", ".")).toAbsolutePath();
         Path home = Files.createDirectories(root.resolve("target")).resolve(name + "-" + System.currentTimeMillis());
         env.put("TASKLANE_HOME", home.toString());
-        for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.POSTGRES)) {
+        for (Settings.Port port : List.of(
+                Settings.GATEWAY,
+                Settings.LEDGER,
+                Settings.DRIVE_TIME_WORKER,
+                Settings.QUO_SYNC_WORKER,
+                Settings.DISTANCE_MATRIX_SIMULATOR,
+                Settings.QUO_SIMULATOR,
+                Settings.POSTGRES)) {
             env.put(port.variable(), String.valueOf(freePort()));
         }
         env.put(Settings.KAFKA_BROKERS, String.valueOf(brokers));
-        for (Settings.Port port : Settings.KAFKA_NODES.stream().flatMap(List::stream).toList()) {
+        for (Settings.Port port :
+                Settings.KAFKA_NODES.stream().flatMap(List::stream).toList()) {
             env.put(port.variable(), String.valueOf(freePort()));
         }
         Settings settings = new Settings(env);
@@ -88,21 +102,22 @@ final class ScratchStack implements AutoCloseable {
             stack.start(overrides, Duration.ofMinutes(5));
             String user = Tokens.mint(Tokens.DEMO_USERS.get("user"), "user", Duration.ofHours(4), stack.secret());
             return new ScratchStack(settings, stack, settings.url(Settings.GATEWAY), user, connect(settings));
-        }
-        catch (IOException | SQLException | RuntimeException e) {
+        } catch (IOException | SQLException | RuntimeException e) {
             stack.close();
             throw e;
         }
     }
 
     static Connection connect(Settings settings) throws SQLException {
-        return DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
+        return DriverManager.getConnection(
+                settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
     }
 
     /** Calls a simulator's control API ({@code /_sim/mode}, {@code stats}, {@code reset}, {@code contacts}). */
     JsonNode simulator(Settings.Port simulator, String action, String body) throws IOException {
         String url = settings.url(simulator) + "/_sim/" + action;
-        Http.Answer answer = body == null && (action.equals("stats") || action.equals("contacts")) ? Http.get(url, null)
+        Http.Answer answer = body == null && (action.equals("stats") || action.equals("contacts"))
+                ? Http.get(url, null)
                 : Http.post(url, null, body == null ? Map.of() : Http.JSON.readValue(body, LinkedHashMap.class));
         return answer.body();
     }
@@ -111,9 +126,11 @@ final class ScratchStack implements AutoCloseable {
     List<String> activeDrivers(int count) throws SQLException {
         try (Statement statement = db.createStatement()) {
             statement.executeUpdate("UPDATE drivers SET active = false");
-            statement.executeUpdate("INSERT INTO drivers (name, home_address) SELECT 'Bench Driver ' || n, n || ' Driver Way, "
-                    + "Springfield, IL' FROM generate_series(1, " + count + ") n WHERE NOT EXISTS (SELECT 1 FROM drivers "
-                    + "WHERE name = 'Bench Driver ' || n)");
+            statement.executeUpdate(
+                    "INSERT INTO drivers (name, home_address) SELECT 'Bench Driver ' || n, n || ' Driver Way, "
+                            + "Springfield, IL' FROM generate_series(1, " + count
+                            + ") n WHERE NOT EXISTS (SELECT 1 FROM drivers "
+                            + "WHERE name = 'Bench Driver ' || n)");
             statement.executeUpdate("UPDATE drivers SET active = true WHERE name IN (SELECT 'Bench Driver ' || n FROM "
                     + "generate_series(1, " + count + ") n)");
             List<String> homes = new ArrayList<>();
@@ -129,7 +146,8 @@ final class ScratchStack implements AutoCloseable {
     /** Inserts clients straight into the table (no tasks): the subjects of later address changes. */
     List<UUID> insertClients(int count) throws SQLException {
         List<UUID> ids = new ArrayList<>();
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address, created_by) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement insert =
+                db.prepareStatement("INSERT INTO clients (id, name, address, created_by) VALUES (?, ?, ?, ?)")) {
             for (int i = 0; i < count; i++) {
                 UUID id = UUID.randomUUID();
                 insert.setObject(1, id);
@@ -150,7 +168,8 @@ final class ScratchStack implements AutoCloseable {
 
     /** The database's clock: the times tasks carry are compared with it. */
     static OffsetDateTime now(Connection db) throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery(PgStatements.BENCH + "SELECT now()")) {
+        try (Statement statement = db.createStatement();
+                ResultSet now = statement.executeQuery(PgStatements.BENCH + "SELECT now()")) {
             now.next();
             return now.getObject(1, OffsetDateTime.class);
         }
@@ -163,15 +182,18 @@ final class ScratchStack implements AutoCloseable {
 
     /** {@code POST /add-client} as the holder of {@code token}. */
     HttpRequest addClientRequest(String token, String name, String address) {
-        return HttpRequest.newBuilder(URI.create(gateway + "/add-client")).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(URI.create(gateway + "/add-client"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"name\": \"" + name + "\", \"phone\": \"+12175550188\", \"address\": \"" + address + "\"}"))
                 .build();
     }
 
     JsonNode addClient(String name, String address) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(addClientRequest(name, address), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(addClientRequest(name, address), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new CliException("add-client answered " + response.statusCode() + ": " + response.body());
         }
@@ -192,8 +214,7 @@ final class ScratchStack implements AutoCloseable {
     public void close() throws SQLException {
         try {
             db.close();
-        }
-        finally {
+        } finally {
             stack.close();
         }
     }

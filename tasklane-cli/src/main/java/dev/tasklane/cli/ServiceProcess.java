@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final int KEPT_LINES = 40;
 
     private final String name;
@@ -45,8 +46,16 @@ final class ServiceProcess {
      * @param fastStart compile with C1 only: each service is healthy seconds sooner, but runs slower once warm (for
      *                  the local stack and the tests; benchmarks leave it off)
      */
-    static ServiceProcess start(String name, Path jar, int port, Map<String, String> environment, Path logs,
-            PrintStream console, String color, boolean fastStart) throws IOException {
+    static ServiceProcess start(
+            String name,
+            Path jar,
+            int port,
+            Map<String, String> environment,
+            Path logs,
+            PrintStream console,
+            String color,
+            boolean fastStart)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions(name, System.getenv("TASKLANE_SERVICE_JAVA_OPTIONS")));
@@ -87,11 +96,12 @@ final class ServiceProcess {
     }
 
     private void pump(Path log, PrintStream console, String color) {
-        String prefix = color.isEmpty() ? String.format("%-18s| ", name)
-                : color + String.format("%-18s|", name) + "\u001b[0m ";
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter file = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND))) {
+        String prefix =
+                color.isEmpty() ? String.format("%-18s| ", name) : color + String.format("%-18s|", name) + "\u001b[0m ";
+        try (BufferedReader lines =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter file = new PrintWriter(
+                        Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 console.println(prefix + line);
                 file.println(line);
@@ -103,8 +113,7 @@ final class ServiceProcess {
                     }
                 }
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // the process ended
         }
     }
@@ -138,15 +147,15 @@ final class ServiceProcess {
     /** Whether {@code /actuator/health} answers {@code UP}. */
     boolean healthy() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"UP\"");
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return false;
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
@@ -157,8 +166,7 @@ final class ServiceProcess {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -176,8 +184,7 @@ final class ServiceProcess {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }

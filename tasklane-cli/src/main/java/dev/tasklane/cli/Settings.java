@@ -21,38 +21,40 @@ import java.util.Properties;
 public final class Settings {
 
     /** A port of the stack: which part, the variable that moves it, its default. */
-    public record Port(String part, String variable, int defaultPort) {
-    }
+    public record Port(String part, String variable, int defaultPort) {}
 
     public static final Port GATEWAY = new Port("api-gateway", "TASKLANE_GATEWAY_PORT", 8080);
     public static final Port LEDGER = new Port("task-ledger", "TASKLANE_LEDGER_PORT", 8081);
     public static final Port DRIVE_TIME_WORKER = new Port("drive-time-worker", "TASKLANE_DRIVE_TIME_WORKER_PORT", 8082);
     public static final Port QUO_SYNC_WORKER = new Port("quo-sync-worker", "TASKLANE_QUO_SYNC_WORKER_PORT", 8083);
-    public static final Port DISTANCE_MATRIX_SIMULATOR = new Port("Distance Matrix simulator",
-            "TASKLANE_DISTANCE_MATRIX_SIM_PORT", 8091);
+    public static final Port DISTANCE_MATRIX_SIMULATOR =
+            new Port("Distance Matrix simulator", "TASKLANE_DISTANCE_MATRIX_SIM_PORT", 8091);
     public static final Port QUO_SIMULATOR = new Port("Quo simulator", "TASKLANE_QUO_SIM_PORT", 8092);
     public static final Port KAFKA = new Port("Kafka", "TASKLANE_KAFKA_PORT", 9092);
     public static final Port KAFKA_CONTROLLER = new Port("Kafka's controller", "TASKLANE_KAFKA_CONTROLLER_PORT", 9093);
     public static final Port KAFKA_2 = new Port("Kafka broker 2", "TASKLANE_KAFKA_2_PORT", 9094);
-    public static final Port KAFKA_2_CONTROLLER = new Port("Kafka broker 2's controller",
-            "TASKLANE_KAFKA_2_CONTROLLER_PORT", 9095);
+    public static final Port KAFKA_2_CONTROLLER =
+            new Port("Kafka broker 2's controller", "TASKLANE_KAFKA_2_CONTROLLER_PORT", 9095);
     public static final Port KAFKA_3 = new Port("Kafka broker 3", "TASKLANE_KAFKA_3_PORT", 9096);
-    public static final Port KAFKA_3_CONTROLLER = new Port("Kafka broker 3's controller",
-            "TASKLANE_KAFKA_3_CONTROLLER_PORT", 9097);
+    public static final Port KAFKA_3_CONTROLLER =
+            new Port("Kafka broker 3's controller", "TASKLANE_KAFKA_3_CONTROLLER_PORT", 9097);
     public static final Port POSTGRES = new Port("PostgreSQL", "TASKLANE_PG_PORT", 5432);
 
     /** How many Kafka brokers the stack runs ({@code --brokers}): one, or a cluster of three. */
     public static final String KAFKA_BROKERS = "TASKLANE_KAFKA_BROKERS";
 
     /** Each Kafka node's broker port and controller port, node 1 first. */
-    public static final List<List<Port>> KAFKA_NODES = List.of(List.of(KAFKA, KAFKA_CONTROLLER),
-            List.of(KAFKA_2, KAFKA_2_CONTROLLER), List.of(KAFKA_3, KAFKA_3_CONTROLLER));
+    public static final List<List<Port>> KAFKA_NODES = List.of(
+            List.of(KAFKA, KAFKA_CONTROLLER),
+            List.of(KAFKA_2, KAFKA_2_CONTROLLER),
+            List.of(KAFKA_3, KAFKA_3_CONTROLLER));
 
     /** The services, in the order they start. */
     public static final List<Port> SERVICES = List.of(LEDGER, GATEWAY, DRIVE_TIME_WORKER, QUO_SYNC_WORKER);
 
     /** The local simulators' key for Quo, and a key shaped like Google's for the Distance Matrix simulator. */
     public static final String QUO_SIMULATOR_KEY = "quo-simulator-key";
+
     public static final String GOOGLE_SIMULATOR_KEY = "AIzaTasklaneLocalSimulatorKey";
 
     private static final String RECORD = "stack.properties";
@@ -64,16 +66,17 @@ public final class Settings {
 
     public Settings(Map<String, String> env) {
         this.env = env;
-        this.root = Path.of(env.getOrDefault("TASKLANE_ROOT", ".")).toAbsolutePath().normalize();
+        this.root =
+                Path.of(env.getOrDefault("TASKLANE_ROOT", ".")).toAbsolutePath().normalize();
         String homeValue = env.get("TASKLANE_HOME");
-        this.home = homeValue == null || homeValue.isBlank() ? root.resolve(".tasklane")
+        this.home = homeValue == null || homeValue.isBlank()
+                ? root.resolve(".tasklane")
                 : Path.of(homeValue).toAbsolutePath().normalize();
         Path file = home.resolve(RECORD);
         if (Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
                 recorded.load(in);
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException("Could not read " + file, e);
             }
         }
@@ -119,8 +122,7 @@ public final class Settings {
                 throw new NumberFormatException();
             }
             return parsed;
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new CliException(port.variable() + " must be a port number from 1 to 65535, was '" + value + "'.");
         }
     }
@@ -165,7 +167,9 @@ public final class Settings {
 
     /** The ports of the stack's Kafka nodes: a broker's and its controller's for each of {@link #kafkaBrokers()}. */
     public List<Port> kafkaPorts() {
-        return KAFKA_NODES.subList(0, kafkaBrokers()).stream().flatMap(List::stream).toList();
+        return KAFKA_NODES.subList(0, kafkaBrokers()).stream()
+                .flatMap(List::stream)
+                .toList();
     }
 
     /**
@@ -176,8 +180,11 @@ public final class Settings {
         if (setByEnvironment("TASKLANE_KAFKA_BOOTSTRAP")) {
             return env.get("TASKLANE_KAFKA_BOOTSTRAP").strip();
         }
-        return String.join(",", KAFKA_NODES.subList(0, kafkaBrokers()).stream()
-                .map(node -> "127.0.0.1:" + port(node.get(0))).toList());
+        return String.join(
+                ",",
+                KAFKA_NODES.subList(0, kafkaBrokers()).stream()
+                        .map(node -> "127.0.0.1:" + port(node.get(0)))
+                        .toList());
     }
 
     public boolean usesGoogle() {
@@ -212,14 +219,13 @@ public final class Settings {
             Files.createDirectories(home);
             Files.writeString(file, created + "\n");
             try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            }
-            catch (UnsupportedOperationException notPosix) {
+                Files.setPosixFilePermissions(
+                        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
                 // a file system without permissions: nothing more to do
             }
             return created;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("Could not read or create " + file, e);
         }
     }
@@ -233,8 +239,7 @@ public final class Settings {
             try (OutputStream out = Files.newOutputStream(home.resolve(RECORD))) {
                 properties.store(out, "written by ./tasklane up: the ports of the last local stack");
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + home.resolve(RECORD), e);
         }
     }

@@ -39,6 +39,7 @@ final class StackWatchdog implements AutoCloseable {
     static final String RECORD = "processes";
     /** On the watchdog's command line before its long classpath, which Java may cut off when it reads it back. */
     static final String ROLE = "tasklane.role=watchdog";
+
     private static final long POLL_MILLIS = 250;
     private static final long GRACE_MILLIS = 2000;
 
@@ -54,10 +55,20 @@ final class StackWatchdog implements AutoCloseable {
     static StackWatchdog start(Path home, Path logs) throws IOException {
         Files.createDirectories(logs);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-D" + ROLE, "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), StackWatchdog.class.getName(),
-                String.valueOf(ProcessHandle.current().pid()), home.resolve(RECORD).toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("watchdog.log").toFile()))
+        Process process = new ProcessBuilder(
+                        java,
+                        "-D" + ROLE,
+                        "-Xmx32m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StackWatchdog.class.getName(),
+                        String.valueOf(ProcessHandle.current().pid()),
+                        home.resolve(RECORD).toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logs.resolve("watchdog.log").toFile()))
                 .start();
         return new StackWatchdog(process);
     }
@@ -80,8 +91,7 @@ final class StackWatchdog implements AutoCloseable {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -99,43 +109,65 @@ final class StackWatchdog implements AutoCloseable {
         }
         List<Entry> entries;
         try {
-            entries = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.startsWith("#"))
-                    .map(Entry::parse).flatMap(Optional::stream).toList();
-        }
-        catch (IOException e) {
+            entries = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.startsWith("#"))
+                    .map(Entry::parse)
+                    .flatMap(Optional::stream)
+                    .toList();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Optional<Entry> command = entries.stream().filter(entry -> entry.kind().equals("command")).findFirst();
+        Optional<Entry> command =
+                entries.stream().filter(entry -> entry.kind().equals("command")).findFirst();
         if (command.isPresent() && command.get().running().isPresent()) {
-            throw new CliException("Tasklane is already running from " + home + " (pid " + command.get().pid()
-                    + ", started at " + command.get().startedAt() + "): stop it first (Ctrl-C in its terminal, or kill -INT "
+            throw new CliException("Tasklane is already running from " + home + " (pid "
+                    + command.get().pid()
+                    + ", started at " + command.get().startedAt()
+                    + "): stop it first (Ctrl-C in its terminal, or kill -INT "
                     + command.get().pid() + ").");
         }
-        Optional<Entry> watchdog = entries.stream().filter(entry -> entry.kind().equals("watchdog")).findFirst();
-        List<Entry> processes = entries.stream().filter(entry -> entry.kind().equals("process")).toList();
-        StringBuilder report = new StringBuilder("The last run here").append(command.map(entry -> " (pid " + entry.pid()
-                + ", started at " + entry.startedAt() + ")").orElse("")).append(" ended without stopping Tasklane.");
+        Optional<Entry> watchdog = entries.stream()
+                .filter(entry -> entry.kind().equals("watchdog"))
+                .findFirst();
+        List<Entry> processes =
+                entries.stream().filter(entry -> entry.kind().equals("process")).toList();
+        StringBuilder report = new StringBuilder("The last run here")
+                .append(command.map(entry -> " (pid " + entry.pid() + ", started at " + entry.startedAt() + ")")
+                        .orElse(""))
+                .append(" ended without stopping Tasklane.");
         if (watchdog.isPresent() && !processes.isEmpty()) {
-            report.append(" Its watchdog stopped, at ").append(watchdog.get().note()).append(": ")
-                    .append(String.join(", ", processes.stream().map(entry -> entry.name() + " (pid " + entry.pid() + ", "
-                            + entry.note() + ")").toList())).append('.');
+            report.append(" Its watchdog stopped, at ")
+                    .append(watchdog.get().note())
+                    .append(": ")
+                    .append(String.join(
+                            ", ",
+                            processes.stream()
+                                    .map(entry -> entry.name() + " (pid " + entry.pid() + ", " + entry.note() + ")")
+                                    .toList()))
+                    .append('.');
         }
         Map<Entry, ProcessHandle> running = new LinkedHashMap<>();
         processes.forEach(entry -> entry.running().ifPresent(handle -> running.put(entry, handle)));
         if (running.isEmpty()) {
-            report.append(watchdog.isPresent() ? " Nothing of it is still running." : " None of its processes is still running.");
-        }
-        else {
+            report.append(
+                    watchdog.isPresent()
+                            ? " Nothing of it is still running."
+                            : " None of its processes is still running.");
+        } else {
             Map<Entry, String> how = stop(running);
-            report.append(" Still running from it, now stopped: ").append(String.join(", ", how.entrySet().stream()
-                    .map(stopped -> stopped.getKey().name() + " (pid " + stopped.getKey().pid() + ", " + stopped.getValue()
-                            + ")").toList())).append('.');
+            report.append(" Still running from it, now stopped: ")
+                    .append(String.join(
+                            ", ",
+                            how.entrySet().stream()
+                                    .map(stopped -> stopped.getKey().name() + " (pid "
+                                            + stopped.getKey().pid() + ", " + stopped.getValue() + ")")
+                                    .toList()))
+                    .append('.');
         }
         say.accept(report.toString());
         try {
             Files.deleteIfExists(file);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -176,12 +208,12 @@ final class StackWatchdog implements AutoCloseable {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-" + signal, String.valueOf(handle.pid())).start().waitFor(2, TimeUnit.SECONDS);
-        }
-        catch (IOException e) {
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(handle.pid()))
+                    .start()
+                    .waitFor(2, TimeUnit.SECONDS);
+        } catch (IOException e) {
             handle.destroy();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -199,10 +231,14 @@ final class StackWatchdog implements AutoCloseable {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new Entry(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]), fields[3],
-                        fields[4], fields[5]));
-            }
-            catch (NumberFormatException e) {
+                return Optional.of(new Entry(
+                        fields[0],
+                        Long.parseLong(fields[1]),
+                        Long.parseLong(fields[2]),
+                        fields[3],
+                        fields[4],
+                        fields[5]));
+            } catch (NumberFormatException e) {
                 return Optional.empty();
             }
         }
@@ -213,12 +249,14 @@ final class StackWatchdog implements AutoCloseable {
 
         /** The process, if it still runs: the same pid started at the same moment (not a new process given the pid). */
         Optional<ProcessHandle> running() {
-            return ProcessHandle.of(pid).filter(StackWatchdog::alive)
+            return ProcessHandle.of(pid)
+                    .filter(StackWatchdog::alive)
                     .filter(handle -> Math.abs(startMillis(handle) - start) < 1000);
         }
 
         String startedAt() {
-            return LocalTime.ofInstant(Instant.ofEpochMilli(start), ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS)
+            return LocalTime.ofInstant(Instant.ofEpochMilli(start), ZoneId.systemDefault())
+                    .truncatedTo(ChronoUnit.SECONDS)
                     .toString();
         }
     }
@@ -235,8 +273,7 @@ final class StackWatchdog implements AutoCloseable {
             String stat = Files.readString(Path.of("/proc", String.valueOf(handle.pid()), "stat"));
             int name = stat.lastIndexOf(')');
             return name < 0 || name + 2 >= stat.length() || stat.charAt(name + 2) != 'Z';
-        }
-        catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             return handle.isAlive();
         }
     }
@@ -263,25 +300,28 @@ final class StackWatchdog implements AutoCloseable {
         }
         Map<Long, Entry> adopted = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicReference<String> said = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    String[] fields = line.split("\t", -1);
-                    if (fields[0].equals("done")) {
-                        said.set("done");
-                        return;
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader lines =
+                            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                            String[] fields = line.split("\t", -1);
+                            if (fields[0].equals("done")) {
+                                said.set("done");
+                                return;
+                            }
+                            if (fields[0].equals("adopt") && fields.length == 4) {
+                                ProcessHandle.of(Long.parseLong(fields[1]))
+                                        .ifPresent(handle -> adopted.put(
+                                                handle.pid(), Entry.of("process", handle, fields[2], fields[3], "")));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the command is gone
                     }
-                    if (fields[0].equals("adopt") && fields.length == 4) {
-                        ProcessHandle.of(Long.parseLong(fields[1])).ifPresent(handle -> adopted.put(handle.pid(),
-                                Entry.of("process", handle, fields[2], fields[3], "")));
-                    }
-                }
-            }
-            catch (IOException e) {
-                // the command is gone
-            }
-            said.compareAndSet(null, "gone");
-        }, "watchdog-commands");
+                    said.compareAndSet(null, "gone");
+                },
+                "watchdog-commands");
         reader.setDaemon(true);
         reader.start();
 
@@ -305,11 +345,14 @@ final class StackWatchdog implements AutoCloseable {
                     watched.put(entry.pid(), entry);
                     changed = true;
                 }
-                entry.running().ifPresent(handle -> handle.descendants().forEach(child -> underAdopted.add(child.pid())));
+                entry.running()
+                        .ifPresent(handle -> handle.descendants().forEach(child -> underAdopted.add(child.pid())));
             }
             changed |= watched.keySet().removeIf(underAdopted::contains);
             for (ProcessHandle child : command.descendants().toList()) {
-                if (child.pid() != self && !underAdopted.contains(child.pid()) && !watched.containsKey(child.pid())
+                if (child.pid() != self
+                        && !underAdopted.contains(child.pid())
+                        && !watched.containsKey(child.pid())
                         && alive(child)) {
                     watched.put(child.pid(), Entry.of("process", child, "TERM", describe(child), ""));
                     changed = true;
@@ -327,15 +370,18 @@ final class StackWatchdog implements AutoCloseable {
             entry.running().ifPresent(handle -> running.put(entry, handle));
         }
         String at = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        System.out.println(at + " ./tasklane (pid " + command.pid() + ") ended without stopping its processes; stopping "
-                + running.size() + " of them");
+        System.out.println(at + " ./tasklane (pid " + command.pid()
+                + ") ended without stopping its processes; stopping " + running.size() + " of them");
         Map<Entry, String> how = stop(running);
         List<Entry> done = new ArrayList<>();
         how.forEach((entry, result) -> {
             done.add(new Entry(entry.kind(), entry.pid(), entry.start(), entry.signal(), entry.name(), result));
             System.out.println("  " + entry.name() + " (pid " + entry.pid() + "): " + result);
         });
-        write(record, commandEntry, new Entry("watchdog", self, startMillis(ProcessHandle.current()), "", "watchdog", at),
+        write(
+                record,
+                commandEntry,
+                new Entry("watchdog", self, startMillis(ProcessHandle.current()), "", "watchdog", at),
                 done);
     }
 
@@ -362,18 +408,21 @@ final class StackWatchdog implements AutoCloseable {
         try {
             byte[] arguments = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "cmdline"));
             if (arguments.length > 0) {
-                return new String(arguments, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+                return new String(arguments, StandardCharsets.UTF_8)
+                        .replace('\0', ' ')
+                        .strip();
             }
-        }
-        catch (IOException | UnsupportedOperationException notLinux) {
+        } catch (IOException | UnsupportedOperationException notLinux) {
             // not Linux, or the process is gone
         }
         return process.info().commandLine().orElse(process.info().command().orElse("pid " + process.pid()));
     }
 
-    private static void write(Path record, Entry command, Entry watchdog, Iterable<Entry> processes) throws IOException {
+    private static void write(Path record, Entry command, Entry watchdog, Iterable<Entry> processes)
+            throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("# What ./tasklane started here, kept by its watchdog; the next ./tasklane up reads it (docs/operations.md).");
+        lines.add(
+                "# What ./tasklane started here, kept by its watchdog; the next ./tasklane up reads it (docs/operations.md).");
         lines.add(command.line());
         if (watchdog != null) {
             lines.add(watchdog.line());
@@ -387,8 +436,7 @@ final class StackWatchdog implements AutoCloseable {
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }

@@ -27,12 +27,16 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         header = "Health, consumer lag, outbox backlog, failures per type.",
-        description = {"Shows each component's health, the consumer lag per group and topic, the outbox backlog and the",
-                "undismissed failed tasks per type. Exit code 0 when every component is up, 1 otherwise.",
-                "",
-                "Reads the ports of the last ./tasklane up (.tasklane/stack.properties); the same variables override them."})
+        description = {
+            "Shows each component's health, the consumer lag per group and topic, the outbox backlog and the",
+            "undismissed failed tasks per type. Exit code 0 when every component is up, 1 otherwise.",
+            "",
+            "Reads the ports of the last ./tasklane up (.tasklane/stack.properties); the same variables override them."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
@@ -46,11 +50,15 @@ final class StatusCommand implements Callable<Integer> {
             allUp &= line(service.part(), health(settings.url(service) + "/actuator/health"), settings.url(service));
         }
         if (!settings.usesGoogle() && !"false".equals(settings.get("TASKLANE_SIMULATORS"))) {
-            allUp &= line("google-simulator", health(settings.url(Settings.DISTANCE_MATRIX_SIMULATOR) + "/_sim/stats"),
+            allUp &= line(
+                    "google-simulator",
+                    health(settings.url(Settings.DISTANCE_MATRIX_SIMULATOR) + "/_sim/stats"),
                     settings.url(Settings.DISTANCE_MATRIX_SIMULATOR));
         }
         if (!settings.usesQuo() && !"false".equals(settings.get("TASKLANE_SIMULATORS"))) {
-            allUp &= line("quo-simulator", health(settings.url(Settings.QUO_SIMULATOR) + "/_sim/stats"),
+            allUp &= line(
+                    "quo-simulator",
+                    health(settings.url(Settings.QUO_SIMULATOR) + "/_sim/stats"),
                     settings.url(Settings.QUO_SIMULATOR));
         }
         Map<String, Map<String, Long>> lag = null;
@@ -58,18 +66,16 @@ final class StatusCommand implements Callable<Integer> {
         try {
             lag = lag(settings.kafkaBootstrap());
             kafkaState = "UP" + replication(settings.kafkaBootstrap(), settings.kafkaBrokers());
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             kafkaState = "DOWN (" + rootMessage(e) + ")";
         }
         allUp &= line("kafka", kafkaState, settings.kafkaBootstrap());
-        try (Connection connection = DriverManager.getConnection(settings.databaseUrl(), settings.databaseUser(),
-                settings.databasePassword())) {
+        try (Connection connection = DriverManager.getConnection(
+                settings.databaseUrl(), settings.databaseUser(), settings.databasePassword())) {
             line("postgresql", "UP", settings.databaseUrl());
             printLag(lag);
             printDatabase(connection);
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             allUp &= line("postgresql", "DOWN (" + rootMessage(e) + ")", settings.databaseUrl());
             printLag(lag);
         }
@@ -89,8 +95,7 @@ final class StatusCommand implements Callable<Integer> {
                 return answer.ok() ? "UP" : "DOWN (HTTP " + answer.status() + ")";
             }
             return answer.body().path("status").asString("DOWN (HTTP " + answer.status() + ")");
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return "DOWN (" + rootMessage(e) + ")";
         }
     }
@@ -101,31 +106,51 @@ final class StatusCommand implements Callable<Integer> {
      * until it is back and has caught up.
      */
     static String replication(String bootstrap, int expected) throws Exception {
-        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
-            int answering = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+        try (AdminClient admin = AdminClient.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3000))) {
+            int answering =
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
             List<String> under = KafkaCluster.underReplicatedPartitions(admin);
-            return String.format(" (%d of %d brokers%s)", answering, expected, under.isEmpty() ? ""
-                    : "; " + under.size() + " partitions under-replicated, e.g. " + under.get(0)
-                            + ": a broker is down or catching up, see docs/operations.md");
+            return String.format(
+                    " (%d of %d brokers%s)",
+                    answering,
+                    expected,
+                    under.isEmpty()
+                            ? ""
+                            : "; " + under.size() + " partitions under-replicated, e.g. " + under.get(0)
+                                    + ": a broker is down or catching up, see docs/operations.md");
         }
     }
 
     static Map<String, Map<String, Long>> lag(String bootstrap) throws Exception {
-        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
-            Collection<ConsumerGroupListing> groups = admin.listConsumerGroups().all().get(5, TimeUnit.SECONDS);
+        try (AdminClient admin = AdminClient.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3000))) {
+            Collection<ConsumerGroupListing> groups =
+                    admin.listConsumerGroups().all().get(5, TimeUnit.SECONDS);
             Map<String, Map<String, Long>> lag = new TreeMap<>();
             for (ConsumerGroupListing group : groups) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
-                        .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                        .partitionsToOffsetAndMetadata()
+                        .get(5, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
                         .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                        .get(5, TimeUnit.SECONDS);
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
                 Map<String, Long> byTopic = new TreeMap<>();
-                committed.forEach((partition, offset) -> byTopic.merge(partition.topic(),
-                        Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset())), Long::sum));
+                committed.forEach((partition, offset) -> byTopic.merge(
+                        partition.topic(),
+                        Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset())),
+                        Long::sum));
                 lag.put(group.groupId(), byTopic);
             }
             return lag;
@@ -141,37 +166,58 @@ final class StatusCommand implements Callable<Integer> {
         if (lag.isEmpty()) {
             out.println("  no consumer groups yet");
         }
-        lag.forEach((group, topics) -> topics.forEach((topic, records) ->
-                out.printf("  %-20s %-42s %d%n", group, topic, records)));
+        lag.forEach((group, topics) ->
+                topics.forEach((topic, records) -> out.printf("  %-20s %-42s %d%n", group, topic, records)));
     }
 
     private void printDatabase(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             out.println();
-            try (ResultSet backlog = statement.executeQuery(
-                    "SELECT count(*), min(created_at), max(publish_attempts) FROM outbox")) {
+            try (ResultSet backlog =
+                    statement.executeQuery("SELECT count(*), min(created_at), max(publish_attempts) FROM outbox")) {
                 backlog.next();
                 long rows = backlog.getLong(1);
-                out.println("Outbox backlog: " + rows + (rows == 0 ? " rows (everything published)"
-                        : " rows waiting for Kafka, oldest from " + backlog.getObject(2, java.time.OffsetDateTime.class)
-                                + ", up to " + backlog.getInt(3) + " publish attempts"));
+                out.println("Outbox backlog: " + rows
+                        + (rows == 0
+                                ? " rows (everything published)"
+                                : " rows waiting for Kafka, oldest from "
+                                        + backlog.getObject(2, java.time.OffsetDateTime.class) + ", up to "
+                                        + backlog.getInt(3) + " publish attempts"));
             }
-            section(statement, "Failed tasks not yet dismissed", """
+            section(
+                    statement,
+                    "Failed tasks not yet dismissed",
+                    """
                     SELECT task_type, count(*), max(failed_at) FROM background_tasks
                     WHERE status = 'failed' AND dismissed_at IS NULL GROUP BY task_type ORDER BY task_type""",
-                    row -> String.format("  %-24s %6d   newest %s", row.getString(1), row.getLong(2),
-                            row.getObject(3, java.time.OffsetDateTime.class)));
-            section(statement, "Open incidents (failures by cause)", """
+                    row -> String.format(
+                            "  %-24s %6d   newest %s",
+                            row.getString(1), row.getLong(2), row.getObject(3, java.time.OffsetDateTime.class)));
+            section(
+                    statement,
+                    "Open incidents (failures by cause)",
+                    """
                     SELECT state, open_failures, title, first_seen FROM task_incidents WHERE state <> 'resolved'
                     ORDER BY last_seen DESC LIMIT 20""",
-                    row -> String.format("  %-9s %6d   %s (since %s)", row.getString(1), row.getInt(2),
-                            row.getString(3), row.getObject(4, java.time.OffsetDateTime.class)));
-            section(statement, "Tasks waiting for an outage to end", """
+                    row -> String.format(
+                            "  %-9s %6d   %s (since %s)",
+                            row.getString(1),
+                            row.getInt(2),
+                            row.getString(3),
+                            row.getObject(4, java.time.OffsetDateTime.class)));
+            section(
+                    statement,
+                    "Tasks waiting for an outage to end",
+                    """
                     SELECT task_type, waiting_for, count(*), min(waiting_since) FROM background_tasks
                     WHERE status IN ('pending', 'running') AND waiting_since IS NOT NULL
                     GROUP BY task_type, waiting_for ORDER BY task_type""",
-                    row -> String.format("  %-24s %6d   waiting for %s since %s", row.getString(1), row.getLong(3),
-                            row.getString(2), row.getObject(4, java.time.OffsetDateTime.class)));
+                    row -> String.format(
+                            "  %-24s %6d   waiting for %s since %s",
+                            row.getString(1),
+                            row.getLong(3),
+                            row.getString(2),
+                            row.getObject(4, java.time.OffsetDateTime.class)));
         }
     }
 

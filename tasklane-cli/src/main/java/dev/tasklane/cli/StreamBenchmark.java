@@ -47,8 +47,8 @@ final class StreamBenchmark {
         List<String> tokens = new ArrayList<>();
         List<String> personTokens = new ArrayList<>();
         for (int person = 0; person < people; person++) {
-            String token = Tokens.mint(UUID.randomUUID(), "user", "Office PC " + person, Duration.ofHours(4),
-                    scratch.stack.secret());
+            String token = Tokens.mint(
+                    UUID.randomUUID(), "user", "Office PC " + person, Duration.ofHours(4), scratch.stack.secret());
             personTokens.add(token);
             for (int tab = 0; tab < PER_PERSON && tokens.size() < streams; tab++) {
                 tokens.add(token);
@@ -78,14 +78,24 @@ final class StreamBenchmark {
             say.accept("|---|---|---|---|---|---|");
             say.accept(row("no streams open", without, healthWithout));
             say.accept(row(String.format(Locale.ROOT, "%,d streams open", crowd.ready()), with, healthWith));
-            say.accept(String.format(Locale.ROOT, "Opening them took %.1f s (%d refused); the gateway counted %,d open. "
-                    + "add-client p99 with them open = %.2f × without (target: within 2 ×). The gateway's resident "
-                    + "memory: %d MB before, %d MB with them open (%.0f KB a stream).", openSeconds, crowd.refused(),
-                    gatewayStreams, (double) with.p99() / Math.max(1, without.p99()), residentBefore, residentWith,
+            say.accept(String.format(
+                    Locale.ROOT,
+                    "Opening them took %.1f s (%d refused); the gateway counted %,d open. "
+                            + "add-client p99 with them open = %.2f × without (target: within 2 ×). The gateway's resident "
+                            + "memory: %d MB before, %d MB with them open (%.0f KB a stream).",
+                    openSeconds,
+                    crowd.refused(),
+                    gatewayStreams,
+                    (double) with.p99() / Math.max(1, without.p99()),
+                    residentBefore,
+                    residentWith,
                     (residentWith - residentBefore) * 1024.0 / Math.max(1, crowd.ready())));
-            say.accept(String.format(Locale.ROOT, "Where the time went meanwhile: the gateway's garbage collector paused "
-                    + "%d times, %.0f ms in all, the longest %.0f ms.",
-                    Math.round(gcAfter.sum("jvm_gc_pause_seconds_count", "") - gcBefore.sum("jvm_gc_pause_seconds_count", "")),
+            say.accept(String.format(
+                    Locale.ROOT,
+                    "Where the time went meanwhile: the gateway's garbage collector paused "
+                            + "%d times, %.0f ms in all, the longest %.0f ms.",
+                    Math.round(gcAfter.sum("jvm_gc_pause_seconds_count", "")
+                            - gcBefore.sum("jvm_gc_pause_seconds_count", "")),
                     1000 * (gcAfter.sum("jvm_gc_pause_seconds_sum", "") - gcBefore.sum("jvm_gc_pause_seconds_sum", "")),
                     1000 * gcAfter.max("jvm_gc_pause_seconds_max")));
 
@@ -108,26 +118,39 @@ final class StreamBenchmark {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                calls.add(ScratchStack.HTTP.sendAsync(scratch.addClientRequest(personTokens.get(person),
-                        "Stream client " + person, ScratchStack.address()), HttpResponse.BodyHandlers.discarding()));
+                calls.add(ScratchStack.HTTP.sendAsync(
+                        scratch.addClientRequest(
+                                personTokens.get(person), "Stream client " + person, ScratchStack.address()),
+                        HttpResponse.BodyHandlers.discarding()));
             }
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (crowd.failuresSeen() < crowd.ready() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-        }
-        finally {
+        } finally {
             scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"ok\"}");
         }
-        long[] delays = Arrays.stream(crowd.failureDelays()).filter(delay -> delay >= 0).sorted().toArray();
+        long[] delays = Arrays.stream(crowd.failureDelays())
+                .filter(delay -> delay >= 0)
+                .sorted()
+                .toArray();
         long within = Arrays.stream(delays).filter(delay -> delay <= 1000).count();
-        say.accept(String.format(Locale.ROOT, "Failures: one add-client per person at 100/s while Google refused; %,d of "
-                + "%,d streams got their person's failure, %,d within 1 s of the worker recording it: p50 %d ms, p99 %d "
-                + "ms, max %d ms.", delays.length, crowd.ready(), within, Load.percentile(delays, 50),
-                Load.percentile(delays, 99), Load.percentile(delays, 100)));
+        say.accept(String.format(
+                Locale.ROOT,
+                "Failures: one add-client per person at 100/s while Google refused; %,d of "
+                        + "%,d streams got their person's failure, %,d within 1 s of the worker recording it: p50 %d ms, p99 %d "
+                        + "ms, max %d ms.",
+                delays.length,
+                crowd.ready(),
+                within,
+                Load.percentile(delays, 50),
+                Load.percentile(delays, 99),
+                Load.percentile(delays, 100)));
         Metrics sentAfter = Metrics.scrape(ledger);
-        say.accept(String.format(Locale.ROOT, "The ledger sent the gateway %,.0f task and %,.0f incident events meanwhile.",
+        say.accept(String.format(
+                Locale.ROOT,
+                "The ledger sent the gateway %,.0f task and %,.0f incident events meanwhile.",
                 sentAfter.sum(SENT, "event=\"task\"") - sentBefore.sum(SENT, "event=\"task\""),
                 sentAfter.sum(SENT, "event=\"incident\"") - sentBefore.sum(SENT, "event=\"incident\"")));
     }
@@ -138,8 +161,12 @@ final class StreamBenchmark {
     private record Metrics(String body) {
 
         static Metrics scrape(String service) throws IOException, InterruptedException {
-            return new Metrics(ScratchStack.HTTP.send(HttpRequest.newBuilder(URI.create(service + "/actuator/prometheus"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            return new Metrics(ScratchStack.HTTP
+                    .send(
+                            HttpRequest.newBuilder(URI.create(service + "/actuator/prometheus"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
         }
 
         /** The sum of {@code name}'s series whose tags contain {@code tag}. */
@@ -152,7 +179,8 @@ final class StreamBenchmark {
         }
 
         private DoubleStream values(String name, String tag) {
-            Matcher series = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E+-]+)$").matcher(body);
+            Matcher series = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E+-]+)$")
+                    .matcher(body);
             DoubleStream.Builder values = DoubleStream.builder();
             while (series.find()) {
                 if (series.group(1) == null ? tag.isEmpty() : series.group(1).contains(tag)) {
@@ -182,16 +210,32 @@ final class StreamBenchmark {
         Thread.sleep(62_000);
         List<String> gatewayLines = linesFrom(gatewayLog, gatewayFrom);
         List<String> ledgerLines = linesFrom(ledgerLog, ledgerFrom);
-        say.accept(String.format(Locale.ROOT, "Mass disconnect: all %,d reset at once; the gateway counted %d open after "
-                + "%.0f s. Log lines written meanwhile: gateway %d (%d ERROR, %d stack-trace lines; summary: %s), ledger "
-                + "%d (%d ERROR, %d stack-trace lines).", crowd.ready(), left, gone, gatewayLines.size(),
-                count(gatewayLines, " ERROR "), count(gatewayLines, "\tat "), summary(gatewayLines), ledgerLines.size(),
-                count(ledgerLines, " ERROR "), count(ledgerLines, "\tat ")));
+        say.accept(String.format(
+                Locale.ROOT,
+                "Mass disconnect: all %,d reset at once; the gateway counted %d open after "
+                        + "%.0f s. Log lines written meanwhile: gateway %d (%d ERROR, %d stack-trace lines; summary: %s), ledger "
+                        + "%d (%d ERROR, %d stack-trace lines).",
+                crowd.ready(),
+                left,
+                gone,
+                gatewayLines.size(),
+                count(gatewayLines, " ERROR "),
+                count(gatewayLines, "\tat "),
+                summary(gatewayLines),
+                ledgerLines.size(),
+                count(ledgerLines, " ERROR "),
+                count(ledgerLines, "\tat ")));
     }
 
     private static String row(String label, Load.Result result, long healthNanos) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s |", label, BenchCommand.ms(result.p50()),
-                BenchCommand.ms(result.p95()), BenchCommand.ms(result.p99()), result.errors(),
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %d | %s |",
+                label,
+                BenchCommand.ms(result.p50()),
+                BenchCommand.ms(result.p95()),
+                BenchCommand.ms(result.p99()),
+                result.errors(),
                 BenchCommand.ms(healthNanos));
     }
 
@@ -200,8 +244,10 @@ final class StreamBenchmark {
         long slowest = 0;
         for (int i = 0; i < 10; i++) {
             long start = System.nanoTime();
-            HttpResponse<String> answer = ScratchStack.HTTP.send(HttpRequest.newBuilder(
-                    URI.create(scratch.gateway + "/actuator/health")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> answer = ScratchStack.HTTP.send(
+                    HttpRequest.newBuilder(URI.create(scratch.gateway + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new CliException("the gateway's health answered " + answer.statusCode() + ": " + answer.body());
@@ -212,8 +258,10 @@ final class StreamBenchmark {
     }
 
     private long gatewayResidentMegabytes() {
-        return scratch.stack.services().stream().filter(service -> service.name().equals("api-gateway"))
-                .mapToLong(service -> BenchCommand.residentMegabytes(service.handle())).sum();
+        return scratch.stack.services().stream()
+                .filter(service -> service.name().equals("api-gateway"))
+                .mapToLong(service -> BenchCommand.residentMegabytes(service.handle()))
+                .sum();
     }
 
     private long openStreams() throws IOException, InterruptedException {
@@ -222,8 +270,13 @@ final class StreamBenchmark {
 
     private static List<String> linesFrom(Path log, long from) throws IOException {
         byte[] all = Files.readAllBytes(log);
-        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
-                java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        return new String(
+                        all,
+                        (int) Math.min(from, all.length),
+                        (int) Math.max(0, all.length - from),
+                        java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .toList();
     }
 
     private static long count(List<String> lines, String text) {
@@ -231,7 +284,10 @@ final class StreamBenchmark {
     }
 
     private static String summary(List<String> lines) {
-        return lines.stream().filter(line -> line.contains("task event stream(s) ended"))
-                .map(line -> "\"" + line.substring(line.indexOf(": ") + 2).strip() + "\"").findFirst().orElse("none");
+        return lines.stream()
+                .filter(line -> line.contains("task event stream(s) ended"))
+                .map(line -> "\"" + line.substring(line.indexOf(": ") + 2).strip() + "\"")
+                .findFirst()
+                .orElse("none");
     }
 }

@@ -41,8 +41,10 @@ final class StreamCrowd implements AutoCloseable {
 
         Connection(SocketChannel channel, String token) {
             this.channel = channel;
-            this.request = ByteBuffer.wrap(("GET /task-events HTTP/1.0\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
-                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            this.request =
+                    ByteBuffer.wrap(("GET /task-events HTTP/1.0\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                                    + "Authorization: Bearer " + token + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
         }
 
         void read(ByteBuffer bytes) {
@@ -61,23 +63,27 @@ final class StreamCrowd implements AutoCloseable {
                         status = Integer.parseInt(text.split(" ")[1]);
                     }
                     headersDone = text.isEmpty();
-                }
-                else if (text.startsWith("event:")) {
+                } else if (text.startsWith("event:")) {
                     event = text.substring(6).strip();
-                }
-                else if (text.isEmpty()) {
+                } else if (text.isEmpty()) {
                     if ("ready".equals(event) && !ready) {
                         ready = true;
                         readyCount.incrementAndGet();
                     }
                     event = null;
-                }
-                else if (text.startsWith("data:") && "task".equals(event) && failureDelayMillis < 0
+                } else if (text.startsWith("data:")
+                        && "task".equals(event)
+                        && failureDelayMillis < 0
                         && text.contains("\"status\":\"failed\"")) {
                     JsonNode task = Http.JSON.readTree(text.substring(5));
                     if (!task.path("failed_at").isNull()) {
-                        failureDelayMillis = Math.max(0, System.currentTimeMillis()
-                                - OffsetDateTime.parse(task.path("failed_at").asString()).toInstant().toEpochMilli());
+                        failureDelayMillis = Math.max(
+                                0,
+                                System.currentTimeMillis()
+                                        - OffsetDateTime.parse(
+                                                        task.path("failed_at").asString())
+                                                .toInstant()
+                                                .toEpochMilli());
                         failuresSeen.incrementAndGet();
                     }
                 }
@@ -109,8 +115,8 @@ final class StreamCrowd implements AutoCloseable {
         for (String token : tokens) {
             while (connections.size() - readyCount.get() - refused.get() >= inFlight) {
                 if (System.nanoTime() > deadline) {
-                    throw new CliException("only " + readyCount.get() + " of " + tokens.size() + " streams opened within "
-                            + timeout.toSeconds() + " s");
+                    throw new CliException("only " + readyCount.get() + " of " + tokens.size()
+                            + " streams opened within " + timeout.toSeconds() + " s");
                 }
                 Thread.sleep(1);
             }
@@ -145,7 +151,9 @@ final class StreamCrowd implements AutoCloseable {
 
     /** How long after its worker recorded it each stream got its first failure, in ms; -1 where none came. */
     long[] failureDelays() {
-        return connections.stream().mapToLong(connection -> connection.failureDelayMillis).toArray();
+        return connections.stream()
+                .mapToLong(connection -> connection.failureDelayMillis)
+                .toArray();
     }
 
     /** Streams the gateway ended. */
@@ -159,23 +167,20 @@ final class StreamCrowd implements AutoCloseable {
         selector.wakeup();
         try {
             loop.join(5000);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
             // a channel registered with a selector is really closed only when the selector lets go of it
             selector.close();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         for (Connection connection : connections) {
             try {
                 connection.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
                 connection.channel.close();
-            }
-            catch (IOException alreadyClosed) {
+            } catch (IOException alreadyClosed) {
                 // nothing to reset
             }
         }
@@ -189,8 +194,7 @@ final class StreamCrowd implements AutoCloseable {
                     try {
                         connection.channel.register(selector, SelectionKey.OP_CONNECT, connection);
                         connection.channel.connect(address);
-                    }
-                    catch (IOException e) {
+                    } catch (IOException e) {
                         connection.ended = true;
                         refused.incrementAndGet();
                     }
@@ -203,8 +207,7 @@ final class StreamCrowd implements AutoCloseable {
                             connection.channel.finishConnect();
                             connection.channel.write(connection.request);
                             key.interestOps(SelectionKey.OP_READ);
-                        }
-                        else if (key.isReadable()) {
+                        } else if (key.isReadable()) {
                             buffer.clear();
                             if (connection.channel.read(buffer) < 0) {
                                 end(key, connection);
@@ -216,15 +219,13 @@ final class StreamCrowd implements AutoCloseable {
                                 end(key, connection);
                             }
                         }
-                    }
-                    catch (IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException e) {
                         end(key, connection);
                     }
                 }
                 selector.selectedKeys().clear();
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -239,8 +240,7 @@ final class StreamCrowd implements AutoCloseable {
         }
         try {
             connection.channel.close();
-        }
-        catch (IOException ignored) {
+        } catch (IOException ignored) {
             // closed either way
         }
     }

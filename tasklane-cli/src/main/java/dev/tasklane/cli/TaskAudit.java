@@ -45,20 +45,44 @@ final class TaskAudit {
      * @param rowsMissing     driver/client pairs without a drive-time row after the client's task completed
      * @param failures        the messages of the failed tasks, a few of them
      */
-    record Result(int tasks, int completed, int failed, int missing, int conflicting, int redelivered, int clients,
-            int contactsTwice, int contactsMissing, int rowsMissing, List<String> failures) {
+    record Result(
+            int tasks,
+            int completed,
+            int failed,
+            int missing,
+            int conflicting,
+            int redelivered,
+            int clients,
+            int contactsTwice,
+            int contactsMissing,
+            int rowsMissing,
+            List<String> failures) {
 
         /** Nothing lost, nothing duplicated, nothing failed. */
         boolean clean() {
-            return failed == 0 && missing == 0 && conflicting == 0 && contactsTwice == 0 && contactsMissing == 0
+            return failed == 0
+                    && missing == 0
+                    && conflicting == 0
+                    && contactsTwice == 0
+                    && contactsMissing == 0
                     && rowsMissing == 0;
         }
 
         String summary() {
-            return String.format("%d tasks: %d completed, %d failed, %d lost or unfinished, %d with two terminal states "
-                    + "(%d terminal events delivered twice, folded); %d clients: %d with two Quo contacts, %d without "
-                    + "one, %d drive-time rows missing", tasks, completed, failed, missing, conflicting, redelivered,
-                    clients, contactsTwice, contactsMissing, rowsMissing);
+            return String.format(
+                    "%d tasks: %d completed, %d failed, %d lost or unfinished, %d with two terminal states "
+                            + "(%d terminal events delivered twice, folded); %d clients: %d with two Quo contacts, %d without "
+                            + "one, %d drive-time rows missing",
+                    tasks,
+                    completed,
+                    failed,
+                    missing,
+                    conflicting,
+                    redelivered,
+                    clients,
+                    contactsTwice,
+                    contactsMissing,
+                    rowsMissing);
         }
     }
 
@@ -74,7 +98,8 @@ final class TaskAudit {
     }
 
     /** Waits until every task has a terminal row in the ledger; returns how long that took, or empty on timeout. */
-    Optional<Duration> awaitTerminal(Collection<UUID> tasks, Duration timeout) throws SQLException, InterruptedException {
+    Optional<Duration> awaitTerminal(Collection<UUID> tasks, Duration timeout)
+            throws SQLException, InterruptedException {
         Instant started = Instant.now();
         Instant deadline = started.plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -97,8 +122,7 @@ final class TaskAudit {
             if (row.status().equals("completed")) {
                 completed++;
                 (row.type().equals(DRIVE_TIMES) ? driveTimeClients : quoClients).add(row.entity());
-            }
-            else {
+            } else {
                 failed++;
                 if (failures.size() < 5) {
                     failures.add(row.type() + " " + row.id() + ": " + row.error());
@@ -109,12 +133,21 @@ final class TaskAudit {
         Set<UUID> clients = new HashSet<>(driveTimeClients);
         clients.addAll(quoClients);
         int[] contacts = quoSimulator == null ? new int[2] : contacts(quoClients);
-        return new Result(tasks.size(), completed, failed, tasks.size() - rows.size(), events[0], events[1],
-                clients.size(), contacts[0], contacts[1], missingDriveTimeRows(driveTimeClients), failures);
+        return new Result(
+                tasks.size(),
+                completed,
+                failed,
+                tasks.size() - rows.size(),
+                events[0],
+                events[1],
+                clients.size(),
+                contacts[0],
+                contacts[1],
+                missingDriveTimeRows(driveTimeClients),
+                failures);
     }
 
-    private record Row(UUID id, String type, UUID entity, String status, String error) {
-    }
+    private record Row(UUID id, String type, UUID entity, String status, String error) {}
 
     private Map<UUID, Row> terminalRows(Collection<UUID> tasks) throws SQLException {
         Map<UUID, Row> rows = new HashMap<>();
@@ -125,8 +158,14 @@ final class TaskAudit {
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
                     UUID id = result.getObject(1, UUID.class);
-                    rows.put(id, new Row(id, result.getString(2), result.getObject(3, UUID.class), result.getString(4),
-                            result.getString(5)));
+                    rows.put(
+                            id,
+                            new Row(
+                                    id,
+                                    result.getString(2),
+                                    result.getObject(3, UUID.class),
+                                    result.getString(4),
+                                    result.getString(5)));
                 }
             }
         }
@@ -137,12 +176,19 @@ final class TaskAudit {
     private int[] terminalEvents(Set<UUID> tasks) {
         Map<String, Set<String>> statesByAttempt = new HashMap<>();
         int terminalEvents = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafkaBootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        5000),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor("task.status").stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -155,22 +201,27 @@ final class TaskAudit {
                     String type = event.path("event_type").asString();
                     if (type.equals("TaskCompleted") || type.equals("TaskFailed")) {
                         terminalEvents++;
-                        statesByAttempt.computeIfAbsent(record.key() + "/" + event.path("attempt").asInt(),
-                                attempt -> new HashSet<>()).add(type);
+                        statesByAttempt
+                                .computeIfAbsent(
+                                        record.key() + "/"
+                                                + event.path("attempt").asInt(),
+                                        attempt -> new HashSet<>())
+                                .add(type);
                     }
                 }
             }
         }
         int distinct = statesByAttempt.values().stream().mapToInt(Set::size).sum();
-        int conflicting = (int) statesByAttempt.values().stream().filter(states -> states.size() > 1).count();
+        int conflicting = (int) statesByAttempt.values().stream()
+                .filter(states -> states.size() > 1)
+                .count();
         return new int[] {conflicting, terminalEvents - distinct};
     }
 
     private static UUID parse(String key) {
         try {
             return UUID.fromString(key);
-        }
-        catch (IllegalArgumentException notATask) {
+        } catch (IllegalArgumentException notATask) {
             return null;
         }
     }
@@ -178,7 +229,8 @@ final class TaskAudit {
     /** [clients with two or more contacts, clients with none], from the simulator's contacts by external id. */
     private int[] contacts(Set<UUID> clients) throws IOException {
         Map<String, Integer> byClient = new HashMap<>();
-        for (JsonNode contact : Http.get(quoSimulator + "/_sim/contacts", null).body().path("data")) {
+        for (JsonNode contact :
+                Http.get(quoSimulator + "/_sim/contacts", null).body().path("data")) {
             byClient.merge(contact.path("externalId").asString(""), 1, Integer::sum);
         }
         int twice = 0;
@@ -195,10 +247,11 @@ final class TaskAudit {
         if (clients.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement query = db.prepareStatement("SELECT coalesce(sum(d.drivers - coalesce(r.rows, 0)), 0) FROM "
-                + "unnest(?::uuid[]) c(id) CROSS JOIN (SELECT count(*) drivers FROM drivers WHERE active) d "
-                + "LEFT JOIN (SELECT client_id, count(*) rows FROM client_drive_times t JOIN drivers v ON v.id = t.driver_id "
-                + "AND v.active GROUP BY client_id) r ON r.client_id = c.id")) {
+        try (PreparedStatement query =
+                db.prepareStatement("SELECT coalesce(sum(d.drivers - coalesce(r.rows, 0)), 0) FROM "
+                        + "unnest(?::uuid[]) c(id) CROSS JOIN (SELECT count(*) drivers FROM drivers WHERE active) d "
+                        + "LEFT JOIN (SELECT client_id, count(*) rows FROM client_drive_times t JOIN drivers v ON v.id = t.driver_id "
+                        + "AND v.active GROUP BY client_id) r ON r.client_id = c.id")) {
             query.setArray(1, db.createArrayOf("uuid", clients.toArray()));
             try (ResultSet result = query.executeQuery()) {
                 result.next();

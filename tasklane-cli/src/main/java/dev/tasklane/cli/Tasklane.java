@@ -7,10 +7,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
 /** {@code ./tasklane}: the one entry point to run and operate Tasklane. */
-@Command(name = "tasklane", mixinStandardHelpOptions = true, version = "Tasklane 0.1.0",
+@Command(
+        name = "tasklane",
+        mixinStandardHelpOptions = true,
+        version = "Tasklane 0.1.0",
         description = "Runs and operates Tasklane, the async task pipeline.",
-        subcommands = {UpCommand.class, BenchCommand.class, ChaosCommand.class, TokenCommand.class, MigrateCommand.class, ReplayCommand.class,
-                RebuildLedgerCommand.class, StatusCommand.class, HelpCommand.class},
+        subcommands = {
+            UpCommand.class,
+            BenchCommand.class,
+            ChaosCommand.class,
+            TokenCommand.class,
+            MigrateCommand.class,
+            ReplayCommand.class,
+            RebuildLedgerCommand.class,
+            StatusCommand.class,
+            HelpCommand.class
+        },
         footer = {"", "Run './tasklane <command> --help' for a command's options. Docs: docs/operations.md"})
 public final class Tasklane implements Runnable {
 
@@ -32,11 +44,13 @@ public final class Tasklane implements Runnable {
         CommandLine commandLine = new CommandLine(new Tasklane());
         commandLine.setParameterExceptionHandler((e, ignored) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            String command = e.getCommandLine().getCommandName().equals("tasklane") ? ""
+            String command = e.getCommandLine().getCommandName().equals("tasklane")
+                    ? ""
                     : e.getCommandLine().getCommandName() + " ";
             String message = e.getMessage();
             if (command.isEmpty() && message.startsWith("Unmatched argument")) {
-                message = "unknown command '" + String.join(" ", e.getCommandLine().getUnmatchedArguments()) + "'";
+                message = "unknown command '"
+                        + String.join(" ", e.getCommandLine().getUnmatchedArguments()) + "'";
             }
             err.println("error: " + message + ". Try './tasklane " + command + "--help'.");
             err.flush();
@@ -46,10 +60,10 @@ public final class Tasklane implements Runnable {
             PrintWriter err = ignored.getErr();
             if (e instanceof CliException) {
                 err.println("error: " + e.getMessage());
-            }
-            else {
-                err.println("error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                        + ". This is a bug in Tasklane's command line; please report it with the command you ran.");
+            } else {
+                err.println(
+                        "error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                                + ". This is a bug in Tasklane's command line; please report it with the command you ran.");
             }
             err.flush();
             return 1;

@@ -38,8 +38,7 @@ public final class Tokens {
             "supervisor", "Sam Supervisor",
             "admin", "Ada Admin");
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** A token for {@code user} named as the demo person of {@code role}. */
     public static String mint(UUID user, String role, Duration lifetime, String secret) {
@@ -73,12 +72,14 @@ public final class Tokens {
                 .claim("aal", "aal1")
                 .build();
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .type(JOSEObjectType.JWT)
+                            .build(),
                     claims);
             jwt.sign(new MACSigner(key));
             return jwt.serialize();
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new CliException("Could not sign the token: " + e.getMessage(), e);
         }
     }

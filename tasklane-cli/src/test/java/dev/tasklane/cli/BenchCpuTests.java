@@ -24,8 +24,13 @@ class BenchCpuTests {
 
         Map<String, Long> spent = BenchCommand.spent(before, after);
 
-        assertThat(spent).containsExactly(Map.entry("api-gateway", 2_000L), Map.entry("drive-time-worker", 4_000L),
-                Map.entry("postgres", 6_000L), Map.entry("kafka", 2_000L), Map.entry(BenchCommand.BENCH_PART, 3_000L));
+        assertThat(spent)
+                .containsExactly(
+                        Map.entry("api-gateway", 2_000L),
+                        Map.entry("drive-time-worker", 4_000L),
+                        Map.entry("postgres", 6_000L),
+                        Map.entry("kafka", 2_000L),
+                        Map.entry(BenchCommand.BENCH_PART, 3_000L));
         assertThat(BenchCommand.tasklaneOwn(spent)).isEqualTo(14_000L);
     }
 

@@ -56,12 +56,23 @@ class BrowserTests {
         user = stack.tokens.get("user");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1280,900",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1280,900",
                 "--user-data-dir=" + Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
+        browser = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                        .build(),
+                options);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -85,16 +96,22 @@ class BrowserTests {
     /** Opens the page signed in as whoever {@code token} belongs to, in a browser that has not toasted any incident. */
     private static void openAs(String token, String path) {
         browser.get(page(path));
-        browser.executeScript("localStorage.setItem('tasklane.token', arguments[0]); "
-                + "localStorage.removeItem('tasklane.shown-incidents')", token);
+        browser.executeScript(
+                "localStorage.setItem('tasklane.token', arguments[0]); "
+                        + "localStorage.removeItem('tasklane.shown-incidents')",
+                token);
         reopen(path);
     }
 
     /** Loads the page again, keeping what this browser remembers. */
     private static void reopen(String path) {
         browser.get(page(path));
-        waitFor(2).until(driver -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
-                "return !!(window.TaskMonitor && TaskMonitor.instance() && ['stream','polling'].indexOf(TaskMonitor.instance().mode()) >= 0)")));
+        waitFor(2)
+                .until(
+                        driver -> Boolean.TRUE.equals(
+                                ((JavascriptExecutor) driver)
+                                        .executeScript(
+                                                "return !!(window.TaskMonitor && TaskMonitor.instance() && ['stream','polling'].indexOf(TaskMonitor.instance().mode()) >= 0)")));
     }
 
     private static WebDriverWait waitFor(int seconds) {
@@ -102,13 +119,15 @@ class BrowserTests {
     }
 
     private static void google(String mode, Integer count) {
-        stack.distanceMatrixSimulator().post("/_sim/mode", null,
-                "{\"mode\": \"" + mode + "\"" + (count == null ? "" : ", \"count\": " + count) + "}");
+        stack.distanceMatrixSimulator()
+                .post(
+                        "/_sim/mode",
+                        null,
+                        "{\"mode\": \"" + mode + "\"" + (count == null ? "" : ", \"count\": " + count) + "}");
     }
 
     /** A client whose drive-time task failed. */
-    private record Failure(String taskId, String clientId) {
-    }
+    private record Failure(String taskId, String clientId) {}
 
     /** Adds a client over HTTP whose drive-time task fails, and waits until the ledger has the failure. */
     private static String aFailedClient(String token, String name) {
@@ -117,10 +136,14 @@ class BrowserTests {
 
     private static Failure aFailure(String token, String name) {
         google("request_denied", 1);
-        HttpJson.Response added = gateway.post("/add-client", token, "{\"name\": " + quoted(name) + ", \"phone\": "
-                + "\"+12175550177\", \"address\": \"7 Oak St, Springfield, IL\"}");
+        HttpJson.Response added = gateway.post(
+                "/add-client",
+                token,
+                "{\"name\": " + quoted(name) + ", \"phone\": "
+                        + "\"+12175550177\", \"address\": \"7 Oak St, Springfield, IL\"}");
         assertThat(added.status()).as(added.body().toString()).isEqualTo(200);
-        String taskId = added.body().path("task_ids").path("calculate_drive_times").asString();
+        String taskId =
+                added.body().path("task_ids").path("calculate_drive_times").asString();
         String clientId = added.body().path("client_id").asString();
         await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(status(token, clientId)));
         return new Failure(taskId, clientId);
@@ -130,7 +153,9 @@ class BrowserTests {
     private static String incidentOf(String token, String taskId) {
         for (JsonNode task : gateway.get("/get-failed-tasks", token).body().path("tasks")) {
             if (task.path("id").asString().equals(taskId)) {
-                assertThat(task.path("incident_id").isNull()).as("a failure carries its incident: " + task).isFalse();
+                assertThat(task.path("incident_id").isNull())
+                        .as("a failure carries its incident: " + task)
+                        .isFalse();
                 return task.path("incident_id").asString();
             }
         }
@@ -138,7 +163,9 @@ class BrowserTests {
     }
 
     private static String status(String token, String clientId) {
-        for (JsonNode task : gateway.get("/tasks?entity_type=client&entity_id=" + clientId, token).body().path("tasks")) {
+        for (JsonNode task : gateway.get("/tasks?entity_type=client&entity_id=" + clientId, token)
+                .body()
+                .path("tasks")) {
             if (task.path("task_type").asString().equals("calculate_drive_times")) {
                 return task.path("status").asString();
             }
@@ -156,22 +183,26 @@ class BrowserTests {
     }
 
     private static WebElement incidentToast(String incidentId, int seconds) {
-        return waitFor(seconds).until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector(".tl-toast[data-incident-id='" + incidentId + "']")));
+        return waitFor(seconds)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector(".tl-toast[data-incident-id='" + incidentId + "']")));
     }
 
     private static String describe(WebElement toast) {
-        return "incident " + toast.getAttribute("data-incident-id") + ", task " + toast.getAttribute("data-task-id") + ": "
-                + toast.getText() + " (remembered: " + browser.executeScript(
-                "return localStorage.getItem('tasklane.shown-incidents')") + ")";
+        return "incident " + toast.getAttribute("data-incident-id") + ", task " + toast.getAttribute("data-task-id")
+                + ": "
+                + toast.getText() + " (remembered: "
+                + browser.executeScript("return localStorage.getItem('tasklane.shown-incidents')") + ")";
     }
 
     private static int toastCount(WebElement toast) {
-        return Integer.parseInt(toast.findElement(By.cssSelector(".tl-toast__count")).getText());
+        return Integer.parseInt(
+                toast.findElement(By.cssSelector(".tl-toast__count")).getText());
     }
 
     private static int badgeCount() {
-        return Integer.parseInt(browser.findElement(By.cssSelector(".tl-badge__count")).getText());
+        return Integer.parseInt(
+                browser.findElement(By.cssSelector(".tl-badge__count")).getText());
     }
 
     private static void screenshot(String name) throws IOException {
@@ -195,7 +226,9 @@ class BrowserTests {
         WebElement form = browser.findElement(By.id("add-client-form"));
         form.findElement(By.name("address")).sendKeys("1 Main St, Springfield, IL");
         form.findElement(By.cssSelector("button[type=submit]")).click();
-        waitFor(5).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-error-for=name]"), "required"));
+        waitFor(5)
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.cssSelector("[data-error-for=name]"), "required"));
 
         form.findElement(By.name("name")).sendKeys("Dora Form");
         form.findElement(By.name("phone")).sendKeys("+1 217 555 0160");
@@ -216,13 +249,18 @@ class BrowserTests {
         assertThat(toast.getAttribute("role")).isEqualTo("alert");
         String second = aFailedClient(user, "Toasty Client 2");
         String third = aFailedClient(user, "Toasty Client 3");
-        assertThat(List.of(incidentOf(user, second), incidentOf(user, third))).as("one cause, one incident")
+        assertThat(List.of(incidentOf(user, second), incidentOf(user, third)))
+                .as("one cause, one incident")
                 .containsOnly(incidentId);
 
         waitFor(3).until(driver -> toastCount(toast) == 3);
-        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).as("one toast for the incident").hasSize(1);
+        assertThat(browser.findElements(By.cssSelector(".tl-toast")))
+                .as("one toast for the incident")
+                .hasSize(1);
         assertThat(toast.getText()).contains("3 of your tasks", "Drive times for client Toasty Client 3");
-        assertThat(toast.findElement(By.cssSelector(".tl-toast__message")).getText()).as("what to do").isNotBlank();
+        assertThat(toast.findElement(By.cssSelector(".tl-toast__message")).getText())
+                .as("what to do")
+                .isNotBlank();
         waitFor(2).until(driver -> badgeCount() == before + 3);
         screenshot("toast");
 
@@ -234,26 +272,35 @@ class BrowserTests {
         assertThat(groups).as("one group: the incident").hasSize(1);
         WebElement group = groups.get(0);
         assertThat(group.getAttribute("data-incident-id")).isEqualTo(incidentId);
-        assertThat(group.findElement(By.cssSelector(".tl-group__count")).getText()).isEqualTo("3");
-        assertThat(group.findElements(By.cssSelector(".tl-panel__item"))).extracting(WebElement::getText)
-                .hasSize(3).allMatch(text -> text.contains("asked by ") && !text.contains("00000000-"))
+        assertThat(group.findElement(By.cssSelector(".tl-group__count")).getText())
+                .isEqualTo("3");
+        assertThat(group.findElements(By.cssSelector(".tl-panel__item")))
+                .extracting(WebElement::getText)
+                .hasSize(3)
+                .allMatch(text -> text.contains("asked by ") && !text.contains("00000000-"))
                 .anyMatch(text -> text.contains("Drive times for client Toasty Client 1"));
-        assertThat(group.findElements(By.cssSelector("[data-action=retry-incident]"))).hasSize(1);
-        assertThat(group.findElements(By.cssSelector("[data-action=dismiss-incident]"))).hasSize(1);
+        assertThat(group.findElements(By.cssSelector("[data-action=retry-incident]")))
+                .hasSize(1);
+        assertThat(group.findElements(By.cssSelector("[data-action=dismiss-incident]")))
+                .hasSize(1);
         assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Close");
         screenshot("panel");
 
         browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
         waitFor(2).until(ExpectedConditions.invisibilityOf(panel));
-        assertThat(browser.switchTo().activeElement()).as("focus goes back to the badge").isEqualTo(badge);
+        assertThat(browser.switchTo().activeElement())
+                .as("focus goes back to the badge")
+                .isEqualTo(badge);
 
         reopen("dashboard.html");
         String fourth = aFailedClient(user, "Toasty Client 4");
         waitFor(3).until(driver -> badgeCount() == before + 4);
         assertThat(incidentOf(user, fourth)).isEqualTo(incidentId);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).extracting(BrowserTests::describe)
-                .as("this browser has shown that incident").isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".tl-toast")))
+                .extracting(BrowserTests::describe)
+                .as("this browser has shown that incident")
+                .isEmpty();
     }
 
     @Test
@@ -262,13 +309,21 @@ class BrowserTests {
         String taskId = aFailedClient(user, "Retry Client");
         int failed = waitFor(2).until(driver -> badgeCount() >= 1 ? badgeCount() : null);
 
-        toastFor(user, taskId, 2).findElement(By.cssSelector("[data-action=retry-incident]")).click();
+        toastFor(user, taskId, 2)
+                .findElement(By.cssSelector("[data-action=retry-incident]"))
+                .click();
 
         waitFor(15).until(driver -> badgeCount() == failed - 1);
         browser.findElement(By.cssSelector(".tl-badge")).click();
-        waitFor(15).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#tl-panel [data-task-id='" + taskId + "']")));
-        assertThat(gateway.get("/get-failed-tasks", user).body().path("tasks").valueStream()
-                .map(task -> task.path("id").asString())).doesNotContain(taskId);
+        waitFor(15)
+                .until(ExpectedConditions.invisibilityOfElementLocated(
+                        By.cssSelector("#tl-panel [data-task-id='" + taskId + "']")));
+        assertThat(gateway.get("/get-failed-tasks", user)
+                        .body()
+                        .path("tasks")
+                        .valueStream()
+                        .map(task -> task.path("id").asString()))
+                .doesNotContain(taskId);
     }
 
     @Test
@@ -280,32 +335,47 @@ class BrowserTests {
         browser.findElement(By.cssSelector(".tl-badge")).click();
         WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
 
-        panel.findElement(By.cssSelector("[data-task-id='" + first + "'] [data-action=dismiss]")).click();
-        waitFor(5).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("#tl-panel [data-task-id='" + first + "']")));
-        assertThat(panel.findElements(By.cssSelector("[data-task-id='" + second + "']"))).hasSize(1);
+        panel.findElement(By.cssSelector("[data-task-id='" + first + "'] [data-action=dismiss]"))
+                .click();
+        waitFor(5)
+                .until(ExpectedConditions.invisibilityOfElementLocated(
+                        By.cssSelector("#tl-panel [data-task-id='" + first + "']")));
+        assertThat(panel.findElements(By.cssSelector("[data-task-id='" + second + "']")))
+                .hasSize(1);
 
         panel.findElement(By.cssSelector("[data-action=dismiss-all]")).click();
         waitFor(5).until(driver -> badgeCount() == 0);
         assertThat(panel.getText()).contains("No failed tasks");
-        assertThat(gateway.get("/get-failed-tasks", user).body().path("tasks").size()).isZero();
+        assertThat(gateway.get("/get-failed-tasks", user).body().path("tasks").size())
+                .isZero();
     }
 
     @Test
     void aSupervisorSeesAnotherUsersFailureInTheWidgetAndAPlainUserHasNone() throws IOException {
         UUID owner = UUID.randomUUID();
-        String someoneElse = Tokens.mint(owner, "user", "Wanda Widget", Duration.ofHours(1),
+        String someoneElse = Tokens.mint(
+                owner,
+                "user",
+                "Wanda Widget",
+                Duration.ofHours(1),
                 Files.readString(stack.home.resolve("jwt-secret")).strip());
         openAs(stack.tokens.get("supervisor"), "dashboard.html");
-        WebElement widget = waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-tasklane-widget]")));
+        WebElement widget = waitFor(5)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-tasklane-widget]")));
 
         Failure failure = aFailure(someoneElse, "Widget Client");
         waitFor(10).until(ExpectedConditions.textToBePresentInElement(widget, "Drive times for client Widget Client"));
-        assertThat(browser.findElements(By.cssSelector(".tl-toast"))).as("a supervisor is not toasted about someone "
-                + "else's failure").isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".tl-toast")))
+                .as("a supervisor is not toasted about someone " + "else's failure")
+                .isEmpty();
         assertThat(widget.getText()).as("people are named, never a bare id").doesNotContain(owner.toString());
         new Select(widget.findElement(By.name("user"))).selectByValue(owner.toString());
-        waitFor(5).until(driver -> widget.findElement(By.cssSelector("[data-action=bulk-retry]")).getText().equals("Retry these (1)"));
-        String who = widget.findElement(By.cssSelector(".tl-widget__list tbody td")).getText();
+        waitFor(5)
+                .until(driver -> widget.findElement(By.cssSelector("[data-action=bulk-retry]"))
+                        .getText()
+                        .equals("Retry these (1)"));
+        String who =
+                widget.findElement(By.cssSelector(".tl-widget__list tbody td")).getText();
         assertThat(who).as("the Who column names the person, not the id").isEqualTo("Wanda Widget");
 
         widget.findElement(By.cssSelector("[data-action=bulk-retry]")).click();
@@ -319,34 +389,56 @@ class BrowserTests {
         aFailedClient(someoneElse, "Widget Client B");
         String incidentId = incidentOf(someoneElse, a);
         String supervisor = stack.tokens.get("supervisor");
-        int open = gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor).body().path("tasks").size();
-        assertThat(open).as("the two failures, and any other test class left of that cause").isGreaterThanOrEqualTo(2);
+        int open = gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor)
+                .body()
+                .path("tasks")
+                .size();
+        assertThat(open)
+                .as("the two failures, and any other test class left of that cause")
+                .isGreaterThanOrEqualTo(2);
         By card = By.cssSelector(".tl-incident[data-incident-id='" + incidentId + "']");
-        waitFor(10).until(driver -> driver.findElements(card).size() == 1 && driver.findElement(card)
-                .findElement(By.cssSelector(".tl-incident__count")).getText().equals(String.valueOf(open)));
+        waitFor(10)
+                .until(driver -> driver.findElements(card).size() == 1
+                        && driver.findElement(card)
+                                .findElement(By.cssSelector(".tl-incident__count"))
+                                .getText()
+                                .equals(String.valueOf(open)));
         WebElement incident = widget.findElement(card);
         assertThat(incident.findElement(By.cssSelector(".tl-incident__people")).getText())
-                .contains(who + " (2)").doesNotContain(owner.toString());
+                .contains(who + " (2)")
+                .doesNotContain(owner.toString());
         assertThat(incident.getText()).contains("What to do", "First seen", "Last seen");
         screenshot("widget", widget);
 
         incident.findElement(By.cssSelector("[data-action=incident-dismiss]")).click();
         WebElement preview = incident.findElement(By.cssSelector(".tl-widget__confirm"));
         assertThat(preview.isDisplayed()).isTrue();
-        assertThat(preview.getText()).contains("Dismiss all " + open + " tasks of", who + " (2)",
-                "Drive times for client Widget Client A", "Drive times for client Widget Client B");
-        assertThat(gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor).body().path("tasks").size())
-                .as("nothing happens before the confirmation").isEqualTo(open);
+        assertThat(preview.getText())
+                .contains(
+                        "Dismiss all " + open + " tasks of",
+                        who + " (2)",
+                        "Drive times for client Widget Client A",
+                        "Drive times for client Widget Client B");
+        assertThat(gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor)
+                        .body()
+                        .path("tasks")
+                        .size())
+                .as("nothing happens before the confirmation")
+                .isEqualTo(open);
         screenshot("widget-preview", incident);
 
         preview.findElement(By.cssSelector("[data-action=confirm]")).click();
         waitFor(10).until(ExpectedConditions.invisibilityOfElementLocated(card));
         waitFor(5).until(ExpectedConditions.textToBePresentInElement(widget, "Dismissed " + open + " tasks of"));
-        assertThat(gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor).body().path("tasks").size())
+        assertThat(gateway.get("/get-all-failed-tasks?incident_id=" + incidentId, supervisor)
+                        .body()
+                        .path("tasks")
+                        .size())
                 .isZero();
 
         openAs(user, "dashboard.html");
-        assertThat(browser.findElement(By.cssSelector("[data-tasklane-widget]")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.cssSelector("[data-tasklane-widget]")).isDisplayed())
+                .isFalse();
     }
 
     @Test
@@ -361,7 +453,9 @@ class BrowserTests {
         assertThat(toast.findElements(By.tagName("img"))).isEmpty();
         browser.findElement(By.cssSelector(".tl-badge")).click();
         WebElement panel = waitFor(2).until(ExpectedConditions.visibilityOfElementLocated(By.id("tl-panel")));
-        assertThat(panel.findElement(By.cssSelector("[data-task-id='" + taskId + "']")).getText()).contains(name);
+        assertThat(panel.findElement(By.cssSelector("[data-task-id='" + taskId + "']"))
+                        .getText())
+                .contains(name);
         assertThat(panel.findElements(By.tagName("img"))).isEmpty();
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     }
@@ -372,21 +466,21 @@ class BrowserTests {
         browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*task-events*")));
         try {
             openAs(user, "dashboard.html?poll=1000");
-            assertThat(browser.executeScript("return TaskMonitor.instance().mode()")).isEqualTo("polling");
+            assertThat(browser.executeScript("return TaskMonitor.instance().mode()"))
+                    .isEqualTo("polling");
 
             String taskId = aFailedClient(user, "Polled Client");
 
             assertThat(toastFor(user, taskId, 3).getText()).contains("Polled Client");
-        }
-        finally {
+        } finally {
             browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
         }
     }
 
     @Test
     void aRejectedTokenGivesOneSessionExpiredNoticeNotAStorm() {
-        String rejected = Tokens.mint(UUID.randomUUID(), "user", Duration.ofHours(1),
-                "a-secret-the-services-do-not-know-long-enough");
+        String rejected = Tokens.mint(
+                UUID.randomUUID(), "user", Duration.ofHours(1), "a-secret-the-services-do-not-know-long-enough");
         browser.get(page("dashboard.html"));
         browser.executeScript("localStorage.setItem('tasklane.token', arguments[0])", rejected);
         browser.get(page("dashboard.html?poll=300"));
@@ -394,10 +488,13 @@ class BrowserTests {
         waitFor(5).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".tl-toast--info")));
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
 
-        assertThat(browser.findElements(By.cssSelector(".tl-toast--info"))).as("one notice").hasSize(1);
-        assertThat(browser.executeScript("return TaskMonitor.instance().mode()")).as("no more calls with a rejected token")
+        assertThat(browser.findElements(By.cssSelector(".tl-toast--info")))
+                .as("one notice")
+                .hasSize(1);
+        assertThat(browser.executeScript("return TaskMonitor.instance().mode()"))
+                .as("no more calls with a rejected token")
                 .isEqualTo("session-expired");
-        assertThat(browser.findElement(By.cssSelector(".tl-toast--info")).getText()).contains("Your session has expired",
-                "Sign in again");
+        assertThat(browser.findElement(By.cssSelector(".tl-toast--info")).getText())
+                .contains("Your session has expired", "Sign in again");
     }
 }

@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CommandLineTests {
 
-    private record Run(int exitCode, String err) {
-    }
+    private record Run(int exitCode, String err) {}
 
     private static Run run(String... args) {
         PrintStream original = System.err;
@@ -27,8 +26,7 @@ class CommandLineTests {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             return new Run(Tasklane.execute(args), err.toString(StandardCharsets.UTF_8));
-        }
-        finally {
+        } finally {
             System.setErr(original);
         }
     }
@@ -39,7 +37,8 @@ class CommandLineTests {
             return 0;
         }
         try (Stream<Path> entries = Files.list(target)) {
-            return entries.filter(entry -> entry.getFileName().toString().startsWith(name + "-")).count();
+            return entries.filter(entry -> entry.getFileName().toString().startsWith(name + "-"))
+                    .count();
         }
     }
 
@@ -48,7 +47,8 @@ class CommandLineTests {
         long before = scratchStacks("chaos");
         Run run = run("chaos", "--only", "broker,meteor");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("--only takes broker, broker-of-three, postgres, storms or workers, not 'meteor'");
+        assertThat(run.err())
+                .contains("--only takes broker, broker-of-three, postgres, storms or workers, not 'meteor'");
         assertThat(scratchStacks("chaos")).isEqualTo(before);
     }
 
@@ -82,7 +82,8 @@ class CommandLineTests {
         long before = scratchStacks("bench");
         Run run = run("bench", "--only", "speed");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("--only takes idle, floor, google, async, latency, pipeline, notify or streams, not 'speed'");
+        assertThat(run.err())
+                .contains("--only takes idle, floor, google, async, latency, pipeline, notify or streams, not 'speed'");
         assertThat(scratchStacks("bench")).isEqualTo(before);
     }
 
@@ -93,8 +94,7 @@ class CommandLineTests {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             assertThat(Tasklane.execute("help")).isZero();
-        }
-        finally {
+        } finally {
             System.setOut(original);
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("chaos").contains("Breaks a Tasklane stack");

@@ -26,8 +26,8 @@ class KafkaSettingsTests {
 
     @Test
     void threeBrokersGiveEveryServiceEveryBrokersAddress() {
-        Settings settings = new Settings(Map.of("TASKLANE_HOME", home.toString(), Settings.KAFKA_BROKERS, "3",
-                "TASKLANE_KAFKA_3_PORT", "19096"));
+        Settings settings = new Settings(Map.of(
+                "TASKLANE_HOME", home.toString(), Settings.KAFKA_BROKERS, "3", "TASKLANE_KAFKA_3_PORT", "19096"));
 
         assertThat(settings.kafkaBootstrap()).isEqualTo("127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:19096");
         assertThat(settings.kafkaPorts()).hasSize(6);
@@ -35,8 +35,8 @@ class KafkaSettingsTests {
 
     @Test
     void theBootstrapRecordedByAStackOfOneIsNotReusedByAStackOfThree() {
-        new Settings(Map.of("TASKLANE_HOME", home.toString())).record(Map.of("TASKLANE_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
-                Settings.KAFKA_BROKERS, "1"));
+        new Settings(Map.of("TASKLANE_HOME", home.toString()))
+                .record(Map.of("TASKLANE_KAFKA_BOOTSTRAP", "127.0.0.1:9092", Settings.KAFKA_BROKERS, "1"));
 
         Settings three = new Settings(Map.of("TASKLANE_HOME", home.toString(), Settings.KAFKA_BROKERS, "3"));
 
@@ -47,7 +47,9 @@ class KafkaSettingsTests {
     void aNumberOfBrokersOtherThanOneOrThreeIsRefusedNamingTheVariable() {
         Settings settings = new Settings(Map.of("TASKLANE_HOME", home.toString(), Settings.KAFKA_BROKERS, "2"));
 
-        assertThatThrownBy(settings::kafkaBrokers).isInstanceOf(CliException.class)
-                .hasMessageContaining("TASKLANE_KAFKA_BROKERS").hasMessageContaining("takes 1 or 3");
+        assertThatThrownBy(settings::kafkaBrokers)
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("TASKLANE_KAFKA_BROKERS")
+                .hasMessageContaining("takes 1 or 3");
     }
 }

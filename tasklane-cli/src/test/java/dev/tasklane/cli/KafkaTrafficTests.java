@@ -23,13 +23,14 @@ class KafkaTrafficTests {
 
         List<String> lines = KafkaTraffic.report(before, after, 2000, "task");
 
-        assertThat(lines).containsExactly(
-                "| topic | records per task | bytes per task | bytes per record |",
-                "|---|---:|---:|---:|",
-                "| __consumer_offsets | 0.15 | 23 | 150 |",
-                "| task.requested.calculate_drive_times | 1.00 | 400 | 400 |",
-                "| task.status | 2.00 | 1000 | 500 |",
-                "| **all topics** | 3.15 | 1423 | 452 |");
+        assertThat(lines)
+                .containsExactly(
+                        "| topic | records per task | bytes per task | bytes per record |",
+                        "|---|---:|---:|---:|",
+                        "| __consumer_offsets | 0.15 | 23 | 150 |",
+                        "| task.requested.calculate_drive_times | 1.00 | 400 | 400 |",
+                        "| task.status | 2.00 | 1000 | 500 |",
+                        "| **all topics** | 3.15 | 1423 | 452 |");
     }
 
     @Test

@@ -21,7 +21,9 @@ class PgStatementsTests {
         assertThat(lines.get(2)).isEqualTo("| 2.00 | 3.000 | 1.0 | `INSERT INTO outbox (event_id) VALUES ($1)` |");
         assertThat(lines.get(3)).isEqualTo("| 2.00 | 1.000 | 1.0 | `UPDATE clients SET address = $1 WHERE id = $2` |");
         assertThat(lines.get(4)).isEqualTo("| 0.02 | 0.001 | 3.0 | `SELECT a \\|\\| b FROM t` |");
-        assertThat(lines.get(5)).startsWith("PostgreSQL execution time per task, all 3 statements: 4.00 ms (the top 3: 4.00 ms, 100 %)");
+        assertThat(lines.get(5))
+                .startsWith(
+                        "PostgreSQL execution time per task, all 3 statements: 4.00 ms (the top 3: 4.00 ms, 100 %)");
     }
 
     @Test
@@ -54,12 +56,16 @@ class PgStatementsTests {
 
     @Test
     void aLongStatementIsCutToOneLine() {
-        String query = "INSERT INTO background_tasks (id, entity_type)\n    SELECT v.id::uuid, v.entity_type FROM unnest($1::text[], "
-                + "$2::text[]) AS v(id, entity_type) ON CONFLICT (id) DO NOTHING RETURNING id";
+        String query =
+                "INSERT INTO background_tasks (id, entity_type)\n    SELECT v.id::uuid, v.entity_type FROM unnest($1::text[], "
+                        + "$2::text[]) AS v(id, entity_type) ON CONFLICT (id) DO NOTHING RETURNING id";
 
         String line = PgStatements.oneLine(query, 100);
 
-        assertThat(line).hasSize(100).doesNotContain("\n").endsWith("…")
+        assertThat(line)
+                .hasSize(100)
+                .doesNotContain("\n")
+                .endsWith("…")
                 .startsWith("INSERT INTO background_tasks (id, entity_type) SELECT v.id::uuid");
         assertThat(PgStatements.oneLine("  SELECT  1 ", 100)).isEqualTo("SELECT 1");
     }

@@ -42,9 +42,16 @@ final class RunningStack {
         home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tasklane-home-");
         environment.put("TASKLANE_HOME", home.toString());
         environment.put("NO_COLOR", "1");
-        for (Settings.Port port : List.of(Settings.GATEWAY, Settings.LEDGER, Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER, Settings.DISTANCE_MATRIX_SIMULATOR, Settings.QUO_SIMULATOR, Settings.KAFKA,
-                Settings.KAFKA_CONTROLLER, Settings.POSTGRES)) {
+        for (Settings.Port port : List.of(
+                Settings.GATEWAY,
+                Settings.LEDGER,
+                Settings.DRIVE_TIME_WORKER,
+                Settings.QUO_SYNC_WORKER,
+                Settings.DISTANCE_MATRIX_SIMULATOR,
+                Settings.QUO_SIMULATOR,
+                Settings.KAFKA,
+                Settings.KAFKA_CONTROLLER,
+                Settings.POSTGRES)) {
             environment.put(port.variable(), String.valueOf(freePort()));
         }
         launch();
@@ -65,10 +72,13 @@ final class RunningStack {
     }
 
     private void launch() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(root.resolve("tasklane").toString(), "up").directory(root.toFile())
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("tasklane").toString(), "up")
+                .directory(root.toFile())
                 .redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_") || name.equals("QUO_API_KEY")
-                || name.startsWith("GOOGLE_MAPS_"));
+        builder.environment()
+                .keySet()
+                .removeIf(name ->
+                        name.startsWith("TASKLANE_") || name.equals("QUO_API_KEY") || name.startsWith("GOOGLE_MAPS_"));
         builder.environment().putAll(environment);
         Process process = builder.start();
         this.process = process;
@@ -76,10 +86,10 @@ final class RunningStack {
         reader.setDaemon(true);
         reader.start();
         try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> tokens.size() == 3 || !process.isAlive());
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalStateException("./tasklane up did not print its tokens; its output:\n" + tail(), e);
         }
         if (!process.isAlive()) {
@@ -91,8 +101,7 @@ final class RunningStack {
         if (instance == null) {
             try {
                 instance = new RunningStack();
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
@@ -100,7 +109,8 @@ final class RunningStack {
     }
 
     private void read(Process process) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 output.add(line);
                 Matcher token = TOKEN.matcher(line);
@@ -108,8 +118,7 @@ final class RunningStack {
                     tokens.put(token.group(1), token.group(2));
                 }
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // the stack ended
         }
     }
@@ -136,7 +145,8 @@ final class RunningStack {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("tasklane").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_"));
         builder.environment().put("TASKLANE_HOME", home.toString());
         builder.environment().putAll(environment);
@@ -149,19 +159,20 @@ final class RunningStack {
         return new Result(run.exitValue(), text);
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** The stack's PostgreSQL, as the services see it. */
     java.sql.Connection database() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port(Settings.POSTGRES) + "/tasklane",
-                "postgres", "");
+        return java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port(Settings.POSTGRES) + "/tasklane", "postgres", "");
     }
 
     /** Inserts {@code count} clients named {@code name 0…} straight into the database (no tasks) and returns their ids. */
-    static List<java.util.UUID> insertClients(java.sql.Connection db, String name, int count) throws java.sql.SQLException {
+    static List<java.util.UUID> insertClients(java.sql.Connection db, String name, int count)
+            throws java.sql.SQLException {
         List<java.util.UUID> ids = new ArrayList<>();
-        try (java.sql.PreparedStatement insert = db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
+        try (java.sql.PreparedStatement insert =
+                db.prepareStatement("INSERT INTO clients (id, name, address) VALUES (?, ?, ?)")) {
             for (int i = 0; i < count; i++) {
                 java.util.UUID id = java.util.UUID.randomUUID();
                 insert.setObject(1, id);
@@ -176,8 +187,10 @@ final class RunningStack {
 
     /** The running process of one of the stack's services, found by its jar. */
     ProcessHandle service(String module) {
-        return process.descendants().filter(child -> child.info().commandLine().orElse("")
-                .contains("/" + module + "/target/")).findFirst().orElseThrow();
+        return process.descendants()
+                .filter(child -> child.info().commandLine().orElse("").contains("/" + module + "/target/"))
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -188,11 +201,17 @@ final class RunningStack {
      */
     Process startInstance(String module, Map<String, String> settings) throws IOException {
         Path jar = LocalStack.jars(root).get(module);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()).redirectErrorStream(true)
-                .redirectOutput(home.resolve("logs/" + module + "-restarted.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        home.resolve("logs/" + module + "-restarted.log").toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("TASKLANE_"));
-        builder.environment().put("TASKLANE_DB_URL", "jdbc:postgresql://127.0.0.1:" + port(Settings.POSTGRES) + "/tasklane");
+        builder.environment()
+                .put("TASKLANE_DB_URL", "jdbc:postgresql://127.0.0.1:" + port(Settings.POSTGRES) + "/tasklane");
         builder.environment().put("TASKLANE_DB_USER", "postgres");
         builder.environment().put("TASKLANE_KAFKA_BOOTSTRAP", "127.0.0.1:" + port(Settings.KAFKA));
         builder.environment().putAll(settings);
@@ -222,7 +241,8 @@ final class RunningStack {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
-        ProcessHandle.allProcesses().filter(other -> other.info().commandLine().orElse("").contains(home.toString()))
+        ProcessHandle.allProcesses()
+                .filter(other -> other.info().commandLine().orElse("").contains(home.toString()))
                 .forEach(ProcessHandle::destroyForcibly);
     }
 

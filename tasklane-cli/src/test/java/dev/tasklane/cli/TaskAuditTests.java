@@ -42,15 +42,21 @@ class TaskAuditTests {
         List<UUID> tasks = new ArrayList<>();
         List<String> clients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            JsonNode added = gateway.post("/add-client", stack.tokens.get("user"), "{\"name\": \"Audit Client " + i
-                    + "\", \"phone\": \"+1217555020" + i + "\", \"address\": \"" + i + " Audit Rd, Springfield, IL\"}").body();
+            JsonNode added = gateway.post(
+                            "/add-client",
+                            stack.tokens.get("user"),
+                            "{\"name\": \"Audit Client " + i + "\", \"phone\": \"+1217555020" + i
+                                    + "\", \"address\": \"" + i + " Audit Rd, Springfield, IL\"}")
+                    .body();
             clients.add(added.path("client_id").asString());
             added.path("task_ids").forEach(id -> tasks.add(UUID.fromString(id.asString())));
         }
         assertThat(tasks).hasSize(6);
 
         try (Connection db = stack.database()) {
-            TaskAudit audit = new TaskAudit(db, "127.0.0.1:" + stack.port(Settings.KAFKA),
+            TaskAudit audit = new TaskAudit(
+                    db,
+                    "127.0.0.1:" + stack.port(Settings.KAFKA),
                     "http://127.0.0.1:" + stack.port(Settings.QUO_SIMULATOR));
             assertThat(audit.awaitTerminal(tasks, Duration.ofSeconds(60))).isPresent();
             TaskAudit.Result clean = audit.audit(tasks);
@@ -58,8 +64,9 @@ class TaskAuditTests {
             assertThat(clean.completed()).isEqualTo(6);
             assertThat(clean.clients()).isEqualTo(3);
 
-            try (PreparedStatement delete = db.prepareStatement("DELETE FROM client_drive_times WHERE client_id = ?::uuid "
-                    + "AND driver_id = (SELECT driver_id FROM client_drive_times WHERE client_id = ?::uuid LIMIT 1)")) {
+            try (PreparedStatement delete = db.prepareStatement(
+                    "DELETE FROM client_drive_times WHERE client_id = ?::uuid "
+                            + "AND driver_id = (SELECT driver_id FROM client_drive_times WHERE client_id = ?::uuid LIMIT 1)")) {
                 delete.setString(1, clients.get(0));
                 delete.setString(2, clients.get(0));
                 assertThat(delete.executeUpdate()).isEqualTo(1);
@@ -70,8 +77,13 @@ class TaskAuditTests {
                     contact = each.path("id").asString();
                 }
             }
-            assertThat(quo.call("DELETE", "/v1/contacts/" + contact, Map.of("Authorization", Settings.QUO_SIMULATOR_KEY),
-                    null).status()).isLessThan(300);
+            assertThat(quo.call(
+                                    "DELETE",
+                                    "/v1/contacts/" + contact,
+                                    Map.of("Authorization", Settings.QUO_SIMULATOR_KEY),
+                                    null)
+                            .status())
+                    .isLessThan(300);
             UUID completedTask = tasks.get(4);
             TaskRef completed;
             try (PreparedStatement row = db.prepareStatement("SELECT task_type, entity_type, entity_id, entity_name, "
@@ -79,27 +91,47 @@ class TaskAuditTests {
                 row.setObject(1, completedTask);
                 try (java.sql.ResultSet found = row.executeQuery()) {
                     assertThat(found.next()).isTrue();
-                    completed = new TaskRef(completedTask, found.getString(1), found.getString(2),
-                            found.getObject(3, UUID.class), found.getString(4), found.getObject(5, UUID.class), found.getInt(6));
+                    completed = new TaskRef(
+                            completedTask,
+                            found.getString(1),
+                            found.getString(2),
+                            found.getObject(3, UUID.class),
+                            found.getString(4),
+                            found.getObject(5, UUID.class),
+                            found.getInt(6));
                 }
             }
             // a well-formed event, so the ledger (and a rebuild of it, in a later test) folds it like any other
-            try (KafkaProducer<String, TaskEvent> kafka = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + stack.port(Settings.KAFKA)),
-                    new StringSerializer(), new TaskEventSerializer())) {
-                kafka.send(new ProducerRecord<>(TaskTopics.STATUS, completedTask.toString(), TaskFailed.of(completed,
-                        "task-audit-tests", new TaskError("Failed after it completed: damage for the audit to find.",
-                                "AUDIT_TEST", "worker", false)))).get();
+            try (KafkaProducer<String, TaskEvent> kafka = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + stack.port(Settings.KAFKA)),
+                    new StringSerializer(),
+                    new TaskEventSerializer())) {
+                kafka.send(new ProducerRecord<>(
+                                TaskTopics.STATUS,
+                                completedTask.toString(),
+                                TaskFailed.of(
+                                        completed,
+                                        "task-audit-tests",
+                                        new TaskError(
+                                                "Failed after it completed: damage for the audit to find.",
+                                                "AUDIT_TEST",
+                                                "worker",
+                                                false))))
+                        .get();
             }
             List<UUID> withALostTask = new ArrayList<>(tasks);
             withALostTask.add(UUID.randomUUID());
 
             TaskAudit.Result damaged = audit.audit(withALostTask);
             assertThat(damaged.clean()).isFalse();
-            assertThat(damaged.missing()).as("the task that never reached the ledger").isEqualTo(1);
+            assertThat(damaged.missing())
+                    .as("the task that never reached the ledger")
+                    .isEqualTo(1);
             assertThat(damaged.rowsMissing()).as("the deleted drive-time row").isEqualTo(1);
             assertThat(damaged.contactsMissing()).as("the deleted Quo contact").isEqualTo(1);
-            assertThat(damaged.conflicting()).as("completed, then failed, in one attempt").isEqualTo(1);
+            assertThat(damaged.conflicting())
+                    .as("completed, then failed, in one attempt")
+                    .isEqualTo(1);
         }
     }
 }

@@ -27,18 +27,22 @@ class TokensTests {
         for (String role : Tokens.ROLES) {
             JWTClaimsSet claims = claims(Tokens.mint(Tokens.DEMO_USERS.get(role), role, Duration.ofHours(1), SECRET));
 
-            assertThat(claims.getJSONObjectClaim("user_metadata")).as(role)
+            assertThat(claims.getJSONObjectClaim("user_metadata"))
+                    .as(role)
                     .containsEntry("full_name", Tokens.DEMO_NAMES.get(role));
             assertThat(claims.getStringClaim("email")).isEqualTo(role + "@tasklane.local");
             assertThat(claims.getJSONObjectClaim("app_metadata")).containsEntry("role", role);
         }
-        assertThat(Tokens.DEMO_NAMES).containsEntry("user", "Uma User").containsEntry("supervisor", "Sam Supervisor")
+        assertThat(Tokens.DEMO_NAMES)
+                .containsEntry("user", "Uma User")
+                .containsEntry("supervisor", "Sam Supervisor")
                 .containsEntry("admin", "Ada Admin");
     }
 
     @Test
     void aGivenNameIsTheFullName() throws Exception {
-        JWTClaimsSet claims = claims(Tokens.mint(UUID.randomUUID(), "user", "  Grace Hopper ", Duration.ofHours(1), SECRET));
+        JWTClaimsSet claims =
+                claims(Tokens.mint(UUID.randomUUID(), "user", "  Grace Hopper ", Duration.ofHours(1), SECRET));
 
         assertThat(claims.getJSONObjectClaim("user_metadata")).isEqualTo(Map.of("full_name", "Grace Hopper"));
     }

@@ -30,7 +30,8 @@ class WorkerCrashTests {
     private final RunningStack stack = RunningStack.get();
 
     private static long count(Connection db, String sql) throws Exception {
-        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = db.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         }
@@ -48,15 +49,23 @@ class WorkerCrashTests {
             google.post("/_sim/mode", null, "{\"mode\": \"ok\", \"latency_ms\": 100}");
             List<String> tasks = new ArrayList<>();
             for (UUID client : clients) {
-                HttpJson.Response queued = gateway.post("/update-client", user, "{\"client_id\": \"" + client
-                        + "\", \"address\": \"1 New Address Rd, Springfield, IL\"}");
-                tasks.add(queued.body().path("task_ids").path("calculate_drive_times").asString());
+                HttpJson.Response queued = gateway.post(
+                        "/update-client",
+                        user,
+                        "{\"client_id\": \"" + client + "\", \"address\": \"1 New Address Rd, Springfield, IL\"}");
+                tasks.add(queued.body()
+                        .path("task_ids")
+                        .path("calculate_drive_times")
+                        .asString());
             }
             String ids = "'" + String.join("','", tasks) + "'";
-            String finished = "SELECT count(*) FROM background_tasks WHERE status IN ('completed', 'failed') AND id IN (" + ids + ")";
+            String finished =
+                    "SELECT count(*) FROM background_tasks WHERE status IN ('completed', 'failed') AND id IN (" + ids
+                            + ")";
             String running = "SELECT count(*) FROM background_tasks WHERE status = 'running' AND id IN (" + ids + ")";
             // a poll runs as one batch: some tasks finished, and a batch started but not yet finished, is mid-batch
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> count(db, finished) >= 10 && count(db, running) > 0);
 
             ProcessHandle worker = stack.service("drive-time-worker");
@@ -69,36 +78,52 @@ class WorkerCrashTests {
             long killedAt = System.nanoTime();
             int port = RunningStack.freePort();
             // the killed instance itself, restarted under the name ./tasklane up gave it
-            replacement = stack.startInstance("drive-time-worker", Map.of(
-                    "GOOGLE_MAPS_API_KEY", Settings.GOOGLE_SIMULATOR_KEY,
-                    "GOOGLE_MAPS_BASE_URL", "http://127.0.0.1:" + stack.port(Settings.DISTANCE_MATRIX_SIMULATOR),
-                    "TASKLANE_INSTANCE_ID", "drive-time-worker",
-                    "TASKLANE_DRIVE_TIME_WORKER_PORT", String.valueOf(port)));
+            replacement = stack.startInstance(
+                    "drive-time-worker",
+                    Map.of(
+                            "GOOGLE_MAPS_API_KEY",
+                            Settings.GOOGLE_SIMULATOR_KEY,
+                            "GOOGLE_MAPS_BASE_URL",
+                            "http://127.0.0.1:" + stack.port(Settings.DISTANCE_MATRIX_SIMULATOR),
+                            "TASKLANE_INSTANCE_ID",
+                            "drive-time-worker",
+                            "TASKLANE_DRIVE_TIME_WORKER_PORT",
+                            String.valueOf(port)));
             HttpJson health = new HttpJson(port);
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
                     .until(() -> health.get("/actuator/health", null).status() == 200);
             long upAt = System.nanoTime();
             // it takes its partitions back as it joins: work goes on at once, not after Kafka's 45 s session timeout
             // (a killed member's partitions used to wait that long; this bound leaves room for a loaded machine)
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> count(db, finished) > doneAtTheKill);
-            System.out.printf("The restarted drive-time worker was healthy %.1f s after the kill and finished a task "
-                    + "%.1f s after that.%n", (upAt - killedAt) / 1e9, (System.nanoTime() - upAt) / 1e9);
+            System.out.printf(
+                    "The restarted drive-time worker was healthy %.1f s after the kill and finished a task "
+                            + "%.1f s after that.%n",
+                    (upAt - killedAt) / 1e9, (System.nanoTime() - upAt) / 1e9);
 
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> count(db, finished) == TASKS);
-            System.out.printf("A killed drive-time worker: %d of %d tasks were done at the kill and %d started in "
-                    + "its batch; the replacement finished the rest %.1f s after it started.%n", doneAtTheKill, TASKS,
-                    startedAtTheKill, (System.nanoTime() - killedAt) / 1e9);
+            System.out.printf(
+                    "A killed drive-time worker: %d of %d tasks were done at the kill and %d started in "
+                            + "its batch; the replacement finished the rest %.1f s after it started.%n",
+                    doneAtTheKill, TASKS, startedAtTheKill, (System.nanoTime() - killedAt) / 1e9);
 
-            assertThat(count(db, "SELECT count(*) FROM background_tasks WHERE status = 'completed' AND id IN (" + ids + ")"))
-                    .as("every task completed, none failed").isEqualTo(TASKS);
+            assertThat(count(
+                            db,
+                            "SELECT count(*) FROM background_tasks WHERE status = 'completed' AND id IN (" + ids + ")"))
+                    .as("every task completed, none failed")
+                    .isEqualTo(TASKS);
             long drivers = count(db, "SELECT count(*) FROM drivers WHERE active");
             String crashClients = "SELECT id FROM clients WHERE name LIKE 'Crash Client %'";
             assertThat(count(db, "SELECT count(*) FROM client_drive_times WHERE client_id IN (" + crashClients + ")"))
-                    .as("one row per driver and client, none twice").isEqualTo(TASKS * drivers);
-        }
-        finally {
+                    .as("one row per driver and client, none twice")
+                    .isEqualTo(TASKS * drivers);
+        } finally {
             google.post("/_sim/mode", null, "{\"mode\": \"ok\", \"latency_ms\": 0}");
             RunningStack.stop(replacement);
         }

@@ -13,15 +13,15 @@ import org.springframework.core.env.Environment;
  */
 public final class AnotherInstance {
 
-    private AnotherInstance() {
-    }
+    private AnotherInstance() {}
 
     /**
      * Starts {@code application} against the database and broker of {@code test} (the test's own context), with
      * {@code properties} ({@code name=value}) on top.
      */
     public static ConfigurableApplicationContext start(Class<?> application, Environment test, String... properties) {
-        List<String> arguments = new ArrayList<>(List.of("--server.port=0",
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
                 "--spring.datasource.url=" + test.getProperty("spring.datasource.url"),
                 "--spring.datasource.username=" + test.getProperty("spring.datasource.username"),
                 "--spring.datasource.password=" + test.getProperty("spring.datasource.password"),
@@ -34,7 +34,8 @@ public final class AnotherInstance {
             // never the test's own static group membership id (TASKLANE_INSTANCE_ID): a duplicate fences the other
             arguments.add("--tasklane.kafka.instance-id=");
         }
-        ConfigurableApplicationContext instance = new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+        ConfigurableApplicationContext instance =
+                new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
         awaitPartitions(instance);
         return instance;
     }
@@ -46,7 +47,8 @@ public final class AnotherInstance {
     private static void awaitPartitions(ConfigurableApplicationContext instance) {
         org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners =
                 instance.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> listeners.getListenerContainers().stream().allMatch(container -> {
                     java.util.Collection<?> assigned = container.getAssignedPartitions();
                     return assigned != null && !assigned.isEmpty();

@@ -16,7 +16,8 @@ public final class HttpJson {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public HttpJson(int port) {
@@ -36,14 +37,18 @@ public final class HttpJson {
     }
 
     public Response post(String path, String token, String json) {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** Any method, with the headers given (an API key, say) and an optional JSON body. */
     public Response call(String method, String path, Map<String, String> headers, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         if (json != null) {
             request.header("Content-Type", "application/json");
@@ -67,14 +72,13 @@ public final class HttpJson {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            boolean json = response.headers().firstValue("Content-Type").orElse("").contains("json");
-            return new Response(response.statusCode(), json && !body.isBlank() ? JSON.readTree(body) : null,
-                    response.headers());
-        }
-        catch (IOException e) {
+            boolean json =
+                    response.headers().firstValue("Content-Type").orElse("").contains("json");
+            return new Response(
+                    response.statusCode(), json && !body.isBlank() ? JSON.readTree(body) : null, response.headers());
+        } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

@@ -42,18 +42,28 @@ public final class PoisonPills {
         TaskRef stray = TaskRef.newTask(taskType, EntityTypes.CLIENT, UUID.randomUUID(), "Stray", null);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, garbageKey, "{\"event_type\": \"TaskRequested\"")).get();
+                new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, garbageKey, "{\"event_type\": \"TaskRequested\""))
+                    .get();
         }
-        kafka.send(topic, stray.taskId().toString(), TaskStarted.of(stray, "impostor")).get();
+        kafka.send(topic, stray.taskId().toString(), TaskStarted.of(stray, "impostor"))
+                .get();
         return new PoisonPills(topic, Set.of(garbageKey, stray.taskId().toString()));
     }
 
     /** Waits until both records are on the dead-letter topic and returns the reasons given, as the header says. */
     public List<String> awaitDeadLetterReasons() {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> TestTopics.records(TaskTopics.deadLetter(topic))
-                .stream().filter(record -> keys.contains(record.key()))
-                .map(record -> new String(record.headers().lastHeader(DeadLetters.REASON_HEADER).value(),
-                        StandardCharsets.UTF_8)).toList(), reasons -> reasons.size() == 2);
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> TestTopics.records(TaskTopics.deadLetter(topic)).stream()
+                                .filter(record -> keys.contains(record.key()))
+                                .map(record -> new String(
+                                        record.headers()
+                                                .lastHeader(DeadLetters.REASON_HEADER)
+                                                .value(),
+                                        StandardCharsets.UTF_8))
+                                .toList(),
+                        reasons -> reasons.size() == 2);
     }
 }

@@ -17,8 +17,10 @@ public final class RawSseStream implements AutoCloseable {
     public RawSseStream(int port, String token) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(20_000);
-        socket.getOutputStream().write(("GET /task-events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
-                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET /task-events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                                + "Authorization: Bearer " + token + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();
         StringBuilder seen = new StringBuilder();
         while (!seen.toString().contains("event:ready")) {

@@ -15,15 +15,13 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-
 /** A Server-Sent Events client that records every event of one stream, as a browser's EventSource would see them. */
 public final class SseClient implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One received event: its name, id and JSON data. */
-    public record Event(String name, String id, JsonNode data) {
-    }
+    public record Event(String name, String id, JsonNode data) {}
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
@@ -31,7 +29,8 @@ public final class SseClient implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     private SseClient(URI uri, String token, String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + token);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
@@ -68,17 +67,13 @@ public final class SseClient implements AutoCloseable {
                 name[0] = null;
                 id[0] = null;
                 data.setLength(0);
-            }
-            else if (line.startsWith(":")) {
+            } else if (line.startsWith(":")) {
                 comments.add(line.substring(1).trim());
-            }
-            else if (line.startsWith("event:")) {
+            } else if (line.startsWith("event:")) {
                 name[0] = line.substring(6).trim();
-            }
-            else if (line.startsWith("id:")) {
+            } else if (line.startsWith("id:")) {
                 id[0] = line.substring(3).trim();
-            }
-            else if (line.startsWith("data:")) {
+            } else if (line.startsWith("data:")) {
                 data.append(line.substring(5).trim());
             }
         });
@@ -92,13 +87,16 @@ public final class SseClient implements AutoCloseable {
 
     /** Waits up to 20 seconds for an event that matches, and returns it. */
     public Event await(Predicate<Event> matching) {
-        return org.awaitility.Awaitility.await().atMost(20, TimeUnit.SECONDS).until(
-                () -> events.stream().filter(matching).findFirst(), found -> found.isPresent()).orElseThrow();
+        return org.awaitility.Awaitility.await()
+                .atMost(20, TimeUnit.SECONDS)
+                .until(() -> events.stream().filter(matching).findFirst(), found -> found.isPresent())
+                .orElseThrow();
     }
 
     /** The {@code task} event in which task {@code id} reached {@code status}. */
     public Event awaitTask(String id, String status) {
-        return await(event -> event.name().equals("task") && event.data().get("id").asString().equals(id)
+        return await(event -> event.name().equals("task")
+                && event.data().get("id").asString().equals(id)
                 && event.data().get("status").asString().equals(status));
     }
 
@@ -107,7 +105,9 @@ public final class SseClient implements AutoCloseable {
     }
 
     public boolean sawTask(String id) {
-        return events.stream().anyMatch(event -> event.name().equals("task") && event.data().get("id").asString().equals(id));
+        return events.stream()
+                .anyMatch(event -> event.name().equals("task")
+                        && event.data().get("id").asString().equals(id));
     }
 
     public void awaitComment(String text) {

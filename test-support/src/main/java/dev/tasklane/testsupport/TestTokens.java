@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -32,8 +32,7 @@ public final class TestTokens {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     public static String user(UUID userId) {
         return token(userId, "user", Duration.ofHours(1), SECRET);
@@ -91,12 +90,14 @@ public final class TestTokens {
     public static String sign(Map<String, Object> claims, String secret) {
         try {
             JWSSigner signer = new MACSigner(secret.getBytes(StandardCharsets.UTF_8));
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .type(JOSEObjectType.JWT)
+                            .build(),
                     JWTClaimsSet.parse(claims));
             jwt.sign(signer);
             return jwt.serialize();
-        }
-        catch (JOSEException | java.text.ParseException e) {
+        } catch (JOSEException | java.text.ParseException e) {
             throw new IllegalStateException("Could not sign a test token: " + e.getMessage(), e);
         }
     }
@@ -104,10 +105,10 @@ public final class TestTokens {
     /** The verbatim claims of Supabase's "authenticated user token" example (fixtures/supabase). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> supabaseExample() {
-        try (InputStream in = TestTokens.class.getResourceAsStream("/fixtures/supabase/jwt-authenticated-user-example.json")) {
+        try (InputStream in =
+                TestTokens.class.getResourceAsStream("/fixtures/supabase/jwt-authenticated-user-example.json")) {
             return new LinkedHashMap<>(JSON.readValue(in, Map.class));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

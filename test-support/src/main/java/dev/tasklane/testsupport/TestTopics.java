@@ -13,8 +13,8 @@ import dev.tasklane.events.TaskEventDeserializer;
 import dev.tasklane.events.TaskFailed;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTopics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -26,18 +26,20 @@ import static org.awaitility.Awaitility.await;
 /** Reads what was published to a topic of the test broker, from the beginning to its current end, for assertions. */
 public final class TestTopics {
 
-    private TestTopics() {
-    }
+    private TestTopics() {}
 
     /** Waits until {@code topic} holds an event of {@code type} about {@code taskId}, and returns the first. */
     public static <T extends TaskEvent> T awaitEvent(String topic, UUID taskId, Class<T> type) {
-        return await().atMost(20, TimeUnit.SECONDS).until(() -> events(topic, taskId, type), found -> !found.isEmpty())
+        return await().atMost(20, TimeUnit.SECONDS)
+                .until(() -> events(topic, taskId, type), found -> !found.isEmpty())
                 .get(0);
     }
 
     /** Every event of {@code type} about {@code taskId} on {@code topic} now, in order. */
     public static <T extends TaskEvent> List<T> events(String topic, UUID taskId, Class<T> type) {
-        return events(topic, type).stream().filter(event -> event.taskId().equals(taskId)).toList();
+        return events(topic, type).stream()
+                .filter(event -> event.taskId().equals(taskId))
+                .toList();
     }
 
     /** Waits up to a minute for the {@code TaskCompleted} of this attempt of {@code request}, as a worker publishes it. */
@@ -51,8 +53,12 @@ public final class TestTopics {
     }
 
     private static <T extends TaskEvent> T awaitOutcome(TaskRequested request, Class<T> type) {
-        return await().atMost(60, TimeUnit.SECONDS).until(() -> events(TaskTopics.STATUS, request.taskId(), type)
-                .stream().filter(outcome -> outcome.attempt() == request.attempt()).toList(), found -> !found.isEmpty())
+        return await().atMost(60, TimeUnit.SECONDS)
+                .until(
+                        () -> events(TaskTopics.STATUS, request.taskId(), type).stream()
+                                .filter(outcome -> outcome.attempt() == request.attempt())
+                                .toList(),
+                        found -> !found.isEmpty())
                 .get(0);
     }
 
@@ -66,8 +72,7 @@ public final class TestTopics {
                     if (type.isInstance(event)) {
                         found.add(type.cast(event));
                     }
-                }
-                catch (RuntimeException unreadable) {
+                } catch (RuntimeException unreadable) {
                     // a poison pill a test published on purpose
                 }
             }
@@ -77,18 +82,23 @@ public final class TestTopics {
 
     /** Every record on {@code topic} now, as bytes with its headers, in order per partition. */
     public static List<ConsumerRecord<String, byte[]>> records(String topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestKafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos == null || infos.isEmpty()) {
                 return found;
             }
             List<TopicPartition> partitions = infos.stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

@@ -30,9 +30,12 @@ class TestKafkaIntegrationTests {
     void aRecordSentWithAcksAllIsConsumedBack() throws Exception {
         String topic = "test-support-" + UUID.randomUUID();
         Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestKafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "task-1", "hello")).get();
@@ -45,7 +48,8 @@ class TestKafkaIntegrationTests {
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            ConsumerRecord<String, String> record = KafkaTestUtils.getSingleRecord(consumer, topic, Duration.ofSeconds(20));
+            ConsumerRecord<String, String> record =
+                    KafkaTestUtils.getSingleRecord(consumer, topic, Duration.ofSeconds(20));
 
             assertThat(record.key()).isEqualTo("task-1");
             assertThat(record.value()).isEqualTo("hello");
@@ -57,7 +61,8 @@ class TestKafkaIntegrationTests {
         String topic = "test-support-partitions-" + UUID.randomUUID();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, "k", "v")).get();
             assertThat(producer.partitionsFor(topic)).hasSize(TestKafka.PARTITIONS);
         }

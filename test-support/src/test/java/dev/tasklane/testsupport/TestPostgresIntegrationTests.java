@@ -27,8 +27,10 @@ class TestPostgresIntegrationTests {
 
         assertThat(first.name()).isNotEqualTo(second.name());
         assertThat(first.url()).contains(first.name());
-        assertThat(count(first, "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'")).isEqualTo(1);
-        assertThat(count(second, "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'")).isZero();
+        assertThat(count(first, "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'"))
+                .isEqualTo(1);
+        assertThat(count(second, "SELECT count(*) FROM pg_tables WHERE tablename = 'marker'"))
+                .isZero();
     }
 
     @Test
@@ -45,6 +47,7 @@ class TestPostgresIntegrationTests {
     void theServerIsARealPostgresql17() throws Exception {
         TestDatabase database = TestPostgres.newEmptyDatabase();
 
-        assertThat(count(database, "SELECT current_setting('server_version_num')::int / 10000")).isEqualTo(17);
+        assertThat(count(database, "SELECT current_setting('server_version_num')::int / 10000"))
+                .isEqualTo(17);
     }
 }

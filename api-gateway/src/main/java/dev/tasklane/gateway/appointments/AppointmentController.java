@@ -29,14 +29,16 @@ class AppointmentController {
     }
 
     @PostMapping("/save-appointment")
-    @Operation(summary = "Save an appointment and queue the update of its client's Quo contact",
+    @Operation(
+            summary = "Save an appointment and queue the update of its client's Quo contact",
             description = "Body: {appointment_id?, client_id, scheduled_at (RFC 3339), driver_id?, pickup_address?, "
                     + "dropoff_address?, status? (scheduled|completed|cancelled), notes?}.")
-    ResponseEntity<Map<String, Object>> save(Authentication authentication,
+    ResponseEntity<Map<String, Object>> save(
+            Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) AppointmentRequest request) {
-        AppointmentRequest body = request == null
-                ? new AppointmentRequest(null, null, null, null, null, null, null, null) : request;
+        AppointmentRequest body =
+                request == null ? new AppointmentRequest(null, null, null, null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
         return idempotent.runLocked(caller, key, "/save-appointment", body, () -> appointments.save(caller, body));
     }

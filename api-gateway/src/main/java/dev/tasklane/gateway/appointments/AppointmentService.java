@@ -45,10 +45,15 @@ class AppointmentService {
 
         // every check in one read; an appointment to change is locked (FOR SHARE) until the write commits, so it cannot
         // be deleted between the check and the write (which would answer "saved" and queue a task for nothing)
-        Map<String, Object> known = jdbc.queryForMap("SELECT (SELECT name FROM clients WHERE id = ?::uuid) AS client_name, "
-                + "(?::uuid IS NULL OR EXISTS (SELECT FROM drivers WHERE id = ?::uuid AND active)) AS driver_active, "
-                + "(?::uuid IS NULL OR EXISTS (SELECT FROM appointments WHERE id = ?::uuid FOR SHARE)) AS appointment_known",
-                clientId, driverId, driverId, appointmentId, appointmentId);
+        Map<String, Object> known = jdbc.queryForMap(
+                "SELECT (SELECT name FROM clients WHERE id = ?::uuid) AS client_name, "
+                        + "(?::uuid IS NULL OR EXISTS (SELECT FROM drivers WHERE id = ?::uuid AND active)) AS driver_active, "
+                        + "(?::uuid IS NULL OR EXISTS (SELECT FROM appointments WHERE id = ?::uuid FOR SHARE)) AS appointment_known",
+                clientId,
+                driverId,
+                driverId,
+                appointmentId,
+                appointmentId);
         String clientName = (String) known.get("client_name");
         if (clientName == null) {
             check.problem("client_id", "is not a known client: add the client first");
@@ -58,30 +63,50 @@ class AppointmentService {
         }
         check.throwIfInvalid();
         if (!(Boolean) known.get("appointment_known")) {
-            throw ApiException.notFound("There is no appointment " + appointmentId
-                    + ". Leave appointment_id out to create a new one.");
+            throw ApiException.notFound(
+                    "There is no appointment " + appointmentId + ". Leave appointment_id out to create a new one.");
         }
 
         UUID id = appointmentId == null ? UUID.randomUUID() : appointmentId;
         Write write = new Write();
         if (appointmentId == null) {
-            write.part("appointment", "INSERT INTO appointments (id, client_id, driver_id, scheduled_at, pickup_address, "
-                    + "dropoff_address, status, notes, created_by) SELECT ?::uuid, ?::uuid, ?::uuid, ?::timestamptz, "
-                    + "?::text, ?::text, ?::text, ?::text, ?::uuid FROM go",
-                    id, clientId, driverId, scheduledAt, pickup, dropoff, status, notes, caller.userId());
-        }
-        else {
-            write.part("appointment", "UPDATE appointments SET client_id = ?::uuid, driver_id = ?::uuid, "
-                    + "scheduled_at = ?::timestamptz, pickup_address = ?::text, dropoff_address = ?::text, status = ?::text, "
-                    + "notes = ?::text WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
-                    clientId, driverId, scheduledAt, pickup, dropoff, status, notes, appointmentId);
+            write.part(
+                    "appointment",
+                    "INSERT INTO appointments (id, client_id, driver_id, scheduled_at, pickup_address, "
+                            + "dropoff_address, status, notes, created_by) SELECT ?::uuid, ?::uuid, ?::uuid, ?::timestamptz, "
+                            + "?::text, ?::text, ?::text, ?::text, ?::uuid FROM go",
+                    id,
+                    clientId,
+                    driverId,
+                    scheduledAt,
+                    pickup,
+                    dropoff,
+                    status,
+                    notes,
+                    caller.userId());
+        } else {
+            write.part(
+                    "appointment",
+                    "UPDATE appointments SET client_id = ?::uuid, driver_id = ?::uuid, "
+                            + "scheduled_at = ?::timestamptz, pickup_address = ?::text, dropoff_address = ?::text, status = ?::text, "
+                            + "notes = ?::text WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
+                    clientId,
+                    driverId,
+                    scheduledAt,
+                    pickup,
+                    dropoff,
+                    status,
+                    notes,
+                    appointmentId);
         }
         String entityName = clientName + ", " + WHEN.format(scheduledAt);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("appointment_id", id.toString());
         payload.put("client_id", clientId.toString());
-        UUID taskId = write.queue(TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.APPOINTMENT, id, entityName,
-                caller.userId()), payload, caller.name());
+        UUID taskId = write.queue(
+                TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.APPOINTMENT, id, entityName, caller.userId()),
+                payload,
+                caller.name());
 
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", true);

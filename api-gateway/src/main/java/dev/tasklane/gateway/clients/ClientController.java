@@ -29,10 +29,13 @@ class ClientController {
     }
 
     @PostMapping("/add-client")
-    @Operation(summary = "Save a new client and queue its drive times and Quo sync",
-            description = "Body: {name, phone?, email?, address, notes?}. Answers {success, client_id, task_ids: "
-                    + "{calculate_drive_times, sync_quo}, message} as soon as they are saved. 400 names every field at fault.")
-    ResponseEntity<Map<String, Object>> add(Authentication authentication,
+    @Operation(
+            summary = "Save a new client and queue its drive times and Quo sync",
+            description =
+                    "Body: {name, phone?, email?, address, notes?}. Answers {success, client_id, task_ids: "
+                            + "{calculate_drive_times, sync_quo}, message} as soon as they are saved. 400 names every field at fault.")
+    ResponseEntity<Map<String, Object>> add(
+            Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) ClientRequest request) {
         ClientRequest body = request == null ? new ClientRequest(null, null, null, null, null, null, null) : request;
@@ -41,10 +44,12 @@ class ClientController {
     }
 
     @PostMapping("/update-client")
-    @Operation(summary = "Change a client and queue only what the change needs",
+    @Operation(
+            summary = "Change a client and queue only what the change needs",
             description = "Body: {client_id, and any of name, phone, email, address, notes, active}. A new address "
                     + "queues drive times; a new name, phone or email queues the Quo sync; no change queues nothing.")
-    ResponseEntity<Map<String, Object>> update(Authentication authentication,
+    ResponseEntity<Map<String, Object>> update(
+            Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) ClientRequest request) {
         ClientRequest body = request == null ? new ClientRequest(null, null, null, null, null, null, null) : request;

@@ -5,6 +5,5 @@ package dev.tasklane.gateway.clients;
  * {@link ClientService} so that each problem is reported by field name. In {@code /update-client} a missing field
  * stays as it is.
  */
-record ClientRequest(String clientId, String name, String phone, String email, String address, String notes,
-        Boolean active) {
-}
+record ClientRequest(
+        String clientId, String name, String phone, String email, String address, String notes, Boolean active) {}

@@ -43,9 +43,18 @@ class ClientService {
         check.throwIfInvalid();
 
         UUID id = UUID.randomUUID();
-        Write write = new Write().part("client", "INSERT INTO clients (id, name, phone, email, address, notes, created_by) "
-                + "SELECT ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::uuid FROM go",
-                id, name, phone, email, address, notes, caller.userId());
+        Write write = new Write()
+                .part(
+                        "client",
+                        "INSERT INTO clients (id, name, phone, email, address, notes, created_by) "
+                                + "SELECT ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::uuid FROM go",
+                        id,
+                        name,
+                        phone,
+                        email,
+                        address,
+                        notes,
+                        caller.userId());
         Map<String, Object> taskIds = new LinkedHashMap<>();
         taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(write, TaskTypes.CALCULATE_DRIVE_TIMES, id, name, caller));
         taskIds.put(TaskTypes.SYNC_QUO, queue(write, TaskTypes.SYNC_QUO, id, name, caller));
@@ -92,12 +101,22 @@ class ClientService {
         Write write = new Write();
         Map<String, Object> taskIds = new LinkedHashMap<>();
         if (!changed.isEmpty()) {
-            write.part("client", "UPDATE clients SET name = ?::text, phone = ?::text, email = ?::text, address = ?::text, "
-                    + "notes = ?::text, active = ?::boolean WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
-                    newName, newPhone, newEmail, newAddress, newNotes, active, id);
+            write.part(
+                    "client",
+                    "UPDATE clients SET name = ?::text, phone = ?::text, email = ?::text, address = ?::text, "
+                            + "notes = ?::text, active = ?::boolean WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
+                    newName,
+                    newPhone,
+                    newEmail,
+                    newAddress,
+                    newNotes,
+                    active,
+                    id);
             boolean reactivated = changed.contains("active") && active;
             if (active && (changed.contains("address") || reactivated)) {
-                taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(write, TaskTypes.CALCULATE_DRIVE_TIMES, id, newName, caller));
+                taskIds.put(
+                        TaskTypes.CALCULATE_DRIVE_TIMES,
+                        queue(write, TaskTypes.CALCULATE_DRIVE_TIMES, id, newName, caller));
             }
             if (changed.contains("name") || changed.contains("phone") || changed.contains("email")) {
                 taskIds.put(TaskTypes.SYNC_QUO, queue(write, TaskTypes.SYNC_QUO, id, newName, caller));
@@ -108,14 +127,21 @@ class ClientService {
         answer.put("client_id", id);
         answer.put("changed", changed);
         answer.put("task_ids", taskIds);
-        answer.put("message", changed.isEmpty() ? "Nothing changed." : taskIds.isEmpty() ? "Client updated."
-                : "Client updated. " + describe(taskIds) + " processing in background.");
+        answer.put(
+                "message",
+                changed.isEmpty()
+                        ? "Nothing changed."
+                        : taskIds.isEmpty()
+                                ? "Client updated."
+                                : "Client updated. " + describe(taskIds) + " processing in background.");
         return write.answer(answer);
     }
 
     private static UUID queue(Write write, String taskType, UUID clientId, String name, Caller caller) {
-        return write.queue(TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, name, caller.userId()),
-                Map.of("client_id", clientId.toString()), caller.name());
+        return write.queue(
+                TaskRef.newTask(taskType, EntityTypes.CLIENT, clientId, name, caller.userId()),
+                Map.of("client_id", clientId.toString()),
+                caller.name());
     }
 
     private static void note(List<String> changed, String field, Map<String, Object> current, Object value) {

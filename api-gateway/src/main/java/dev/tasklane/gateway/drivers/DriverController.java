@@ -29,9 +29,11 @@ class DriverController {
     }
 
     @PostMapping("/add-driver")
-    @Operation(summary = "Save a new driver and queue drive times from their home to every active client",
+    @Operation(
+            summary = "Save a new driver and queue drive times from their home to every active client",
             description = "Body: {name, phone?, home_address}. Answers {success, driver_id, task_ids, message}.")
-    ResponseEntity<Map<String, Object>> add(Authentication authentication,
+    ResponseEntity<Map<String, Object>> add(
+            Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) DriverRequest request) {
         DriverRequest body = request == null ? new DriverRequest(null, null, null, null, null) : request;
@@ -40,9 +42,11 @@ class DriverController {
     }
 
     @PostMapping("/update-driver")
-    @Operation(summary = "Change a driver; a new home address queues drive times, deactivating stops their use",
+    @Operation(
+            summary = "Change a driver; a new home address queues drive times, deactivating stops their use",
             description = "Body: {driver_id, and any of name, phone, home_address, active}.")
-    ResponseEntity<Map<String, Object>> update(Authentication authentication,
+    ResponseEntity<Map<String, Object>> update(
+            Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) DriverRequest request) {
         DriverRequest body = request == null ? new DriverRequest(null, null, null, null, null) : request;

@@ -42,10 +42,18 @@ class DriverService {
         check.throwIfInvalid();
 
         UUID id = UUID.randomUUID();
-        Write write = new Write().part("driver", "INSERT INTO drivers (id, name, phone, home_address, created_by) "
-                + "SELECT ?::uuid, ?::text, ?::text, ?::text, ?::uuid FROM go", id, name, phone, homeAddress, caller.userId());
-        Map<String, Object> answer = answer(id, List.of(),
-                Map.of(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, name, caller)));
+        Write write = new Write()
+                .part(
+                        "driver",
+                        "INSERT INTO drivers (id, name, phone, home_address, created_by) "
+                                + "SELECT ?::uuid, ?::text, ?::text, ?::text, ?::uuid FROM go",
+                        id,
+                        name,
+                        phone,
+                        homeAddress,
+                        caller.userId());
+        Map<String, Object> answer =
+                answer(id, List.of(), Map.of(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, name, caller)));
         answer.put("message", "Driver saved. Drive times to every active client processing in background.");
         return write.answer(answer);
     }
@@ -56,11 +64,12 @@ class DriverService {
         UUID id = check.id("driver_id", request.driverId());
         String name = request.name() == null ? null : check.required("name", request.name());
         String phone = request.phone() == null ? null : check.phone("phone", request.phone());
-        String homeAddress = request.homeAddress() == null ? null : check.required("home_address", request.homeAddress());
+        String homeAddress =
+                request.homeAddress() == null ? null : check.required("home_address", request.homeAddress());
         check.throwIfInvalid();
 
-        List<Map<String, Object>> found = jdbc.queryForList(
-                "SELECT name, phone, home_address, active FROM drivers WHERE id = ? FOR UPDATE", id);
+        List<Map<String, Object>> found =
+                jdbc.queryForList("SELECT name, phone, home_address, active FROM drivers WHERE id = ? FOR UPDATE", id);
         if (found.isEmpty()) {
             throw ApiException.notFound("There is no driver " + id + ". Check the driver_id, or add the driver first.");
         }
@@ -79,17 +88,25 @@ class DriverService {
         Map<String, Object> taskIds = new LinkedHashMap<>();
         String message = "Nothing changed.";
         if (!changed.isEmpty()) {
-            write.part("driver", "UPDATE drivers SET name = ?::text, phone = ?::text, home_address = ?::text, "
-                    + "active = ?::boolean WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
-                    newName, newPhone, newAddress, active, id);
+            write.part(
+                    "driver",
+                    "UPDATE drivers SET name = ?::text, phone = ?::text, home_address = ?::text, "
+                            + "active = ?::boolean WHERE id = ?::uuid AND EXISTS (SELECT FROM go)",
+                    newName,
+                    newPhone,
+                    newAddress,
+                    active,
+                    id);
             message = "Driver updated.";
             if (!active) {
-                write.part("unused_drive_times", "DELETE FROM client_drive_times WHERE driver_id = ?::uuid "
-                        + "AND EXISTS (SELECT FROM go)", id);
-                message = changed.contains("active") ? "Driver deactivated; their drive times are no longer used."
+                write.part(
+                        "unused_drive_times",
+                        "DELETE FROM client_drive_times WHERE driver_id = ?::uuid " + "AND EXISTS (SELECT FROM go)",
+                        id);
+                message = changed.contains("active")
+                        ? "Driver deactivated; their drive times are no longer used."
                         : "Driver updated.";
-            }
-            else if (changed.contains("home_address") || changed.contains("active")) {
+            } else if (changed.contains("home_address") || changed.contains("active")) {
                 taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, newName, caller));
                 message = "Driver updated. Drive times to every active client processing in background.";
             }
@@ -100,8 +117,10 @@ class DriverService {
     }
 
     private static UUID driveTimes(Write write, UUID driverId, String name, Caller caller) {
-        return write.queue(TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, driverId, name,
-                caller.userId()), Map.of("driver_id", driverId.toString()), caller.name());
+        return write.queue(
+                TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, driverId, name, caller.userId()),
+                Map.of("driver_id", driverId.toString()),
+                caller.name());
     }
 
     private static Map<String, Object> answer(UUID id, List<String> changed, Map<String, Object> taskIds) {

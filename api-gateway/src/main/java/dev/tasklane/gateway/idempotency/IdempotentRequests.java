@@ -50,7 +50,8 @@ public class IdempotentRequests {
     private final Outbox outbox;
     private final GatewayProperties properties;
 
-    IdempotentRequests(JdbcTemplate jdbc, TransactionTemplate transactions, Outbox outbox, GatewayProperties properties) {
+    IdempotentRequests(
+            JdbcTemplate jdbc, TransactionTemplate transactions, Outbox outbox, GatewayProperties properties) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -63,8 +64,8 @@ public class IdempotentRequests {
      *
      * @param request the parsed request, to tell a retry from a different request with the same key
      */
-    public ResponseEntity<Map<String, Object>> run(Caller caller, String key, String endpoint, Object request,
-            Supplier<Write> work) {
+    public ResponseEntity<Map<String, Object>> run(
+            Caller caller, String key, String endpoint, Object request, Supplier<Write> work) {
         return attempt(caller, key, endpoint, request, work);
     }
 
@@ -72,27 +73,27 @@ public class IdempotentRequests {
      * As {@link #run}, for work that reads rows with {@code FOR UPDATE} to decide what to write: the reads and the write
      * share one transaction, whose {@code COMMIT} is sent with the write.
      */
-    public ResponseEntity<Map<String, Object>> runLocked(Caller caller, String key, String endpoint, Object request,
-            Supplier<Write> work) {
+    public ResponseEntity<Map<String, Object>> runLocked(
+            Caller caller, String key, String endpoint, Object request, Supplier<Write> work) {
         return transactions.execute(status -> attempt(caller, key, endpoint, request, work));
     }
 
-    private ResponseEntity<Map<String, Object>> attempt(Caller caller, String key, String endpoint, Object request,
-            Supplier<Write> work) {
+    private ResponseEntity<Map<String, Object>> attempt(
+            Caller caller, String key, String endpoint, Object request, Supplier<Write> work) {
         if (key == null) {
             Write write = work.get();
             outbox.commit(write);
             return ResponseEntity.ok(write.answer());
         }
         if (key.isBlank() || key.length() > 255) {
-            throw ApiException.badField(HEADER, "must be 1 to 255 characters, for example a UUID made once per form submission");
+            throw ApiException.badField(
+                    HEADER, "must be 1 to 255 characters, for example a UUID made once per form submission");
         }
         String hash = hash(endpoint, request);
         Write write;
         try {
             write = work.get();
-        }
-        catch (ApiException refused) {
+        } catch (ApiException refused) {
             // a key used before is answered from memory, even when this body would be refused
             if (stored(caller.userId(), key).isEmpty()) {
                 throw refused;
@@ -106,19 +107,26 @@ public class IdempotentRequests {
     }
 
     private List<Map<String, Object>> stored(UUID user, String key) {
-        return jdbc.queryForList("SELECT endpoint, request_hash, response_status, response_body::text AS body "
-                + "FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?", user, key);
+        return jdbc.queryForList(
+                "SELECT endpoint, request_hash, response_status, response_body::text AS body "
+                        + "FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?",
+                user,
+                key);
     }
 
     @SuppressWarnings("unchecked")
     private ResponseEntity<Map<String, Object>> replay(UUID user, String key, String endpoint, String hash) {
         Map<String, Object> first = stored(user, key).get(0);
         if (!endpoint.equals(first.get("endpoint")) || !hash.equals(first.get("request_hash"))) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
+            throw new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "idempotency_key_reused",
                     "This Idempotency-Key was already used for a different request (" + first.get("endpoint")
-                            + "). Use a new key for each new submission.", Map.of(HEADER, "was used for another request"));
+                            + "). Use a new key for each new submission.",
+                    Map.of(HEADER, "was used for another request"));
         }
-        return ResponseEntity.status((Integer) first.get("response_status")).header(REPLAYED, "true")
+        return ResponseEntity.status((Integer) first.get("response_status"))
+                .header(REPLAYED, "true")
                 .body(JSON.readValue((String) first.get("body"), Map.class));
     }
 
@@ -128,8 +136,7 @@ public class IdempotentRequests {
             sha.update(endpoint.getBytes(StandardCharsets.UTF_8));
             sha.update(JSON.writeValueAsBytes(request));
             return HexFormat.of().formatHex(sha.digest());
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -137,7 +144,8 @@ public class IdempotentRequests {
     /** Forgets answers older than {@code tasklane.gateway.idempotency-key-lifetime}. */
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     void forgetOldKeys() {
-        jdbc.update("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)",
+        jdbc.update(
+                "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => ?)",
                 properties.idempotencyKeyLifetime().toSeconds());
     }
 }

@@ -47,14 +47,19 @@ public class Outbox {
         StringBuilder sql = new StringBuilder("WITH go AS (").append(gate).append(')');
         List<Object> args = new ArrayList<>(Arrays.asList(gateArgs));
         for (Write.Part part : write.parts()) {
-            sql.append(", ").append(part.name()).append(" AS (").append(part.sql()).append(')');
+            sql.append(", ")
+                    .append(part.name())
+                    .append(" AS (")
+                    .append(part.sql())
+                    .append(')');
             args.addAll(part.args());
         }
         if (!write.tasks().isEmpty()) {
             sql.append(", queued AS (INSERT INTO outbox (event_id, topic, message_key, event_type, payload) "
                     + "SELECT v.* FROM go, (VALUES ");
             for (TaskRequested event : write.tasks()) {
-                sql.append(event == write.tasks().get(0) ? "" : ", ").append("(?::uuid, ?::text, ?::text, ?::text, ?::jsonb)");
+                sql.append(event == write.tasks().get(0) ? "" : ", ")
+                        .append("(?::uuid, ?::text, ?::text, ?::text, ?::jsonb)");
                 args.add(event.eventId());
                 args.add(TaskTopics.requested(event.taskType()));
                 args.add(event.taskId().toString());
@@ -68,14 +73,15 @@ public class Outbox {
             // the commit rides in the same exchange; the transaction manager's own commit then finds nothing to do
             sql.append("; COMMIT");
         }
-        boolean done = Boolean.TRUE.equals(jdbc.execute(sql.toString(), (PreparedStatementCallback<Boolean>) statement -> {
-            new ArgumentPreparedStatementSetter(args.toArray()).setValues(statement);
-            statement.execute();
-            try (ResultSet go = statement.getResultSet()) {
-                go.next();
-                return go.getLong(1) > 0;
-            }
-        }));
+        boolean done =
+                Boolean.TRUE.equals(jdbc.execute(sql.toString(), (PreparedStatementCallback<Boolean>) statement -> {
+                    new ArgumentPreparedStatementSetter(args.toArray()).setValues(statement);
+                    statement.execute();
+                    try (ResultSet go = statement.getResultSet()) {
+                        go.next();
+                        return go.getLong(1) > 0;
+                    }
+                }));
         if (done && !write.tasks().isEmpty()) {
             signal.wake();
         }

@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.tasklane.gateway.system.GatewayProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -28,10 +28,10 @@ import org.springframework.stereotype.Component;
 class OutboxMonitor implements HealthIndicator {
 
     /** Reported while rows wait longer than the threshold; answers 200 like UP. */
-    static final Status STUCK = new Status("STUCK", "Events are waiting longer than the threshold: is Kafka reachable?");
+    static final Status STUCK =
+            new Status("STUCK", "Events are waiting longer than the threshold: is Kafka reachable?");
 
-    private record Backlog(long rows, double oldestAgeSeconds) {
-    }
+    private record Backlog(long rows, double oldestAgeSeconds) {}
 
     private static final Log LOG = LogFactory.getLog(OutboxMonitor.class);
 
@@ -42,18 +42,26 @@ class OutboxMonitor implements HealthIndicator {
     OutboxMonitor(JdbcTemplate jdbc, GatewayProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.stuckAfter = properties.outbox().stuckAfter();
-        Gauge.builder("tasklane.outbox.backlog", latest, backlog -> backlog.get().rows())
-                .description("Events in the outbox not yet acknowledged by Kafka").register(meters);
-        Gauge.builder("tasklane.outbox.oldest.age", latest, backlog -> backlog.get().oldestAgeSeconds())
-                .baseUnit("seconds").description("Age of the oldest event waiting in the outbox").register(meters);
+        Gauge.builder(
+                        "tasklane.outbox.backlog",
+                        latest,
+                        backlog -> backlog.get().rows())
+                .description("Events in the outbox not yet acknowledged by Kafka")
+                .register(meters);
+        Gauge.builder(
+                        "tasklane.outbox.oldest.age",
+                        latest,
+                        backlog -> backlog.get().oldestAgeSeconds())
+                .baseUnit("seconds")
+                .description("Age of the oldest event waiting in the outbox")
+                .register(meters);
     }
 
     @Scheduled(fixedDelayString = "${tasklane.gateway.outbox.monitor-interval:5s}")
     void refresh() {
         try {
             latest.set(measure());
-        }
-        catch (DataAccessException unreachable) {
+        } catch (DataAccessException unreachable) {
             // the relay and the health check say so; the gauges keep the last figures until the database is back
             LOG.debug("Outbox backlog not measured: " + unreachable.getMessage());
         }

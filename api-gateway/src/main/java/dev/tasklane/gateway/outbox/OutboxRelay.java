@@ -49,24 +49,36 @@ class OutboxRelay implements SmartLifecycle {
     private volatile boolean running;
     private Thread thread;
 
-    OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transactions, KafkaTemplate<String, TaskEvent> kafka,
-            KafkaTemplate<String, String> raw, OutboxSignal signal, GatewayProperties properties,
-            DataSourceProperties database, MeterRegistry meters) {
+    OutboxRelay(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            KafkaTemplate<String, TaskEvent> kafka,
+            KafkaTemplate<String, String> raw,
+            OutboxSignal signal,
+            GatewayProperties properties,
+            DataSourceProperties database,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.kafka = kafka;
         this.raw = raw;
         this.signal = signal;
         this.settings = properties.outbox();
-        this.notifications = new PgNotificationListener("outbox", () -> DriverManager.getConnection(
-                database.determineUrl(), database.determineUsername(), database.determinePassword()),
-                payloads -> signal.wake(), signal::wake);
-        this.published = Counter.builder("tasklane.outbox.published").description("Outbox events published to Kafka")
+        this.notifications = new PgNotificationListener(
+                "outbox",
+                () -> DriverManager.getConnection(
+                        database.determineUrl(), database.determineUsername(), database.determinePassword()),
+                payloads -> signal.wake(),
+                signal::wake);
+        this.published = Counter.builder("tasklane.outbox.published")
+                .description("Outbox events published to Kafka")
                 .register(meters);
         this.failedAttempts = Counter.builder("tasklane.outbox.publish.failures")
-                .description("Batches Kafka did not acknowledge (the rows stay queued)").register(meters);
+                .description("Batches Kafka did not acknowledge (the rows stay queued)")
+                .register(meters);
         this.deadLettered = Counter.builder("tasklane.outbox.dead.lettered")
-                .description("Outbox rows that are not valid task events, sent to task.outbox-dlt").register(meters);
+                .description("Outbox rows that are not valid task events, sent to task.outbox-dlt")
+                .register(meters);
     }
 
     @Override
@@ -108,12 +120,10 @@ class OutboxRelay implements SmartLifecycle {
                     // a full batch: there may be more
                 }
                 backoff = Duration.ofSeconds(1);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
@@ -121,23 +131,21 @@ class OutboxRelay implements SmartLifecycle {
                         + "relay tries again in " + backoff.toSeconds() + " s");
                 try {
                     Thread.sleep(backoff.toMillis());
-                }
-                catch (InterruptedException interrupted) {
+                } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+                        ? settings.maxBackoff()
                         : backoff.multipliedBy(2);
             }
         }
     }
 
-    private record Row(long id, String topic, String key, String payload) {
-    }
+    private record Row(long id, String topic, String key, String payload) {}
 
     /** The outcome of one batch: rows published, and the failure if Kafka did not acknowledge them all. */
-    private record Batch(int handled, Exception failure) {
-    }
+    private record Batch(int handled, Exception failure) {}
 
     /**
      * Publishes up to one batch in one transaction and returns how many rows it handled. Rows Kafka acknowledged are
@@ -145,9 +153,11 @@ class OutboxRelay implements SmartLifecycle {
      */
     int drainBatch() {
         Batch batch = transactions.execute(status -> {
-            List<Row> rows = jdbc.query("SELECT id, topic, message_key, payload::text FROM outbox ORDER BY id LIMIT ? "
-                    + "FOR UPDATE SKIP LOCKED", (row, n) -> new Row(row.getLong(1), row.getString(2), row.getString(3),
-                    row.getString(4)), settings.batchSize());
+            List<Row> rows = jdbc.query(
+                    "SELECT id, topic, message_key, payload::text FROM outbox ORDER BY id LIMIT ? "
+                            + "FOR UPDATE SKIP LOCKED",
+                    (row, n) -> new Row(row.getLong(1), row.getString(2), row.getString(3), row.getString(4)),
+                    settings.batchSize());
             if (rows.isEmpty()) {
                 return new Batch(0, null);
             }
@@ -159,12 +169,10 @@ class OutboxRelay implements SmartLifecycle {
             try {
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                         .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = e;
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 failure = e;
             }
             List<Long> acknowledged = new ArrayList<>();
@@ -179,8 +187,13 @@ class OutboxRelay implements SmartLifecycle {
             if (!waiting.isEmpty()) {
                 failedAttempts.increment();
             }
-            return new Batch(waiting.isEmpty() ? rows.size() : 0, waiting.isEmpty() ? null
-                    : failure != null ? failure : new IllegalStateException("Kafka did not acknowledge every event"));
+            return new Batch(
+                    waiting.isEmpty() ? rows.size() : 0,
+                    waiting.isEmpty()
+                            ? null
+                            : failure != null
+                                    ? failure
+                                    : new IllegalStateException("Kafka did not acknowledge every event"));
         });
         if (batch != null && batch.failure() != null) {
             throw new OutboxPublishException(rootMessage(batch.failure()), batch.failure());
@@ -214,10 +227,10 @@ class OutboxRelay implements SmartLifecycle {
         try {
             event = TaskEventJson.read(row.payload());
             if (!row.topic().equals(TaskTopics.STATUS) && !row.topic().equals(TaskTopics.requested(event.taskType()))) {
-                throw new IllegalArgumentException("the topic " + row.topic() + " does not match task type " + event.taskType());
+                throw new IllegalArgumentException(
+                        "the topic " + row.topic() + " does not match task type " + event.taskType());
             }
-        }
-        catch (RuntimeException invalid) {
+        } catch (RuntimeException invalid) {
             deadLettered.increment();
             LOG.warn("Outbox row " + row.id() + " is not a valid task event (" + invalid.getMessage()
                     + "); it goes to task.outbox-dlt instead of " + row.topic());

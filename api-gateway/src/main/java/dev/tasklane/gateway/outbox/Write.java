@@ -22,8 +22,7 @@ import dev.tasklane.events.TaskRequested;
  */
 public final class Write {
 
-    record Part(String name, String sql, List<Object> args) {
-    }
+    record Part(String name, String sql, List<Object> args) {}
 
     private final List<Part> parts = new ArrayList<>();
     private final List<TaskRequested> tasks = new ArrayList<>();

@@ -109,8 +109,8 @@ final class Audience implements Upstream.Listener {
             if (closed) {
                 return;
             }
-            LOG.warn("The ledger refused the task stream of " + describe() + " with status " + status
-                    + "; its " + members.size() + " browser stream(s) end and reconnect by themselves");
+            LOG.warn("The ledger refused the task stream of " + describe() + " with status " + status + "; its "
+                    + members.size() + " browser stream(s) end and reconnect by themselves");
             closed = true;
             targets = new ArrayList<>(members);
         }

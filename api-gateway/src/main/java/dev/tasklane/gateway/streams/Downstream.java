@@ -36,7 +36,12 @@ final class Downstream implements WriteListener, AsyncListener {
 
     /** Why a stream ended, for the log's summary and the metrics. */
     enum Ending {
-        CLIENT_LEFT, TOO_SLOW, LIFETIME, UPSTREAM_ENDED, SHUTDOWN, REFUSED
+        CLIENT_LEFT,
+        TOO_SLOW,
+        LIFETIME,
+        UPSTREAM_ENDED,
+        SHUTDOWN,
+        REFUSED
     }
 
     final UUID userId;
@@ -56,14 +61,21 @@ final class Downstream implements WriteListener, AsyncListener {
     private final Object holding = new Object();
     /** Live events that arrive while a resumed stream's missed events are still being fetched. */
     private List<byte[]> held;
+
     private volatile int errorStatus;
     private volatile boolean finishAfterDrain;
     private volatile boolean abort;
     private volatile Ending ending;
     private boolean dirty;
 
-    Downstream(UUID userId, String audience, String token, AsyncContext async, long maxQueuedBytes,
-            Consumer<Downstream> onEnd) throws IOException {
+    Downstream(
+            UUID userId,
+            String audience,
+            String token,
+            AsyncContext async,
+            long maxQueuedBytes,
+            Consumer<Downstream> onEnd)
+            throws IOException {
         this.userId = userId;
         this.audience = audience;
         this.token = token;
@@ -143,8 +155,7 @@ final class Downstream implements WriteListener, AsyncListener {
             this.ending = ending;
             finishAfterDrain = true;
             drain();
-        }
-        else {
+        } else {
             end(ending);
         }
     }
@@ -178,8 +189,7 @@ final class Downstream implements WriteListener, AsyncListener {
         do {
             drainOnce();
             missed = work.addAndGet(-missed);
-        }
-        while (missed != 0);
+        } while (missed != 0);
     }
 
     private void drainOnce() {
@@ -214,12 +224,10 @@ final class Downstream implements WriteListener, AsyncListener {
                 out.write(next);
                 dirty = true;
             }
-        }
-        catch (IOException | IllegalStateException gone) {
+        } catch (IOException | IllegalStateException gone) {
             ending = Ending.CLIENT_LEFT;
             finish();
-        }
-        catch (RuntimeException raced) {
+        } catch (RuntimeException raced) {
             // the container recycling the request on its own thread (the client reset it) while this one writes: the
             // stream is over all the same, and an exception let out here would leave the work counter up, so that no
             // later drain ever ran and the stream stayed open until its lifetime ended
@@ -256,8 +264,7 @@ final class Downstream implements WriteListener, AsyncListener {
     private void completeNow() {
         try {
             async.complete();
-        }
-        catch (RuntimeException alreadyOver) {
+        } catch (RuntimeException alreadyOver) {
             // completed by a writer that found the connection broken at the same moment, or already recycled by the
             // container: either way the stream is over
         }
@@ -290,6 +297,5 @@ final class Downstream implements WriteListener, AsyncListener {
     }
 
     @Override
-    public void onStartAsync(AsyncEvent event) {
-    }
+    public void onStartAsync(AsyncEvent event) {}
 }

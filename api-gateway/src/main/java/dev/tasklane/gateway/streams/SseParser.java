@@ -51,11 +51,9 @@ final class SseParser {
             afterCarriageReturn = next == '\r';
             if (next == '\n' || next == '\r') {
                 endLine(complete);
-            }
-            else if (line.size() < MAX_EVENT_BYTES) {
+            } else if (line.size() < MAX_EVENT_BYTES) {
                 line.write(next);
-            }
-            else {
+            } else {
                 oversized = true;
             }
         }
@@ -78,8 +76,7 @@ final class SseParser {
         line.reset();
         if (text.startsWith("event:")) {
             name = value(text, 6);
-        }
-        else if (text.startsWith("id:")) {
+        } else if (text.startsWith("id:")) {
             id = value(text, 3);
         }
         if (event.size() + text.length() > MAX_EVENT_BYTES) {

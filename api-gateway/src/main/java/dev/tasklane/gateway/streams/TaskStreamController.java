@@ -34,9 +34,13 @@ class TaskStreamController {
     }
 
     @GetMapping("/task-events")
-    void events(Authentication authentication, HttpServletRequest request, HttpServletResponse response,
+    void events(
+            Authentication authentication,
+            HttpServletRequest request,
+            HttpServletResponse response,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-            @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter) throws IOException {
+            @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter)
+            throws IOException {
         try {
             String lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
             response.setStatus(200);
@@ -44,16 +48,20 @@ class TaskStreamController {
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             response.setHeader("Cache-Control", "no-cache");
             response.setHeader("X-Accel-Buffering", "no");
-            streams.open(request, Caller.of(authentication),
-                    ((JwtAuthenticationToken) authentication).getToken().getTokenValue(), lastEventId);
-        }
-        catch (ApiException refused) {
+            streams.open(
+                    request,
+                    Caller.of(authentication),
+                    ((JwtAuthenticationToken) authentication).getToken().getTokenValue(),
+                    lastEventId);
+        } catch (ApiException refused) {
             response.reset();
             response.setStatus(refused.status().value());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getOutputStream().write(JSON.writeValueAsBytes(ApiErrors.body(refused.status(), refused.error(),
-                    refused.getMessage(), refused.fields()).getBody()));
+            response.getOutputStream()
+                    .write(JSON.writeValueAsBytes(
+                            ApiErrors.body(refused.status(), refused.error(), refused.getMessage(), refused.fields())
+                                    .getBody()));
         }
     }
 
@@ -64,8 +72,9 @@ class TaskStreamController {
         }
         String id = given.strip();
         if (!id.chars().allMatch(Character::isDigit) || id.length() > 18) {
-            throw ApiException.badField("Last-Event-ID", "must be the id of an event of this stream (a number); "
-                    + "reload the page to start a new stream");
+            throw ApiException.badField(
+                    "Last-Event-ID",
+                    "must be the id of an event of this stream (a number); " + "reload the page to start a new stream");
         }
         return id;
     }

@@ -53,8 +53,9 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
 
     static final String EVERYONE = "*";
     static final byte[] LEDGER_UNAVAILABLE = ("{\"success\":false,\"error\":\"ledger_unavailable\",\"message\":"
-            + "\"Live task updates are paused because the task ledger is not answering; the page keeps checking for "
-            + "failed tasks and reconnects by itself.\"}").getBytes(StandardCharsets.UTF_8);
+                    + "\"Live task updates are paused because the task ledger is not answering; the page keeps checking for "
+                    + "failed tasks and reconnects by itself.\"}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final Log LOG = LogFactory.getLog(TaskStreams.class);
     private static final byte[] PROBE = ":\n\n".getBytes(StandardCharsets.UTF_8);
     private static final long PROBE_WAIT_MILLIS = 200;
@@ -68,8 +69,8 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
     private final Map<Downstream.Ending, AtomicLong> endedSinceSummary = new EnumMap<>(Downstream.Ending.class);
     private final Map<Downstream.Ending, Counter> endedTotal = new EnumMap<>(Downstream.Ending.class);
     private final ExecutorService upstreamThreads = Executors.newFixedThreadPool(2, daemon("task-stream-upstream"));
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
-            daemon("task-stream-housekeeping"));
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(daemon("task-stream-housekeeping"));
     private final HttpClient http;
     private final URI ledger;
     private final GatewayProperties.Streams settings;
@@ -78,28 +79,46 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
     TaskStreams(GatewayProperties properties, MeterRegistry meters) {
         this.ledger = properties.ledgerUrl();
         this.settings = properties.streams();
-        this.tooMany = JSON.writeValueAsBytes(ApiErrors.body(HttpStatus.TOO_MANY_REQUESTS, "too_many_streams",
-                "You already have " + settings.perUser() + " live task update streams open (one per Tasklane tab or "
-                        + "window), the most one person may have. Close Tasklane in the tabs or windows you no longer "
-                        + "use, then reload this page.", Map.of()).getBody());
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3))
-                .executor(upstreamThreads).build();
+        this.tooMany = JSON.writeValueAsBytes(ApiErrors.body(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "too_many_streams",
+                        "You already have " + settings.perUser()
+                                + " live task update streams open (one per Tasklane tab or "
+                                + "window), the most one person may have. Close Tasklane in the tabs or windows you no longer "
+                                + "use, then reload this page.",
+                        Map.of())
+                .getBody());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3))
+                .executor(upstreamThreads)
+                .build();
         for (Downstream.Ending ending : Downstream.Ending.values()) {
             endedSinceSummary.put(ending, new AtomicLong());
-            endedTotal.put(ending, Counter.builder("tasklane.gateway.streams.ended")
-                    .description("/task-events streams ended, by why").tag("why", ending.name().toLowerCase())
-                    .register(meters));
+            endedTotal.put(
+                    ending,
+                    Counter.builder("tasklane.gateway.streams.ended")
+                            .description("/task-events streams ended, by why")
+                            .tag("why", ending.name().toLowerCase())
+                            .register(meters));
         }
         Gauge.builder("tasklane.gateway.streams", open, AtomicInteger::get)
-                .description("Open /task-events streams on this gateway").register(meters);
+                .description("Open /task-events streams on this gateway")
+                .register(meters);
         Gauge.builder("tasklane.gateway.streams.upstreams", audiences, Map::size)
                 .description("Connections to the ledger that feed them (one per person with a stream open, one for "
-                        + "all supervisors and admins)").register(meters);
+                        + "all supervisors and admins)")
+                .register(meters);
         long summaryEvery = settings.logSummaryEvery().toMillis();
         housekeeping.scheduleWithFixedDelay(this::logSummary, summaryEvery, summaryEvery, TimeUnit.MILLISECONDS);
         long silence = settings.upstreamSilence().toMillis();
-        housekeeping.scheduleWithFixedDelay(() -> audiences.values().forEach(audience -> audience.checkSilence(
-                TimeUnit.MILLISECONDS.toNanos(silence))), silence / 3, silence / 3, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(
+                () -> audiences
+                        .values()
+                        .forEach(audience -> audience.checkSilence(TimeUnit.MILLISECONDS.toNanos(silence))),
+                silence / 3,
+                silence / 3,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -112,8 +131,8 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
         AsyncContext async = request.startAsync();
         async.setTimeout(settings.lifetime().toMillis());
         String key = caller.seesEveryone() ? EVERYONE : caller.userId().toString();
-        Downstream stream = new Downstream(caller.userId(), key, token, async, settings.maxQueuedBytes().toBytes(),
-                this::ended);
+        Downstream stream = new Downstream(
+                caller.userId(), key, token, async, settings.maxQueuedBytes().toBytes(), this::ended);
         open.incrementAndGet();
         admit(stream, lastEventId, true);
     }
@@ -136,22 +155,26 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
             if (resuming) {
                 stream.hold();
             }
-            while (!audiences.computeIfAbsent(stream.audience, k -> new Audience(k, this)).join(stream, resuming)) {
+            while (!audiences
+                    .computeIfAbsent(stream.audience, k -> new Audience(k, this))
+                    .join(stream, resuming)) {
                 Thread.onSpinWait();
             }
             if (resuming) {
                 replay(stream, lastEventId);
             }
-        }
-        else if (probeFirst) {
+        } else if (probeFirst) {
             // two writes: the first to a closed tab still succeeds, the reset it brings fails the second
             theirs.forEach(other -> other.send(PROBE));
-            housekeeping.schedule(() -> {
-                theirs.forEach(other -> other.send(PROBE));
-                housekeeping.schedule(() -> admit(stream, lastEventId, false), PROBE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            }, PROBE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        }
-        else {
+            housekeeping.schedule(
+                    () -> {
+                        theirs.forEach(other -> other.send(PROBE));
+                        housekeeping.schedule(
+                                () -> admit(stream, lastEventId, false), PROBE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    },
+                    PROBE_WAIT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } else {
             stream.fail(429, tooMany, Downstream.Ending.REFUSED);
         }
     }
@@ -159,50 +182,52 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
     /** Fetches what a resumed stream missed, a few streams at a time: a gateway restart brings them all at once. */
     private void replay(Downstream stream, String lastEventId) {
         AtomicReference<Upstream> request = new AtomicReference<>();
-        Runnable start = () -> request.set(Upstream.open(http, ledger, stream.token, lastEventId, true, new Upstream.Listener() {
+        Runnable start =
+                () -> request.set(Upstream.open(http, ledger, stream.token, lastEventId, true, new Upstream.Listener() {
 
-            private boolean done;
+                    private boolean done;
 
-            @Override
-            public void event(SseParser.Event event) {
-                if (done) {
-                    return;
-                }
-                stream.sendNow(event.bytes());
-                if (event.isReady()) {
-                    finish();
-                }
-            }
+                    @Override
+                    public void event(SseParser.Event event) {
+                        if (done) {
+                            return;
+                        }
+                        stream.sendNow(event.bytes());
+                        if (event.isReady()) {
+                            finish();
+                        }
+                    }
 
-            @Override
-            public void refused(int status, byte[] body) {
-                stream.fail(body != null && body.length > 0 ? status : 503,
-                        body != null && body.length > 0 ? body : LEDGER_UNAVAILABLE, Downstream.Ending.UPSTREAM_ENDED);
-                replayDone();
-            }
+                    @Override
+                    public void refused(int status, byte[] body) {
+                        stream.fail(
+                                body != null && body.length > 0 ? status : 503,
+                                body != null && body.length > 0 ? body : LEDGER_UNAVAILABLE,
+                                Downstream.Ending.UPSTREAM_ENDED);
+                        replayDone();
+                    }
 
-            @Override
-            public void ended() {
-                if (!done) {
-                    stream.end(Downstream.Ending.UPSTREAM_ENDED);
-                    replayDone();
-                }
-            }
+                    @Override
+                    public void ended() {
+                        if (!done) {
+                            stream.end(Downstream.Ending.UPSTREAM_ENDED);
+                            replayDone();
+                        }
+                    }
 
-            private void finish() {
-                done = true;
-                Upstream finished = request.get();
-                if (finished != null) {
-                    finished.cancel();
-                }
-                stream.release();
-                replayDone();
-            }
-        }));
+                    private void finish() {
+                        done = true;
+                        Upstream finished = request.get();
+                        if (finished != null) {
+                            finished.cancel();
+                        }
+                        stream.release();
+                        replayDone();
+                    }
+                }));
         if (replaysRunning.incrementAndGet() <= settings.concurrentResumes()) {
             start.run();
-        }
-        else {
+        } else {
             replaysRunning.decrementAndGet();
             replaysWaiting.add(start);
             startWaitingReplays();
@@ -264,13 +289,16 @@ public class TaskStreams implements DisposableBean, ApplicationListener<ContextC
         for (Map.Entry<Downstream.Ending, AtomicLong> ended : endedSinceSummary.entrySet()) {
             long count = ended.getValue().getAndSet(0);
             if (count > 0) {
-                line.append(line.isEmpty() ? "" : ", ").append(count).append(' ').append(words(ended.getKey()));
+                line.append(line.isEmpty() ? "" : ", ")
+                        .append(count)
+                        .append(' ')
+                        .append(words(ended.getKey()));
                 total += count;
             }
         }
         if (total > 0) {
-            LOG.info(total + " task event stream(s) ended in the last " + settings.logSummaryEvery().toSeconds()
-                    + " s (" + line + "); " + open.get() + " open");
+            LOG.info(total + " task event stream(s) ended in the last "
+                    + settings.logSummaryEvery().toSeconds() + " s (" + line + "); " + open.get() + " open");
         }
     }
 

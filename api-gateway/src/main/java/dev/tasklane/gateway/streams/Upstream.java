@@ -49,23 +49,26 @@ final class Upstream implements Flow.Subscriber<List<ByteBuffer>> {
      * Opens a stream as the holder of {@code token}, resuming after {@code lastEventId} when given; {@code untilReady}
      * asks the ledger to end it after its {@code ready} event (it is cancelled there anyway).
      */
-    static Upstream open(HttpClient http, URI ledger, String token, String lastEventId, boolean untilReady,
-            Listener listener) {
+    static Upstream open(
+            HttpClient http, URI ledger, String token, String lastEventId, boolean untilReady, Listener listener) {
         Upstream upstream = new Upstream(listener);
-        HttpRequest.Builder request = HttpRequest.newBuilder(ledger.resolve(untilReady ? "/task-events?until=ready"
-                : "/task-events")).timeout(Duration.ofSeconds(10)).header("Accept", "text/event-stream")
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        ledger.resolve(untilReady ? "/task-events?until=ready" : "/task-events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + token);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
         http.sendAsync(request.GET().build(), info -> {
-            upstream.status = info.statusCode();
-            return HttpResponse.BodySubscribers.fromSubscriber(upstream);
-        }).whenComplete((response, failure) -> {
-            if (failure != null) {
-                upstream.failed();
-            }
-        });
+                    upstream.status = info.statusCode();
+                    return HttpResponse.BodySubscribers.fromSubscriber(upstream);
+                })
+                .whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        upstream.failed();
+                    }
+                });
         return upstream;
     }
 
@@ -105,8 +108,7 @@ final class Upstream implements Flow.Subscriber<List<ByteBuffer>> {
                     errorBody.writeBytes(bytes);
                 }
             }
-        }
-        else {
+        } else {
             for (ByteBuffer buffer : buffers) {
                 for (SseParser.Event event : parser.feed(buffer)) {
                     if (over.get()) {
@@ -141,11 +143,9 @@ final class Upstream implements Flow.Subscriber<List<ByteBuffer>> {
         if (over.compareAndSet(false, true)) {
             if (status == 200) {
                 listener.ended();
-            }
-            else if (status != 0) {
+            } else if (status != 0) {
                 listener.refused(status, errorBody.toByteArray());
-            }
-            else {
+            } else {
                 listener.refused(503, null);
             }
         }

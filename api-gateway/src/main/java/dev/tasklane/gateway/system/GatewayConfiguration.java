@@ -2,7 +2,6 @@ package dev.tasklane.gateway.system;
 
 import java.time.Duration;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import dev.tasklane.auth.TasklaneSecurityConfiguration;
@@ -36,18 +35,24 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 class GatewayConfiguration {
 
     @Bean
-    SecurityFilterChain gatewaySecurity(HttpSecurity http, TasklaneSecurityConfiguration security,
-            GatewayProperties properties) throws Exception {
+    SecurityFilterChain gatewaySecurity(
+            HttpSecurity http, TasklaneSecurityConfiguration security, GatewayProperties properties) throws Exception {
         return security.apply(http)
                 .cors(cors -> cors.configurationSource(cors(properties)))
-                .authorizeHttpRequests(requests -> requests
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
-                                "/actuator/prometheus").permitAll()
-                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
-                        .requestMatchers("/", "/*.html", "/js/**", "/css/**", "/images/**", "/favicon.ico").permitAll()
-                        .requestMatchers("/actuator/**").hasRole("ADMIN")
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(
+                                DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(
+                                "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus")
+                        .permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
+                        .requestMatchers("/", "/*.html", "/js/**", "/css/**", "/images/**", "/favicon.ico")
+                        .permitAll()
+                        .requestMatchers("/actuator/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
                 .build();
     }
 
@@ -57,8 +62,10 @@ class GatewayConfiguration {
      */
     private static CorsConfigurationSource cors(GatewayProperties properties) {
         CorsConfiguration cors = new CorsConfiguration();
-        cors.setAllowedOrigins(properties.corsAllowedOrigins().stream().map(String::strip)
-                .filter(origin -> !origin.isEmpty()).toList());
+        cors.setAllowedOrigins(properties.corsAllowedOrigins().stream()
+                .map(String::strip)
+                .filter(origin -> !origin.isEmpty())
+                .toList());
         cors.setAllowedMethods(List.of("GET", "POST", "OPTIONS"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Accept"));
         cors.setExposedHeaders(List.of("Idempotent-Replayed"));
@@ -83,8 +90,9 @@ class GatewayConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics taskTopics(TopicsProperties topics) {
-        return new KafkaAdmin.NewTopics(TaskTopics.declarations(topics.taskTypes(), topics.partitions(),
-                topics.replicationFactor(), topics.minInsyncReplicas()).toArray(NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(TaskTopics.declarations(
+                        topics.taskTypes(), topics.partitions(), topics.replicationFactor(), topics.minInsyncReplicas())
+                .toArray(NewTopic[]::new));
     }
 
     @Bean
@@ -95,7 +103,9 @@ class GatewayConfiguration {
     @Bean
     OpenAPI gatewayApi() {
         return new OpenAPI()
-                .info(new Info().title("Tasklane API gateway").version("1")
+                .info(new Info()
+                        .title("Tasklane API gateway")
+                        .version("1")
                         .description("Save a client, driver or appointment and get an answer at once; the slow work "
                                 + "(drive times from Google Maps, the Quo contact) runs as background tasks. "
                                 + "The task endpoints of the ledger are routed through this gateway too: "
@@ -103,8 +113,13 @@ class GatewayConfiguration {
                                 + "POST /dismiss-task, POST /dismiss-all-tasks, POST /retry-task, GET /tasks, "
                                 + "GET /task-events (Server-Sent Events), POST /admin/archive, GET /incidents, POST /retry-incident, "
                                 + "POST /dismiss-incident; see docs/services/task-ledger.md."))
-                .components(new Components().addSecuritySchemes("bearer",
-                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "bearer",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("JWT")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer"));
     }
 }

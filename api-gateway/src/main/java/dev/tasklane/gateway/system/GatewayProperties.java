@@ -47,8 +47,7 @@ public record GatewayProperties(
             @DefaultValue("1MB") DataSize maxQueuedBytes,
             @DefaultValue("32") int concurrentResumes,
             @DefaultValue("45s") Duration upstreamSilence,
-            @DefaultValue("60s") Duration logSummaryEvery) {
-    }
+            @DefaultValue("60s") Duration logSummaryEvery) {}
 
     /**
      * The outbox relay.
@@ -71,6 +70,5 @@ public record GatewayProperties(
             @DefaultValue("100") int batchSize,
             @DefaultValue("15s") Duration publishTimeout,
             @DefaultValue("30s") Duration maxBackoff,
-            @DefaultValue("60s") Duration stuckAfter) {
-    }
+            @DefaultValue("60s") Duration stuckAfter) {}
 }

@@ -18,13 +18,13 @@ class KafkaConfiguration {
 
     @Bean
     KafkaTemplate<String, TaskEvent> taskEventTemplate(KafkaProperties kafka) {
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), new TaskEventSerializer()));
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                kafka.buildProducerProperties(), new StringSerializer(), new TaskEventSerializer()));
     }
 
     @Bean
     KafkaTemplate<String, String> rawTemplate(KafkaProperties kafka) {
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
-                new StringSerializer(), new StringSerializer()));
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                kafka.buildProducerProperties(), new StringSerializer(), new StringSerializer()));
     }
 }

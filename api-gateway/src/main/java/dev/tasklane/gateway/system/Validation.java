@@ -28,6 +28,7 @@ public final class Validation {
 
     /** The earliest and latest times PostgreSQL and RFC 3339 can both hold: years 0001 to 9999. */
     private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("0001-01-01T00:00:00Z");
+
     private static final OffsetDateTime LATEST = OffsetDateTime.parse("9999-12-31T23:59:59.999999Z");
 
     private final Map<String, String> problems = new LinkedHashMap<>();
@@ -63,8 +64,10 @@ public final class Validation {
             return null;
         }
         if (trimmed.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-            problems.put(field, "must be valid Unicode text: it holds half of a character (an unpaired surrogate, "
-                    + "such as \\ud83d without its pair, often an emoji cut in two); send the whole character");
+            problems.put(
+                    field,
+                    "must be valid Unicode text: it holds half of a character (an unpaired surrogate, "
+                            + "such as \\ud83d without its pair, often an emoji cut in two); send the whole character");
             return null;
         }
         return trimmed;
@@ -81,12 +84,14 @@ public final class Validation {
             if (PHONES.isValidNumber(number)) {
                 return PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
             }
-        }
-        catch (NumberParseException e) {
+        } catch (NumberParseException e) {
             // reported below
         }
-        problem(field, "must be a valid phone number, for example +1 212 555 0123 (a number without a country "
-                + "code is read as a " + phoneRegion + " number)", text);
+        problem(
+                field,
+                "must be a valid phone number, for example +1 212 555 0123 (a number without a country "
+                        + "code is read as a " + phoneRegion + " number)",
+                text);
         return null;
     }
 
@@ -115,8 +120,7 @@ public final class Validation {
         }
         try {
             return UUID.fromString(value.strip());
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             problem(field, "must be an id (UUID)", value);
             return null;
         }
@@ -135,8 +139,7 @@ public final class Validation {
                 return null;
             }
             return time;
-        }
-        catch (DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             problem(field, "must be a date and time with its offset, for example 2026-12-01T09:30:00-05:00", value);
             return null;
         }
@@ -178,7 +181,8 @@ public final class Validation {
                 message.append("; ");
             });
             message.setLength(message.length() - 2);
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", message + ". Nothing was saved.", problems);
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST, "invalid_request", message + ". Nothing was saved.", problems);
         }
     }
 }

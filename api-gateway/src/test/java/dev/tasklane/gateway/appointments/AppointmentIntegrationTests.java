@@ -31,35 +31,67 @@ class AppointmentIntegrationTests {
         GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
         String clientId = gateway.aClient("Wes", "7 Main St").get("client_id").asString();
 
-        JsonNode answer = gateway.post("/save-appointment", body("client_id", clientId,
-                "scheduled_at", "2026-12-01T09:30:00-05:00", "pickup_address", "7 Main St", "dropoff_address", "City Clinic")).body();
+        JsonNode answer = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-01T09:30:00-05:00",
+                                "pickup_address",
+                                "7 Main St",
+                                "dropoff_address",
+                                "City Clinic"))
+                .body();
 
         String appointmentId = answer.get("appointment_id").asString();
-        assertThat(jdbc.queryForObject("SELECT pickup_address FROM appointments WHERE id = ?::uuid", String.class,
-                appointmentId)).isEqualTo("7 Main St");
-        TaskRequested request = TestTopics.awaitEvent(TaskTopics.requested("sync_quo"),
-                UUID.fromString(answer.get("task_ids").get("sync_quo").asString()), TaskRequested.class);
+        assertThat(jdbc.queryForObject(
+                        "SELECT pickup_address FROM appointments WHERE id = ?::uuid", String.class, appointmentId))
+                .isEqualTo("7 Main St");
+        TaskRequested request = TestTopics.awaitEvent(
+                TaskTopics.requested("sync_quo"),
+                UUID.fromString(answer.get("task_ids").get("sync_quo").asString()),
+                TaskRequested.class);
         assertThat(request.entityType()).isEqualTo("appointment");
         assertThat(request.entityId().toString()).isEqualTo(appointmentId);
         assertThat(request.entityName()).isEqualTo("Wes, 1 Dec 2026 09:30");
-        assertThat(request.payload()).containsEntry("client_id", clientId).containsEntry("appointment_id", appointmentId);
-        assertThat(request.requestedByName()).as("the test token's user_metadata.name").isEqualTo("John Doe");
+        assertThat(request.payload())
+                .containsEntry("client_id", clientId)
+                .containsEntry("appointment_id", appointmentId);
+        assertThat(request.requestedByName())
+                .as("the test token's user_metadata.name")
+                .isEqualTo("John Doe");
     }
 
     @Test
     void savingWithTheIdChangesThatAppointment() {
         GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
         String clientId = gateway.aClient("Xan", "8 Main St").get("client_id").asString();
-        String appointmentId = gateway.post("/save-appointment", body("client_id", clientId,
-                "scheduled_at", "2026-12-02T10:00:00Z")).body().get("appointment_id").asString();
+        String appointmentId = gateway.post(
+                        "/save-appointment", body("client_id", clientId, "scheduled_at", "2026-12-02T10:00:00Z"))
+                .body()
+                .get("appointment_id")
+                .asString();
 
-        JsonNode answer = gateway.post("/save-appointment", body("appointment_id", appointmentId, "client_id", clientId,
-                "scheduled_at", "2026-12-02T11:00:00Z", "status", "cancelled")).body();
+        JsonNode answer = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "appointment_id",
+                                appointmentId,
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-02T11:00:00Z",
+                                "status",
+                                "cancelled"))
+                .body();
 
         assertThat(answer.get("appointment_id").asString()).isEqualTo(appointmentId);
-        assertThat(jdbc.queryForObject("SELECT status FROM appointments WHERE id = ?::uuid", String.class, appointmentId))
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM appointments WHERE id = ?::uuid", String.class, appointmentId))
                 .isEqualTo("cancelled");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM appointments WHERE client_id = ?::uuid", Long.class, clientId))
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM appointments WHERE client_id = ?::uuid", Long.class, clientId))
                 .isEqualTo(1);
     }
 
@@ -67,24 +99,26 @@ class AppointmentIntegrationTests {
     void aBadAppointmentNamesItsFields() {
         GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
 
-        HttpJson.Response unknownClient = gateway.post("/save-appointment", body("client_id", UUID.randomUUID(),
-                "scheduled_at", "2026-12-02T10:00:00Z"));
-        HttpJson.Response badFields = gateway.post("/save-appointment", body("scheduled_at", "tomorrow morning",
-                "status", "maybe"));
+        HttpJson.Response unknownClient = gateway.post(
+                "/save-appointment", body("client_id", UUID.randomUUID(), "scheduled_at", "2026-12-02T10:00:00Z"));
+        HttpJson.Response badFields =
+                gateway.post("/save-appointment", body("scheduled_at", "tomorrow morning", "status", "maybe"));
 
         assertThat(unknownClient.status()).isEqualTo(400);
-        assertThat(unknownClient.body().get("fields").get("client_id").asString()).contains("not a known client");
-        assertThat(badFields.body().get("fields").propertyNames()).containsExactlyInAnyOrder("client_id", "scheduled_at",
-                "status");
-        assertThat(badFields.body().get("fields").get("scheduled_at").asString()).contains("2026-12-01T09:30:00-05:00");
+        assertThat(unknownClient.body().get("fields").get("client_id").asString())
+                .contains("not a known client");
+        assertThat(badFields.body().get("fields").propertyNames())
+                .containsExactlyInAnyOrder("client_id", "scheduled_at", "status");
+        assertThat(badFields.body().get("fields").get("scheduled_at").asString())
+                .contains("2026-12-01T09:30:00-05:00");
     }
 
     @Test
     void aTimeBeyondTheYear9999IsA400ThatNamesScheduledAt() {
         GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
 
-        HttpJson.Response response = gateway.post("/save-appointment", body("client_id", UUID.randomUUID(),
-                "scheduled_at", "+300000-01-01T00:00:00Z"));
+        HttpJson.Response response = gateway.post(
+                "/save-appointment", body("client_id", UUID.randomUUID(), "scheduled_at", "+300000-01-01T00:00:00Z"));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().get("fields").get("scheduled_at").asString())
@@ -96,12 +130,12 @@ class AppointmentIntegrationTests {
         GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
         String huge = "x".repeat(5_000_000);
 
-        HttpJson.Response response = gateway.post("/save-appointment", body("client_id", huge, "scheduled_at", huge,
-                "status", huge));
+        HttpJson.Response response =
+                gateway.post("/save-appointment", body("client_id", huge, "scheduled_at", huge, "status", huge));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body().get("fields").propertyNames()).containsExactlyInAnyOrder("client_id", "scheduled_at",
-                "status");
+        assertThat(response.body().get("fields").propertyNames())
+                .containsExactlyInAnyOrder("client_id", "scheduled_at", "status");
         assertThat(response.body().toString()).hasSizeLessThan(1_500);
     }
 }

@@ -62,119 +62,156 @@ class AddClientIntegrationTests {
 
     @Test
     void aNewClientIsSavedAndItsTwoTasksAreQueuedAndPublished() {
-        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
-                client("Jane Doe", "(212) 555-0123", "jane@example.com", "1 Main St, Springfield"));
+        HttpJson.Response response = gateway()
+                .post(
+                        "/add-client",
+                        TestTokens.user(user),
+                        client("Jane Doe", "(212) 555-0123", "jane@example.com", "1 Main St, Springfield"));
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode body = response.body();
         assertThat(body.get("success").asBoolean()).isTrue();
-        assertThat(body.get("message").asString()).isEqualTo("Client saved. Drive times and Quo sync processing in background.");
+        assertThat(body.get("message").asString())
+                .isEqualTo("Client saved. Drive times and Quo sync processing in background.");
         UUID clientId = UUID.fromString(body.get("client_id").asString());
-        assertThat(jdbc.queryForMap("SELECT name, phone, email, address, created_by FROM clients WHERE id = ?", clientId))
-                .containsEntry("phone", "+12125550123").containsEntry("created_by", user)
+        assertThat(jdbc.queryForMap(
+                        "SELECT name, phone, email, address, created_by FROM clients WHERE id = ?", clientId))
+                .containsEntry("phone", "+12125550123")
+                .containsEntry("created_by", user)
                 .containsEntry("address", "1 Main St, Springfield");
 
-        UUID driveTimes = UUID.fromString(body.get("task_ids").get("calculate_drive_times").asString());
+        UUID driveTimes = UUID.fromString(
+                body.get("task_ids").get("calculate_drive_times").asString());
         UUID quo = UUID.fromString(body.get("task_ids").get("sync_quo").asString());
-        TaskRequested driveTimesRequest = TestTopics.awaitEvent(TaskTopics.requested("calculate_drive_times"), driveTimes,
-                TaskRequested.class);
+        TaskRequested driveTimesRequest =
+                TestTopics.awaitEvent(TaskTopics.requested("calculate_drive_times"), driveTimes, TaskRequested.class);
         TaskRequested quoRequest = TestTopics.awaitEvent(TaskTopics.requested("sync_quo"), quo, TaskRequested.class);
         assertThat(driveTimesRequest.entityId()).isEqualTo(clientId);
         assertThat(driveTimesRequest.entityType()).isEqualTo("client");
         assertThat(driveTimesRequest.entityName()).isEqualTo("Jane Doe");
         assertThat(driveTimesRequest.createdBy()).isEqualTo(user);
         assertThat(driveTimesRequest.attempt()).isEqualTo(1);
-        assertThat(driveTimesRequest.requestedByName()).as("the test token's user_metadata.name").isEqualTo("John Doe");
+        assertThat(driveTimesRequest.requestedByName())
+                .as("the test token's user_metadata.name")
+                .isEqualTo("John Doe");
         assertThat(quoRequest.requestedByName()).isEqualTo("John Doe");
         assertThat(quoRequest.payload()).containsEntry("client_id", clientId.toString());
-        await().until(() -> jdbc.queryForObject("SELECT count(*) FROM outbox WHERE message_key IN (?, ?)", Long.class,
-                driveTimes.toString(), quo.toString()) == 0);
+        await().until(() -> jdbc.queryForObject(
+                        "SELECT count(*) FROM outbox WHERE message_key IN (?, ?)",
+                        Long.class,
+                        driveTimes.toString(),
+                        quo.toString())
+                == 0);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "a full name in user_metadata | '  Uma Full Name '  | someone@example.com | Uma Full Name",
-            "no name, only an email       | ''                  | only.email@example.com | only.email@example.com",
-            "neither                      | ''                  | ''                  | "
-    })
-    void everyQueuedTaskCarriesTheNameFromTheCallersToken(String token, String fullName, String email,
-            String expected) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a full name in user_metadata | '  Uma Full Name '  | someone@example.com | Uma Full Name",
+                "no name, only an email       | ''                  | only.email@example.com | only.email@example.com",
+                "neither                      | ''                  | ''                  | "
+            })
+    void everyQueuedTaskCarriesTheNameFromTheCallersToken(
+            String token, String fullName, String email, String expected) {
         Map<String, Object> claims = TestTokens.claims(user, "user", Duration.ofHours(1));
         claims.put("user_metadata", fullName.isEmpty() ? Map.of() : Map.of("full_name", fullName, "name", "Not This"));
         claims.put("email", email);
         String clientName = "Named By " + UUID.randomUUID();
 
-        HttpJson.Response response = gateway().post("/add-client", TestTokens.sign(claims, TestTokens.SECRET),
-                client(clientName, null, null, "7 Token Way"));
+        HttpJson.Response response = gateway()
+                .post(
+                        "/add-client",
+                        TestTokens.sign(claims, TestTokens.SECRET),
+                        client(clientName, null, null, "7 Token Way"));
 
         assertThat(response.status()).isEqualTo(200);
         for (String taskType : List.of("calculate_drive_times", "sync_quo")) {
-            UUID taskId = UUID.fromString(response.body().get("task_ids").get(taskType).asString());
-            TaskRequested published = TestTopics.awaitEvent(TaskTopics.requested(taskType), taskId, TaskRequested.class);
+            UUID taskId = UUID.fromString(
+                    response.body().get("task_ids").get(taskType).asString());
+            TaskRequested published =
+                    TestTopics.awaitEvent(TaskTopics.requested(taskType), taskId, TaskRequested.class);
             assertThat(published.requestedByName()).as(taskType).isEqualTo(expected);
             assertThat(published.createdBy()).isEqualTo(user);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "no name              | ''            | +12125550123 | j@example.com | 1 Main St | name    | is required",
-            "blank address        | Ann           | +12125550123 | j@example.com | '   '     | address | is required",
-            "letters for a phone  | Ann           | call me      | j@example.com | 1 Main St | phone   | must be a valid phone number",
-            "too short a phone    | Ann           | 555-1234     | j@example.com | 1 Main St | phone   | must be a valid phone number",
-            "email without domain | Ann           | +12125550123 | jane@         | 1 Main St | email   | must be an email address",
-            "email without at     | Ann           | +12125550123 | jane.example  | 1 Main St | email   | must be an email address"
-    })
-    void eachInvalidFieldIsA400ThatNamesItAndNothingIsSaved(String problem, String name, String phone, String email,
-            String address, String field, String message) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no name              | ''            | +12125550123 | j@example.com | 1 Main St | name    | is required",
+                "blank address        | Ann           | +12125550123 | j@example.com | '   '     | address | is required",
+                "letters for a phone  | Ann           | call me      | j@example.com | 1 Main St | phone   | must be a valid phone number",
+                "too short a phone    | Ann           | 555-1234     | j@example.com | 1 Main St | phone   | must be a valid phone number",
+                "email without domain | Ann           | +12125550123 | jane@         | 1 Main St | email   | must be an email address",
+                "email without at     | Ann           | +12125550123 | jane.example  | 1 Main St | email   | must be an email address"
+            })
+    void eachInvalidFieldIsA400ThatNamesItAndNothingIsSaved(
+            String problem, String name, String phone, String email, String address, String field, String message) {
         long outboxBefore = jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class);
 
-        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
-                client(name, phone, email, address));
+        HttpJson.Response response =
+                gateway().post("/add-client", TestTokens.user(user), client(name, phone, email, address));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().get("fields").get(field).asString()).contains(message);
         assertThat(response.body().get("message").asString()).contains(field).endsWith("Nothing was saved.");
         assertThat(clientsNamed(name)).isZero();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class)).isLessThanOrEqualTo(outboxBefore);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class))
+                .isLessThanOrEqualTo(outboxBefore);
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
         HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user), client("", "x", "y", ""));
 
-        assertThat(response.body().get("fields").propertyNames()).containsExactlyInAnyOrder("name", "phone", "email", "address");
+        assertThat(response.body().get("fields").propertyNames())
+                .containsExactlyInAnyOrder("name", "phone", "email", "address");
     }
 
     @Test
     void aMissingOrMalformedBodyIsA400() {
-        assertThat(gateway().post("/add-client", TestTokens.user(user), null).body().get("fields").has("name")).isTrue();
+        assertThat(gateway()
+                        .post("/add-client", TestTokens.user(user), null)
+                        .body()
+                        .get("fields")
+                        .has("name"))
+                .isTrue();
         HttpJson.Response malformed = gateway().post("/add-client", TestTokens.user(user), "{\"name\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.body().get("message").asString()).doesNotContain("Exception");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "Robert'); DROP TABLE clients;--",
-            "<img src=x onerror=alert(1)>",
-            "\" OR 1=1 --",
-            "Zoë O'Brien-Łukasz 李"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Robert'); DROP TABLE clients;--",
+                "<img src=x onerror=alert(1)>",
+                "\" OR 1=1 --",
+                "Zoë O'Brien-Łukasz 李"
+            })
     void hostileLookingNamesAreStoredVerbatimAndHarmlessly(String name) {
-        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
-                client(name, null, null, "<b>2 Side St</b>"));
+        HttpJson.Response response =
+                gateway().post("/add-client", TestTokens.user(user), client(name, null, null, "<b>2 Side St</b>"));
 
         assertThat(response.status()).isEqualTo(200);
         UUID id = UUID.fromString(response.body().get("client_id").asString());
         assertThat(jdbc.queryForMap("SELECT name, address FROM clients WHERE id = ?", id))
-                .containsEntry("name", name).containsEntry("address", "<b>2 Side St</b>");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class)).isPositive();
+                .containsEntry("name", name)
+                .containsEntry("address", "<b>2 Side St</b>");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class))
+                .isPositive();
     }
 
     private HttpJson.Response addClient(String accept, String json) {
-        return gateway().call("POST", "/add-client", Map.of("Authorization", "Bearer " + TestTokens.user(user),
-                "Accept", accept), json);
+        return gateway()
+                .call(
+                        "POST",
+                        "/add-client",
+                        Map.of("Authorization", "Bearer " + TestTokens.user(user), "Accept", accept),
+                        json);
     }
 
     @Test
@@ -187,8 +224,10 @@ class AddClientIntegrationTests {
         assertThat(xml.status()).isEqualTo(406);
         assertThat(xml.body().get("error").asString()).isEqualTo("not_acceptable");
         assertThat(clientsNamed(name)).isZero();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class)).isLessThanOrEqualTo(outboxBefore);
-        assertThat(addClient("application/json, text/plain, */*", client(name, null, null, "1 Main St")).status())
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class))
+                .isLessThanOrEqualTo(outboxBefore);
+        assertThat(addClient("application/json, text/plain, */*", client(name, null, null, "1 Main St"))
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -196,8 +235,12 @@ class AddClientIntegrationTests {
     @ValueSource(strings = {"application/xml", "text/html"})
     void anInvalidRequestIsAnsweredInJsonWhateverTheAccept(String accept) {
         HttpJson.Response invalid = addClient(accept, client("", null, null, "1 Main St"));
-        HttpJson.Response unknown = gateway().call("GET", "/no-such-page", Map.of("Authorization", "Bearer "
-                + TestTokens.user(user), "Accept", accept), null);
+        HttpJson.Response unknown = gateway()
+                .call(
+                        "GET",
+                        "/no-such-page",
+                        Map.of("Authorization", "Bearer " + TestTokens.user(user), "Accept", accept),
+                        null);
 
         assertThat(invalid.status()).isEqualTo(406);
         assertThat(invalid.body().get("error").asString()).isEqualTo("not_acceptable");
@@ -206,8 +249,12 @@ class AddClientIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"name\": 123, \"address\": \"1 Main St\"}", "{\"name\": true, \"address\": \"1 Main St\"}",
-            "{\"name\": \"Typed\", \"address\": 1.5e300}"})
+    @ValueSource(
+            strings = {
+                "{\"name\": 123, \"address\": \"1 Main St\"}",
+                "{\"name\": true, \"address\": \"1 Main St\"}",
+                "{\"name\": \"Typed\", \"address\": 1.5e300}"
+            })
     void aNumberOrABooleanIsNotTextAndIsA400ThatNamesTheField(String json) {
         long before = jdbc.queryForObject("SELECT count(*) FROM clients", Long.class);
 
@@ -216,9 +263,13 @@ class AddClientIntegrationTests {
         assertThat(response.status()).isEqualTo(400);
         String field = json.contains("1.5e300") ? "address" : "name";
         assertThat(response.body().get("fields").get(field).asString()).contains("text in double quotes");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients WHERE created_by = ? AND name IN ('123', 'true', "
-                + "'Typed')", Long.class, user)).isZero();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class)).isLessThanOrEqualTo(before + 1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM clients WHERE created_by = ? AND name IN ('123', 'true', " + "'Typed')",
+                        Long.class,
+                        user))
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients", Long.class))
+                .isLessThanOrEqualTo(before + 1);
     }
 
     @Test
@@ -226,33 +277,40 @@ class AddClientIntegrationTests {
         String emoji = "\uD83D\uDE00".repeat(300) + " " + UUID.randomUUID();
         String tooMany = "\uD83D\uDE00".repeat(501);
 
-        HttpJson.Response fits = gateway().post("/add-client", TestTokens.user(user), client(emoji, null, null, "1 Main St"));
-        HttpJson.Response tooLong = gateway().post("/add-client", TestTokens.user(user), client(tooMany, null, null, "1 Main St"));
+        HttpJson.Response fits =
+                gateway().post("/add-client", TestTokens.user(user), client(emoji, null, null, "1 Main St"));
+        HttpJson.Response tooLong =
+                gateway().post("/add-client", TestTokens.user(user), client(tooMany, null, null, "1 Main St"));
 
         assertThat(fits.status()).isEqualTo(200);
         assertThat(clientsNamed(emoji)).isEqualTo(1);
         assertThat(tooLong.status()).isEqualTo(400);
-        assertThat(tooLong.body().get("fields").get("name").asString()).isEqualTo("must be at most 500 characters, was 501");
+        assertThat(tooLong.body().get("fields").get("name").asString())
+                .isEqualTo("must be at most 500 characters, was 501");
     }
 
     @Test
     void anUnpairedSurrogateIsA400AndNothingIsSaved() {
         String name = "Half " + UUID.randomUUID();
 
-        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
-                "{\"name\": \"" + name + " \\ud83d\", \"address\": \"1 Main St\"}");
+        HttpJson.Response response = gateway()
+                .post(
+                        "/add-client",
+                        TestTokens.user(user),
+                        "{\"name\": \"" + name + " \\ud83d\", \"address\": \"1 Main St\"}");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().get("fields").get("name").asString()).contains("unpaired surrogate");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients WHERE name LIKE ?", Long.class, name + "%")).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM clients WHERE name LIKE ?", Long.class, name + "%"))
+                .isZero();
     }
 
     @Test
     void aLongBadValueIsQuotedOnceAndCutToAHundredCharacters() {
         String email = "9".repeat(450);
 
-        HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
-                client("Ann", null, email, "1 Main St"));
+        HttpJson.Response response =
+                gateway().post("/add-client", TestTokens.user(user), client("Ann", null, email, "1 Main St"));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().toString()).hasSizeLessThan(600);
@@ -263,8 +321,17 @@ class AddClientIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"//add-client", "/;x=y/add-client", "/add-client;x=y", "/%2F", "/a%2Fadd-client", "/%5C",
-            "/a/../add-client", "/%2e%2e/add-client"})
+    @ValueSource(
+            strings = {
+                "//add-client",
+                "/;x=y/add-client",
+                "/add-client;x=y",
+                "/%2F",
+                "/a%2Fadd-client",
+                "/%5C",
+                "/a/../add-client",
+                "/%2e%2e/add-client"
+            })
     void anAddressTheFirewallRefusesIsA400InJson(String path) {
         HttpJson.Response response = gateway().call("GET", path, Map.of("Accept", "text/html"), null);
 
@@ -274,8 +341,7 @@ class AddClientIntegrationTests {
 
     @Test
     void noTokenIsA401AndNothingIsSaved() {
-        HttpJson.Response response = gateway().post("/add-client", null,
-                client("Nobody", null, null, "1 Nowhere Rd"));
+        HttpJson.Response response = gateway().post("/add-client", null, client("Nobody", null, null, "1 Nowhere Rd"));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(clientsNamed("Nobody")).isZero();
@@ -295,8 +361,11 @@ class AddClientIntegrationTests {
         assertThat(second.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(clientsNamed("Idem Potent")).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox o JOIN clients c ON o.payload ->> 'entity_id' = c.id::text "
-                + "WHERE c.name = 'Idem Potent'", Long.class)).isLessThanOrEqualTo(2);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM outbox o JOIN clients c ON o.payload ->> 'entity_id' = c.id::text "
+                                + "WHERE c.name = 'Idem Potent'",
+                        Long.class))
+                .isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -309,8 +378,11 @@ class AddClientIntegrationTests {
                 CompletableFuture.supplyAsync(() -> post("/add-client", body, key)),
                 CompletableFuture.supplyAsync(() -> post("/add-client", body, key)));
 
-        List<String> clientIds = clicks.stream().map(CompletableFuture::join)
-                .map(response -> JSON.readTree(response.body()).get("client_id").asString()).distinct().toList();
+        List<String> clientIds = clicks.stream()
+                .map(CompletableFuture::join)
+                .map(response -> JSON.readTree(response.body()).get("client_id").asString())
+                .distinct()
+                .toList();
         assertThat(clientIds).hasSize(1);
         assertThat(clientsNamed("Double Click")).isEqualTo(1);
     }
@@ -323,7 +395,8 @@ class AddClientIntegrationTests {
         HttpResponse<String> reused = post("/add-client", client("Second Use", null, null, "6 Second St"), key);
 
         assertThat(reused.statusCode()).isEqualTo(422);
-        assertThat(JSON.readTree(reused.body()).get("message").asString()).contains("already used for a different request");
+        assertThat(JSON.readTree(reused.body()).get("message").asString())
+                .contains("already used for a different request");
         assertThat(clientsNamed("Second Use")).isZero();
     }
 
@@ -335,7 +408,8 @@ class AddClientIntegrationTests {
         HttpResponse<String> reused = post("/add-client", client("", "bad phone", null, "6 Second St"), key);
 
         assertThat(reused.statusCode()).isEqualTo(422);
-        assertThat(JSON.readTree(reused.body()).get("message").asString()).contains("already used for a different request");
+        assertThat(JSON.readTree(reused.body()).get("message").asString())
+                .contains("already used for a different request");
     }
 
     @Test
@@ -373,16 +447,18 @@ class AddClientIntegrationTests {
         jdbc.execute("CREATE TRIGGER fail_outbox_for_test BEFORE INSERT ON outbox FOR EACH ROW "
                 + "EXECUTE FUNCTION fail_outbox_for_test()");
         try {
-            HttpJson.Response response = gateway().post("/add-client", TestTokens.user(user),
-                    client("Half Written", null, null, "9 Partial St"));
+            HttpJson.Response response = gateway()
+                    .post("/add-client", TestTokens.user(user), client("Half Written", null, null, "9 Partial St"));
 
             assertThat(response.status()).isEqualTo(500);
-            assertThat(response.body().get("message").asString()).contains("nothing was changed").doesNotContain("injected");
+            assertThat(response.body().get("message").asString())
+                    .contains("nothing was changed")
+                    .doesNotContain("injected");
             assertThat(clientsNamed("Half Written")).isZero();
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Half Written'",
-                    Long.class)).isZero();
-        }
-        finally {
+            assertThat(jdbc.queryForObject(
+                            "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Half Written'", Long.class))
+                    .isZero();
+        } finally {
             jdbc.execute("DROP TRIGGER fail_outbox_for_test ON outbox");
             jdbc.execute("DROP FUNCTION fail_outbox_for_test()");
         }
@@ -406,20 +482,29 @@ class AddClientIntegrationTests {
         jdbc.execute("CREATE TRIGGER hold_outbox_for_test AFTER INSERT ON outbox FOR EACH STATEMENT "
                 + "EXECUTE FUNCTION hold_outbox_for_test()");
         try {
-            CompletableFuture<HttpJson.Response> request = CompletableFuture.supplyAsync(() -> gateway().post(
-                    "/add-client", TestTokens.user(user), client("Killed Midway", null, null, "9 Partial St")));
-            Integer backend = await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbc.query(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'WITH go AS%'",
-                    (row, n) -> row.getInt(1)).stream().findFirst().orElse(null), pid -> pid != null);
+            CompletableFuture<HttpJson.Response> request = CompletableFuture.supplyAsync(() -> gateway()
+                    .post("/add-client", TestTokens.user(user), client("Killed Midway", null, null, "9 Partial St")));
+            Integer backend = await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(
+                            () -> jdbc
+                                    .query(
+                                            "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'WITH go AS%'",
+                                            (row, n) -> row.getInt(1))
+                                    .stream()
+                                    .findFirst()
+                                    .orElse(null),
+                            pid -> pid != null);
 
-            assertThat(jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, backend)).isTrue();
+            assertThat(jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, backend))
+                    .isTrue();
 
             assertThat(request.join().status()).isEqualTo(503);
             assertThat(clientsNamed("Killed Midway")).isZero();
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = "
-                    + "'Killed Midway'", Long.class)).isZero();
-        }
-        finally {
+            assertThat(jdbc.queryForObject(
+                            "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = " + "'Killed Midway'",
+                            Long.class))
+                    .isZero();
+        } finally {
             jdbc.execute("DROP TRIGGER hold_outbox_for_test ON outbox");
             jdbc.execute("DROP FUNCTION hold_outbox_for_test()");
         }
@@ -427,12 +512,16 @@ class AddClientIntegrationTests {
 
     private HttpResponse<String> post(String path, String body, String key) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + TestTokens.user(user)).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-        catch (Exception e) {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .header("Authorization", "Bearer " + TestTokens.user(user))
+                                    .header("Content-Type", "application/json")
+                                    .header("Idempotency-Key", key)
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }

@@ -43,8 +43,8 @@ class UpdateClientIntegrationTests {
      * read first: a row the relay moves meanwhile is on Kafka before it leaves the outbox, so it is seen either way.
      */
     private Set<String> tasksQueuedFor(String clientId) {
-        Set<String> ids = new HashSet<>(jdbc.queryForList("SELECT message_key FROM outbox WHERE payload ->> 'entity_id' = ?",
-                String.class, clientId));
+        Set<String> ids = new HashSet<>(jdbc.queryForList(
+                "SELECT message_key FROM outbox WHERE payload ->> 'entity_id' = ?", String.class, clientId));
         for (String taskType : List.of(TaskTypes.CALCULATE_DRIVE_TIMES, TaskTypes.SYNC_QUO)) {
             TestTopics.events(TaskTopics.requested(taskType), TaskRequested.class).stream()
                     .filter(request -> request.entityId().toString().equals(clientId))
@@ -54,22 +54,28 @@ class UpdateClientIntegrationTests {
     }
 
     @ParameterizedTest(name = "{0} -> {3}")
-    @CsvSource(delimiter = '|', value = {
-            "address | 2 New Rd, Springfield   | address | calculate_drive_times",
-            "name    | Jane Q. Doe             | name    | sync_quo",
-            "phone   | +1 646 555 0199         | phone   | sync_quo",
-            "email   | jane.doe@example.org    | email   | sync_quo",
-            "notes   | prefers morning rides   | notes   | ''"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "address | 2 New Rd, Springfield   | address | calculate_drive_times",
+                "name    | Jane Q. Doe             | name    | sync_quo",
+                "phone   | +1 646 555 0199         | phone   | sync_quo",
+                "email   | jane.doe@example.org    | email   | sync_quo",
+                "notes   | prefers morning rides   | notes   | ''"
+            })
     void aChangeQueuesOnlyTheTaskItNeeds(String field, String value, String changedField, String expectedTask) {
         GatewayRequests gateway = gateway();
-        String clientId = gateway.aClient("Jane Doe", "1 Main St, Springfield").get("client_id").asString();
+        String clientId = gateway.aClient("Jane Doe", "1 Main St, Springfield")
+                .get("client_id")
+                .asString();
 
-        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, field, value)).body();
+        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, field, value))
+                .body();
 
         assertThat(answer.get("success").asBoolean()).isTrue();
         assertThat(answer.get("changed").get(0).asString()).isEqualTo(changedField);
-        assertThat(queued(answer)).isEqualTo(expectedTask.isEmpty() ? java.util.List.of() : java.util.List.of(expectedTask));
+        assertThat(queued(answer))
+                .isEqualTo(expectedTask.isEmpty() ? java.util.List.of() : java.util.List.of(expectedTask));
     }
 
     @Test
@@ -77,10 +83,13 @@ class UpdateClientIntegrationTests {
         GatewayRequests gateway = gateway();
         String clientId = gateway.aClient("Ann", "1 A St").get("client_id").asString();
 
-        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, "name", "Anne", "address", "2 B St")).body();
+        JsonNode answer = gateway.post(
+                        "/update-client", body("client_id", clientId, "name", "Anne", "address", "2 B St"))
+                .body();
 
         assertThat(queued(answer)).containsExactly("calculate_drive_times", "sync_quo");
-        assertThat(answer.get("message").asString()).isEqualTo("Client updated. Drive times and Quo sync processing in background.");
+        assertThat(answer.get("message").asString())
+                .isEqualTo("Client updated. Drive times and Quo sync processing in background.");
     }
 
     @Test
@@ -89,8 +98,10 @@ class UpdateClientIntegrationTests {
         String clientId = gateway.aClient("Bea", "3 C St").get("client_id").asString();
         Set<String> queuedBefore = tasksQueuedFor(clientId);
 
-        JsonNode answer = gateway.post("/update-client", body("client_id", clientId, "name", "  Bea  ",
-                "address", "3 C St", "phone", "(212) 555-0123")).body();
+        JsonNode answer = gateway.post(
+                        "/update-client",
+                        body("client_id", clientId, "name", "  Bea  ", "address", "3 C St", "phone", "(212) 555-0123"))
+                .body();
 
         assertThat(answer.get("changed").isEmpty()).isTrue();
         assertThat(queued(answer)).isEmpty();
@@ -103,12 +114,15 @@ class UpdateClientIntegrationTests {
         GatewayRequests gateway = gateway();
         String clientId = gateway.aClient("Cal", "4 D St").get("client_id").asString();
 
-        JsonNode off = gateway.post("/update-client", body("client_id", clientId, "active", false)).body();
-        JsonNode on = gateway.post("/update-client", body("client_id", clientId, "active", true)).body();
+        JsonNode off = gateway.post("/update-client", body("client_id", clientId, "active", false))
+                .body();
+        JsonNode on = gateway.post("/update-client", body("client_id", clientId, "active", true))
+                .body();
 
         assertThat(queued(off)).isEmpty();
         assertThat(queued(on)).containsExactly("calculate_drive_times");
-        assertThat(jdbc.queryForObject("SELECT active FROM clients WHERE id = ?::uuid", Boolean.class, clientId)).isTrue();
+        assertThat(jdbc.queryForObject("SELECT active FROM clients WHERE id = ?::uuid", Boolean.class, clientId))
+                .isTrue();
     }
 
     @Test
@@ -127,7 +141,11 @@ class UpdateClientIntegrationTests {
         assertThat(retry.status()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
-        assertThat(queued).contains(first.body().path("task_ids").path("calculate_drive_times").asString());
+        assertThat(queued)
+                .contains(first.body()
+                        .path("task_ids")
+                        .path("calculate_drive_times")
+                        .asString());
         assertThat(tasksQueuedFor(clientId)).isEqualTo(queued);
     }
 
@@ -135,7 +153,8 @@ class UpdateClientIntegrationTests {
     void anUnknownOrMalformedClientIdIsAClearError() {
         HttpJson.Response unknown = gateway().post("/update-client", body("client_id", UUID.randomUUID(), "name", "X"));
         HttpJson.Response malformed = gateway().post("/update-client", body("client_id", "42", "name", "X"));
-        HttpJson.Response blankName = gateway().post("/update-client", body("client_id", UUID.randomUUID(), "name", " "));
+        HttpJson.Response blankName =
+                gateway().post("/update-client", body("client_id", UUID.randomUUID(), "name", " "));
 
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("message").asString()).contains("There is no client");

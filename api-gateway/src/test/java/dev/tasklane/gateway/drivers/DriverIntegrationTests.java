@@ -37,12 +37,17 @@ class DriverIntegrationTests {
 
         String driverId = answer.get("driver_id").asString();
         assertThat(queued(answer)).containsExactly("calculate_drive_times");
-        TaskRequested request = TestTopics.awaitEvent(TaskTopics.requested("calculate_drive_times"),
-                UUID.fromString(answer.get("task_ids").get("calculate_drive_times").asString()), TaskRequested.class);
+        TaskRequested request = TestTopics.awaitEvent(
+                TaskTopics.requested("calculate_drive_times"),
+                UUID.fromString(
+                        answer.get("task_ids").get("calculate_drive_times").asString()),
+                TaskRequested.class);
         assertThat(request.entityType()).isEqualTo("driver");
         assertThat(request.entityId().toString()).isEqualTo(driverId);
         assertThat(request.payload()).containsEntry("driver_id", driverId);
-        assertThat(request.requestedByName()).as("the test token's user_metadata.name").isEqualTo("John Doe");
+        assertThat(request.requestedByName())
+                .as("the test token's user_metadata.name")
+                .isEqualTo("John Doe");
     }
 
     @Test
@@ -50,8 +55,10 @@ class DriverIntegrationTests {
         GatewayRequests gateway = gateway();
         String driverId = gateway.aDriver("Tia", "1 Oak St").get("driver_id").asString();
 
-        JsonNode moved = gateway.post("/update-driver", body("driver_id", driverId, "home_address", "5 Pine St")).body();
-        JsonNode renamed = gateway.post("/update-driver", body("driver_id", driverId, "name", "Tia B.")).body();
+        JsonNode moved = gateway.post("/update-driver", body("driver_id", driverId, "home_address", "5 Pine St"))
+                .body();
+        JsonNode renamed = gateway.post("/update-driver", body("driver_id", driverId, "name", "Tia B."))
+                .body();
 
         assertThat(queued(moved)).containsExactly("calculate_drive_times");
         assertThat(queued(renamed)).isEmpty();
@@ -63,17 +70,24 @@ class DriverIntegrationTests {
         GatewayRequests gateway = gateway();
         String driverId = gateway.aDriver("Uma", "2 Birch St").get("driver_id").asString();
         String clientId = gateway.aClient("Vic", "3 Cedar St").get("client_id").asString();
-        jdbc.update("INSERT INTO client_drive_times (client_id, driver_id, distance_meters, duration_seconds, status) "
-                + "VALUES (?::uuid, ?::uuid, 1000, 120, 'OK')", clientId, driverId);
+        jdbc.update(
+                "INSERT INTO client_drive_times (client_id, driver_id, distance_meters, duration_seconds, status) "
+                        + "VALUES (?::uuid, ?::uuid, 1000, 120, 'OK')",
+                clientId,
+                driverId);
 
-        JsonNode answer = gateway.post("/update-driver", body("driver_id", driverId, "active", false)).body();
+        JsonNode answer = gateway.post("/update-driver", body("driver_id", driverId, "active", false))
+                .body();
 
         assertThat(queued(answer)).isEmpty();
         assertThat(answer.get("message").asString()).contains("no longer used");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE driver_id = ?::uuid", Long.class,
-                driverId)).isZero();
-        assertThat(queued(gateway.post("/update-driver", body("driver_id", driverId, "active", true)).body()))
-                .as("back from inactive, the driver needs drive times again").containsExactly("calculate_drive_times");
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM client_drive_times WHERE driver_id = ?::uuid", Long.class, driverId))
+                .isZero();
+        assertThat(queued(gateway.post("/update-driver", body("driver_id", driverId, "active", true))
+                        .body()))
+                .as("back from inactive, the driver needs drive times again")
+                .containsExactly("calculate_drive_times");
     }
 
     @Test
@@ -81,6 +95,7 @@ class DriverIntegrationTests {
         HttpJson.Response response = gateway().post("/add-driver", body("phone", "not a phone"));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body().get("fields").propertyNames()).containsExactlyInAnyOrder("name", "home_address", "phone");
+        assertThat(response.body().get("fields").propertyNames())
+                .containsExactlyInAnyOrder("name", "home_address", "phone");
     }
 }

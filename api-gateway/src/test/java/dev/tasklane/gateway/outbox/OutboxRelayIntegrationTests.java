@@ -64,8 +64,12 @@ class OutboxRelayIntegrationTests {
     DataSourceProperties database;
 
     private void insertRaw(String topic, String key, String payload) {
-        jdbc.update("INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES (?, ?, ?, 'TaskRequested', ?::jsonb)",
-                UUID.randomUUID(), topic, key, payload);
+        jdbc.update(
+                "INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES (?, ?, ?, 'TaskRequested', ?::jsonb)",
+                UUID.randomUUID(),
+                topic,
+                key,
+                payload);
     }
 
     private static TaskRef aTask() {
@@ -80,23 +84,32 @@ class OutboxRelayIntegrationTests {
         write.queue(task, Map.of("client_id", task.entityId().toString()), "Rita Relay");
         outbox.commit(write);
 
-        TaskRequested published = await().atMost(Duration.ofSeconds(10)).until(
-                () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.taskId(), TaskRequested.class),
-                events -> !events.isEmpty()).get(0);
+        TaskRequested published = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.taskId(), TaskRequested.class),
+                        events -> !events.isEmpty())
+                .get(0);
         assertThat(published.entityName()).isEqualTo("Relay Test");
         assertThat(published.requestedByName()).isEqualTo("Rita Relay");
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT count(*) FROM outbox WHERE message_key = ?", Long.class, task.taskId().toString()) == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM outbox WHERE message_key = ?",
+                                Long.class,
+                                task.taskId().toString())
+                        == 0);
     }
 
     @Test
     void aRowAnotherWriterCommitsIsPublishedThroughTheNotification() {
-        UUID taskId = jdbc.queryForObject("SELECT create_background_task('client', gen_random_uuid(), 'Via SQL', "
-                + "'sync_quo', NULL)", UUID.class);
+        UUID taskId = jdbc.queryForObject(
+                "SELECT create_background_task('client', gen_random_uuid(), 'Via SQL', " + "'sync_quo', NULL)",
+                UUID.class);
 
-        TaskRequested published = await().atMost(Duration.ofSeconds(10)).until(
-                () -> TestTopics.events(TaskTopics.requested("sync_quo"), taskId, TaskRequested.class),
-                events -> !events.isEmpty()).get(0);
+        TaskRequested published = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> TestTopics.events(TaskTopics.requested("sync_quo"), taskId, TaskRequested.class),
+                        events -> !events.isEmpty())
+                .get(0);
         assertThat(published.entityName()).isEqualTo("Via SQL");
     }
 
@@ -104,12 +117,15 @@ class OutboxRelayIntegrationTests {
     void aStatusEventIsPublishedToTheStatusTopicInOrderWithItsTask() {
         TaskRef task = aTask();
         TaskStarted started = TaskStarted.of(task, "sql-api");
-        insertRaw(TaskTopics.requested("sync_quo"), task.taskId().toString(),
+        insertRaw(
+                TaskTopics.requested("sync_quo"),
+                task.taskId().toString(),
                 TaskEventJson.write(TaskRequested.of(task, Map.of())));
         insertRaw(TaskTopics.STATUS, task.taskId().toString(), TaskEventJson.write(started));
         jdbc.queryForList("SELECT pg_notify('outbox', '')");
 
-        assertThat(TestTopics.awaitEvent(TaskTopics.STATUS, task.taskId(), TaskStarted.class).eventId())
+        assertThat(TestTopics.awaitEvent(TaskTopics.STATUS, task.taskId(), TaskStarted.class)
+                        .eventId())
                 .isEqualTo(started.eventId());
     }
 
@@ -123,15 +139,18 @@ class OutboxRelayIntegrationTests {
         outbox.commit(write);
 
         TestTopics.awaitEvent(TaskTopics.requested("sync_quo"), next.taskId(), TaskRequested.class);
-        assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> rawValues("task.outbox-dlt", key),
-                values -> !values.isEmpty()).get(0)).contains(key);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE message_key = ?", Long.class, key)).isZero();
+        assertThat(await().atMost(Duration.ofSeconds(20))
+                        .until(() -> rawValues("task.outbox-dlt", key), values -> !values.isEmpty())
+                        .get(0))
+                .contains(key);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE message_key = ?", Long.class, key))
+                .isZero();
     }
 
     @Test
     void twoRelaysPublishEachRowOnce() {
-        OutboxRelay second = new OutboxRelay(jdbc, transactions, kafka, raw, new OutboxSignal(), properties, database,
-                new SimpleMeterRegistry());
+        OutboxRelay second = new OutboxRelay(
+                jdbc, transactions, kafka, raw, new OutboxSignal(), properties, database, new SimpleMeterRegistry());
         second.start();
         try {
             List<TaskRef> tasks = new ArrayList<>();
@@ -144,15 +163,19 @@ class OutboxRelayIntegrationTests {
                 slice.forEach(task -> write.queue(task, Map.of(), null));
                 outbox.commit(write);
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Relay Test'", Long.class) == 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.queryForObject(
+                                    "SELECT count(*) FROM outbox WHERE payload ->> 'entity_name' = 'Relay Test'",
+                                    Long.class)
+                            == 0);
 
             Map<String, Integer> published = countByKey(TaskTopics.requested("sync_quo"));
             for (TaskRef task : tasks) {
-                assertThat(published.get(task.taskId().toString())).as("publications of " + task.taskId()).isEqualTo(1);
+                assertThat(published.get(task.taskId().toString()))
+                        .as("publications of " + task.taskId())
+                        .isEqualTo(1);
             }
-        }
-        finally {
+        } finally {
             second.stop();
         }
     }
@@ -186,8 +209,15 @@ class OutboxRelayIntegrationTests {
     }
 
     private static KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "relay-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestKafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "relay-test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer());
     }
 }

@@ -30,14 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The ledger's endpoints through the gateway: the gateway's route (Spring Cloud Gateway Server MVC) is what is under
  * test, so the upstream here is a small HTTP server that records what reaches it and answers like the ledger.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.security.jwt.secret=" + TestTokens.SECRET
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"tasklane.security.jwt.secret=" + TestTokens.SECRET})
 @ContextConfiguration(initializers = TasklaneInfrastructure.class)
 class LedgerRoutingIntegrationTests {
 
-    private record Seen(String method, String path, String query, String authorization, String body) {
-    }
+    private record Seen(String method, String path, String query, String authorization, String body) {}
 
     private static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
     private static final CountDownLatch SECOND_EVENT_MAY_GO = new CountDownLatch(1);
@@ -45,7 +44,8 @@ class LedgerRoutingIntegrationTests {
 
     @DynamicPropertySource
     static void ledger(DynamicPropertyRegistry registry) {
-        registry.add("tasklane.gateway.ledger-url",
+        registry.add(
+                "tasklane.gateway.ledger-url",
                 () -> "http://127.0.0.1:" + LEDGER.getAddress().getPort());
     }
 
@@ -64,15 +64,17 @@ class LedgerRoutingIntegrationTests {
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
             return server;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static void answer(HttpExchange exchange) throws IOException {
-        SEEN.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
+        SEEN.add(new Seen(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getQuery(),
+                exchange.getRequestHeaders().getFirst("Authorization"),
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
         if (exchange.getRequestURI().getPath().equals("/task-events")) {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -83,11 +85,11 @@ class LedgerRoutingIntegrationTests {
             try {
                 // the second event waits until the client has the first: a buffering proxy would never deliver it
                 SECOND_EVENT_MAY_GO.await(20, TimeUnit.SECONDS);
-                out.write("event: task\nid: 2\ndata: {\"id\": \"t1\", \"status\": \"failed\"}\n\n".getBytes(StandardCharsets.UTF_8));
+                out.write("event: task\nid: 2\ndata: {\"id\": \"t1\", \"status\": \"failed\"}\n\n"
+                        .getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 Thread.sleep(200);
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             exchange.close();
@@ -130,7 +132,8 @@ class LedgerRoutingIntegrationTests {
         HttpJson.Response retry = new HttpJson(port).post("/retry-incident", token, "{\"incident_id\": \"i1\"}");
         HttpJson.Response dismiss = new HttpJson(port).post("/dismiss-incident", token, "{\"incident_id\": \"i2\"}");
 
-        assertThat(List.of(incidents.status(), retry.status(), dismiss.status())).containsOnly(200);
+        assertThat(List.of(incidents.status(), retry.status(), dismiss.status()))
+                .containsOnly(200);
         assertThat(SEEN).anySatisfy(seen -> {
             assertThat(seen.method()).isEqualTo("GET");
             assertThat(seen.path()).isEqualTo("/incidents");

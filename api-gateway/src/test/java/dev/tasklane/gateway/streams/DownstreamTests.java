@@ -52,8 +52,8 @@ class DownstreamTests {
                 return output;
             }
         };
-        return new Downstream(UUID.randomUUID(), "someone", "token", new MockAsyncContext(request, response), 1 << 20,
-                ended::add);
+        return new Downstream(
+                UUID.randomUUID(), "someone", "token", new MockAsyncContext(request, response), 1 << 20, ended::add);
     }
 
     /** Always ready; fails the next check with {@link #failure} once it is set. */
@@ -71,8 +71,7 @@ class DownstreamTests {
         }
 
         @Override
-        public void setWriteListener(WriteListener listener) {
-        }
+        public void setWriteListener(WriteListener listener) {}
 
         @Override
         public void write(int b) {

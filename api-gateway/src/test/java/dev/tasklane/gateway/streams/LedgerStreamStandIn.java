@@ -27,8 +27,7 @@ final class LedgerStreamStandIn implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One request that reached the stand-in. */
-    record Request(String subject, String lastEventId, String query) {
-    }
+    record Request(String subject, String lastEventId, String query) {}
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final Map<String, String> missed = new ConcurrentHashMap<>();
@@ -49,7 +48,9 @@ final class LedgerStreamStandIn implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         String token = exchange.getRequestHeaders().getFirst("Authorization").substring("Bearer ".length());
-        String subject = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("sub").asString();
+        String subject = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+                .get("sub")
+                .asString();
         String query = exchange.getRequestURI().getQuery();
         requests.add(new Request(subject, exchange.getRequestHeaders().getFirst("Last-Event-ID"), query));
         if (refused.containsKey(subject)) {
@@ -75,8 +76,7 @@ final class LedgerStreamStandIn implements AutoCloseable {
         live.computeIfAbsent(subject, key -> new CopyOnWriteArrayList<>()).add(out);
         try {
             new CountDownLatch(1).await();
-        }
-        catch (InterruptedException stopped) {
+        } catch (InterruptedException stopped) {
             Thread.currentThread().interrupt();
         }
     }
@@ -89,15 +89,16 @@ final class LedgerStreamStandIn implements AutoCloseable {
             try {
                 out.write(event);
                 out.flush();
-            }
-            catch (IOException gone) {
+            } catch (IOException gone) {
                 live.get(subject).remove(out);
             }
         }
     }
 
     long streamsOpenedFor(String subject) {
-        return requests.stream().filter(request -> request.subject().equals(subject) && request.query() == null).count();
+        return requests.stream()
+                .filter(request -> request.subject().equals(subject) && request.query() == null)
+                .count();
     }
 
     @Override

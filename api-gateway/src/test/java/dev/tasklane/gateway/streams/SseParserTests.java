@@ -14,23 +14,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseParserTests {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "LF line ends       | event:task\\nid:7\\ndata:{}\\n\\n",
-        "CRLF line ends     | event:task\\r\\nid:7\\r\\ndata:{}\\r\\n\\r\\n",
-        "CR line ends       | event:task\\rid:7\\rdata:{}\\r\\r",
-        "space after colons | event: task\\nid: 7\\ndata: {}\\n\\n"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "LF line ends       | event:task\\nid:7\\ndata:{}\\n\\n",
+                "CRLF line ends     | event:task\\r\\nid:7\\r\\ndata:{}\\r\\n\\r\\n",
+                "CR line ends       | event:task\\rid:7\\rdata:{}\\r\\r",
+                "space after colons | event: task\\nid: 7\\ndata: {}\\n\\n"
+            })
     void anEventIsCutWhereItEndsWhateverTheLineEnds(String label, String text) {
         List<SseParser.Event> events = feed(text.replace("\\r", "\r").replace("\\n", "\n"), 1);
 
         assertThat(events).hasSize(1);
         assertThat(events.get(0).name()).isEqualTo("task");
         assertThat(events.get(0).id()).isEqualTo("7");
-        assertThat(new String(events.get(0).bytes(), StandardCharsets.UTF_8)).endsWith("\n\n").contains("data:");
+        assertThat(new String(events.get(0).bytes(), StandardCharsets.UTF_8))
+                .endsWith("\n\n")
+                .contains("data:");
     }
 
     @Test
     void eventsSplitAcrossReadsComeOutWholeAndInOrder() {
-        String text = ":heartbeat\n\nevent:ready\nid:3\ndata:{\"change_seq\":3}\n\nevent:task\nid:4\ndata:{\"name\":\"Zoë ✓\"}\n\n";
+        String text =
+                ":heartbeat\n\nevent:ready\nid:3\ndata:{\"change_seq\":3}\n\nevent:task\nid:4\ndata:{\"name\":\"Zoë ✓\"}\n\n";
 
         for (int chunk = 1; chunk <= text.length(); chunk += 7) {
             List<SseParser.Event> events = feed(text, chunk);

@@ -31,13 +31,15 @@ import static org.awaitility.Awaitility.await;
  * {@code per-user} of them, a resumed stream gets what it missed before the live events, and streams that end say so
  * in one log line, not a stack trace each. The ledger is a stand-in that speaks its stream protocol.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tasklane.security.jwt.secret=" + TestTokens.SECRET,
-        "server.tomcat.threads.max=4",
-        "server.tomcat.threads.min-spare=1",
-        "tasklane.gateway.streams.per-user=3",
-        "tasklane.gateway.streams.log-summary-every=500ms"
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tasklane.security.jwt.secret=" + TestTokens.SECRET,
+            "server.tomcat.threads.max=4",
+            "server.tomcat.threads.min-spare=1",
+            "tasklane.gateway.streams.per-user=3",
+            "tasklane.gateway.streams.log-summary-every=500ms"
+        })
 @ContextConfiguration(initializers = TasklaneInfrastructure.class)
 @ExtendWith(OutputCaptureExtension.class)
 class TaskStreamIntegrationTests {
@@ -80,7 +82,8 @@ class TaskStreamIntegrationTests {
             assertThat(badRequest.status()).isEqualTo(400);
             assertThat(streams.openStreams()).isGreaterThanOrEqualTo(24);
             // three tabs of one person share one connection to the ledger
-            users.forEach(id -> assertThat(LEDGER.streamsOpenedFor(id.toString())).isEqualTo(1));
+            users.forEach(
+                    id -> assertThat(LEDGER.streamsOpenedFor(id.toString())).isEqualTo(1));
 
             LEDGER.push(users.get(1).toString(), 101, "t-" + users.get(1), "failed");
             users.forEach(id -> LEDGER.push(id.toString(), 102, "t-marker", "completed"));
@@ -90,8 +93,7 @@ class TaskStreamIntegrationTests {
                 // only user 1's three tabs (streams 3, 4, 5) hear of user 1's failure
                 assertThat(open.get(stream).sawTask("t-" + users.get(1))).isEqualTo(stream / 3 == 1);
             }
-        }
-        finally {
+        } finally {
             open.forEach(SseClient::close);
         }
     }
@@ -99,7 +101,8 @@ class TaskStreamIntegrationTests {
     @Test
     void oneStreamMoreThanAPersonMayHoldIsRefusedWith429ButAClosedTabMakesRoomAtOnce() throws IOException {
         String token = TestTokens.user(UUID.randomUUID());
-        try (RawSseStream first = new RawSseStream(port, token); RawSseStream second = new RawSseStream(port, token);
+        try (RawSseStream first = new RawSseStream(port, token);
+                RawSseStream second = new RawSseStream(port, token);
                 RawSseStream third = new RawSseStream(port, token)) {
             first.close();
 
@@ -109,7 +112,8 @@ class TaskStreamIntegrationTests {
 
                 assertThat(fourth.status()).isEqualTo(429);
                 assertThat(fourth.body().get("error").asString()).isEqualTo("too_many_streams");
-                assertThat(fourth.body().get("message").asString()).contains("3 live task update streams")
+                assertThat(fourth.body().get("message").asString())
+                        .contains("3 live task update streams")
                         .contains("Close Tasklane in the tabs or windows you no longer use");
                 assertThat(reloaded.events()).extracting(SseClient.Event::name).contains("ready");
             }
@@ -148,7 +152,9 @@ class TaskStreamIntegrationTests {
 
             resumed.awaitTask("t-live", "failed");
 
-            List<String> names = resumed.events().stream().map(event -> event.name() + ":" + event.id()).toList();
+            List<String> names = resumed.events().stream()
+                    .map(event -> event.name() + ":" + event.id())
+                    .toList();
             assertThat(names).startsWith("task:97", "ready:100").contains("task:150");
             assertThat(LEDGER.requests).anySatisfy(request -> {
                 assertThat(request.subject()).isEqualTo(id.toString());
@@ -172,8 +178,8 @@ class TaskStreamIntegrationTests {
 
     @Test
     void aBadLastEventIdIsA400NamingIt() {
-        HttpJson.Response response = new HttpJson(port).get("/task-events?last_event_id=abc",
-                TestTokens.user(UUID.randomUUID()));
+        HttpJson.Response response =
+                new HttpJson(port).get("/task-events?last_event_id=abc", TestTokens.user(UUID.randomUUID()));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().get("fields").has("Last-Event-ID")).isTrue();
@@ -196,8 +202,7 @@ class TaskStreamIntegrationTests {
         for (int stream = 0; stream < open.size(); stream++) {
             if (stream % 2 == 0) {
                 open.get(stream).reset();
-            }
-            else {
+            } else {
                 open.get(stream).close();
             }
         }
@@ -206,9 +211,12 @@ class TaskStreamIntegrationTests {
         users.forEach(user -> LEDGER.push(user, 161, "t-after", "completed"));
 
         await().untilAsserted(() -> assertThat(streams.openStreams()).isLessThanOrEqualTo(streamsBefore - 30));
-        await().untilAsserted(() -> assertThat(output.getAll().substring(before)).contains("task event stream(s) ended"));
+        await().untilAsserted(
+                        () -> assertThat(output.getAll().substring(before)).contains("task event stream(s) ended"));
         String after = output.getAll().substring(before);
-        assertThat(after.lines().filter(line -> line.contains("task event stream(s) ended")).count())
+        assertThat(after.lines()
+                        .filter(line -> line.contains("task event stream(s) ended"))
+                        .count())
                 .isLessThanOrEqualTo(2);
         assertThat(after).doesNotContain("Exception").doesNotContain("\tat ");
     }
@@ -216,8 +224,7 @@ class TaskStreamIntegrationTests {
     private static LedgerStreamStandIn standIn() {
         try {
             return new LedgerStreamStandIn();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -45,12 +45,18 @@ public class DistanceMatrixClient implements DisposableBean {
     private final RateBudget budget;
     private final MeterRegistry meters;
 
-    DistanceMatrixClient(DriveTimeProperties properties, RetryRegistry retries, CircuitBreakerRegistry breakers,
-            RateBudget googleBudget, MeterRegistry meters) {
+    DistanceMatrixClient(
+            DriveTimeProperties properties,
+            RetryRegistry retries,
+            CircuitBreakerRegistry breakers,
+            RateBudget googleBudget,
+            MeterRegistry meters) {
         // One layer limits the rate, as one layer retries: the client's own limiter (50 queries a second by default,
         // shared by every consumer thread) held each sequential call for ~40 ms and capped an instance at ~45 calls a
         // second whatever the key's quota; the key's budget, shared by every instance, is the one that counts.
-        GeoApiContext.Builder builder = new GeoApiContext.Builder().apiKey(properties.apiKey()).disableRetries()
+        GeoApiContext.Builder builder = new GeoApiContext.Builder()
+                .apiKey(properties.apiKey())
+                .disableRetries()
                 .queryRateLimit(UNLIMITED_BY_THE_CLIENT)
                 .connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(properties.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -79,8 +85,11 @@ public class DistanceMatrixClient implements DisposableBean {
             for (int o = 0; o < from.length; o++) {
                 for (int d = 0; d < to.length; d++) {
                     Matrix.Route route = route(answer.rows[o].elements[d]);
-                    Counter.builder("tasklane.google.elements").tag("status", route.status())
-                            .description("Distance Matrix elements (billed), by status").register(meters).increment();
+                    Counter.builder("tasklane.google.elements")
+                            .tag("status", route.status())
+                            .description("Distance Matrix elements (billed), by status")
+                            .register(meters)
+                            .increment();
                     elements.get(block.originFrom() + o).set(block.destinationFrom() + d, route);
                 }
             }
@@ -90,19 +99,18 @@ public class DistanceMatrixClient implements DisposableBean {
 
     private DistanceMatrix call(String[] origins, String[] destinations) throws Exception {
         CheckedSupplier<DistanceMatrix> request = () -> {
-            DistanceMatrixApiRequest ready = DistanceMatrixApi.getDistanceMatrix(google, origins, destinations).mode(mode);
+            DistanceMatrixApiRequest ready = DistanceMatrixApi.getDistanceMatrix(google, origins, destinations)
+                    .mode(mode);
             // the request is ready: nothing but the wire between its moment and Google
             budget.take();
             try {
                 DistanceMatrix answer = ready.await();
                 count("OK");
                 return answer;
-            }
-            catch (ApiException e) {
+            } catch (ApiException e) {
                 count(e.getClass().getSimpleName().replace("Exception", ""));
                 throw e;
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 count(e instanceof java.net.SocketTimeoutException ? "timeout" : "io_error");
                 throw e;
             }
@@ -110,23 +118,27 @@ public class DistanceMatrixClient implements DisposableBean {
         try {
             return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(circuitBreaker, request))
                     .get();
-        }
-        catch (Exception | Error e) {
+        } catch (Exception | Error e) {
             throw e;
-        }
-        catch (Throwable other) {
+        } catch (Throwable other) {
             throw new IllegalStateException(other);
         }
     }
 
     private void count(String status) {
-        Counter.builder("tasklane.google.requests").tag("api", "distance_matrix").tag("status", status)
-                .description("Distance Matrix requests, by outcome").register(meters).increment();
+        Counter.builder("tasklane.google.requests")
+                .tag("api", "distance_matrix")
+                .tag("status", status)
+                .description("Distance Matrix requests, by outcome")
+                .register(meters)
+                .increment();
     }
 
     /** Addresses as the API takes them: a '|' would split one address into two places. */
     private static String[] places(List<String> addresses) {
-        return addresses.stream().map(address -> address.replace('|', ' ').strip()).toArray(String[]::new);
+        return addresses.stream()
+                .map(address -> address.replace('|', ' ').strip())
+                .toArray(String[]::new);
     }
 
     private static Matrix.Route route(DistanceMatrixElement element) {

@@ -20,7 +20,8 @@ public record Matrix(List<List<Route>> elements, int requests) {
             return switch (status) {
                 case "NOT_FOUND" -> "Google could not find one of the two addresses (NOT_FOUND)";
                 case "ZERO_RESULTS" -> "Google found no road route between the two addresses (ZERO_RESULTS)";
-                case "MAX_ROUTE_LENGTH_EXCEEDED" -> "the route is too long for Google to compute (MAX_ROUTE_LENGTH_EXCEEDED)";
+                case "MAX_ROUTE_LENGTH_EXCEEDED" ->
+                    "the route is too long for Google to compute (MAX_ROUTE_LENGTH_EXCEEDED)";
                 default -> "Google gave no route (" + status + ")";
             };
         }

@@ -14,11 +14,9 @@ final class Packing {
     static final int MAX_ELEMENTS = 100;
 
     /** A block of the matrix: origins [originFrom, originTo) × destinations [destinationFrom, destinationTo). */
-    record Block(int originFrom, int originTo, int destinationFrom, int destinationTo) {
-    }
+    record Block(int originFrom, int originTo, int destinationFrom, int destinationTo) {}
 
-    private Packing() {
-    }
+    private Packing() {}
 
     static List<Block> blocks(int origins, int destinations) {
         int originsPerBlock = Math.min(MAX_ORIGINS, Math.max(1, origins));
@@ -30,7 +28,11 @@ final class Packing {
         List<Block> blocks = new ArrayList<>();
         for (int o = 0; o < origins; o += originsPerBlock) {
             for (int d = 0; d < destinations; d += destinationsPerBlock) {
-                blocks.add(new Block(o, Math.min(origins, o + originsPerBlock), d, Math.min(destinations, d + destinationsPerBlock)));
+                blocks.add(new Block(
+                        o,
+                        Math.min(origins, o + originsPerBlock),
+                        d,
+                        Math.min(destinations, d + destinationsPerBlock)));
             }
         }
         return blocks;

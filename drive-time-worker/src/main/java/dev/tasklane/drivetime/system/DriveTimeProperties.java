@@ -41,10 +41,12 @@ public record DriveTimeProperties(
                     + "'AIza'); check that the whole key was copied.");
         }
         if (quotaPerSecond < RequestSpacing.MINIMUM_QUOTA) {
-            throw new IllegalStateException("GOOGLE_MAPS_QUOTA_PER_SECOND (tasklane.drive-times.google.quota-per-second) "
-                    + "must be at least 2, was " + quotaPerSecond + ". It is the key's whole quota (Google Cloud "
-                    + "console → quotas, per second): every instance shares it through the database, so set the same "
-                    + "value on each, whatever their number.");
+            throw new IllegalStateException(
+                    "GOOGLE_MAPS_QUOTA_PER_SECOND (tasklane.drive-times.google.quota-per-second) "
+                            + "must be at least 2, was " + quotaPerSecond
+                            + ". It is the key's whole quota (Google Cloud "
+                            + "console → quotas, per second): every instance shares it through the database, so set the same "
+                            + "value on each, whatever their number.");
         }
     }
 

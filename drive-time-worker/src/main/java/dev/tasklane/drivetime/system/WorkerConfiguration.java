@@ -1,7 +1,6 @@
 package dev.tasklane.drivetime.system;
 
 import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import dev.tasklane.drivetime.matrix.DistanceMatrixClient;
@@ -23,7 +22,12 @@ class WorkerConfiguration {
     /** The key's quota, shared with every other instance through the database. */
     @Bean
     RateBudget googleBudget(DataSource dataSource, DriveTimeProperties google, MeterRegistry meters) {
-        return new RateBudget(dataSource, DistanceMatrixClient.RESILIENCE, google.apiKey(), google.quotaPerSecond(),
-                LONGEST_WAIT_FOR_A_CALL, meters);
+        return new RateBudget(
+                dataSource,
+                DistanceMatrixClient.RESILIENCE,
+                google.apiKey(),
+                google.quotaPerSecond(),
+                LONGEST_WAIT_FOR_A_CALL,
+                meters);
     }
 }

@@ -51,12 +51,13 @@ class DriveTimeHandler implements TaskHandler {
     private final DriveTimeProperties properties;
     private final int attempts;
 
-    DriveTimeHandler(JdbcTemplate jdbc, DistanceMatrixClient google, DriveTimeProperties properties,
-            RetryRegistry retries) {
+    DriveTimeHandler(
+            JdbcTemplate jdbc, DistanceMatrixClient google, DriveTimeProperties properties, RetryRegistry retries) {
         this.jdbc = jdbc;
         this.google = google;
         this.properties = properties;
-        this.attempts = retries.retry(DistanceMatrixClient.RESILIENCE).getRetryConfig().getMaxAttempts();
+        this.attempts =
+                retries.retry(DistanceMatrixClient.RESILIENCE).getRetryConfig().getMaxAttempts();
     }
 
     @Override
@@ -64,19 +65,16 @@ class DriveTimeHandler implements TaskHandler {
         return TaskTypes.CALCULATE_DRIVE_TIMES;
     }
 
-    private record Place(UUID id, String name, String address, boolean active) {
-    }
+    private record Place(UUID id, String name, String address, boolean active) {}
 
     /** What a task computed: its summary, and its rows of {@code client_drive_times}, written with the batch's. */
-    private record Computed(Map<String, Object> result, List<Row> rows) {
-    }
+    private record Computed(Map<String, Object> result, List<Row> rows) {}
 
-    private record Row(UUID client, UUID driver, Integer meters, Integer seconds, String status, String reason) {
-    }
+    private record Row(UUID client, UUID driver, Integer meters, Integer seconds, String status, String reason) {}
 
     @Override
     public Map<String, Object> handle(TaskRequested request) {
-        TaskOutcome outcome = handleAll(List.of(request), started -> { }).get(0);
+        TaskOutcome outcome = handleAll(List.of(request), started -> {}).get(0);
         if (outcome instanceof TaskOutcome.Failed failed) {
             throw failed.failure();
         }
@@ -96,8 +94,7 @@ class DriveTimeHandler implements TaskHandler {
         Places places;
         try {
             places = new Places(requests);
-        }
-        catch (RuntimeException unreachable) {
+        } catch (RuntimeException unreachable) {
             return List.of(new TaskOutcome.Postponed(unreachable));
         }
         List<TaskOutcome> outcomes = new ArrayList<>(requests.size());
@@ -108,19 +105,16 @@ class DriveTimeHandler implements TaskHandler {
                 Computed computed = compute(request, places);
                 computed.rows().forEach(row -> rows.put(List.of(row.client(), row.driver()), row));
                 outcomes.add(new TaskOutcome.Completed(computed.result()));
-            }
-            catch (TaskFailure failure) {
+            } catch (TaskFailure failure) {
                 outcomes.add(new TaskOutcome.Failed(failure));
-            }
-            catch (RuntimeException pending) {
+            } catch (RuntimeException pending) {
                 outcomes.add(new TaskOutcome.Postponed(pending));
                 break;
             }
         }
         try {
             store(rows.values());
-        }
-        catch (RuntimeException unreachable) {
+        } catch (RuntimeException unreachable) {
             return List.of(new TaskOutcome.Postponed(unreachable));
         }
         return outcomes;
@@ -130,9 +124,15 @@ class DriveTimeHandler implements TaskHandler {
         return switch (request.entityType()) {
             case EntityTypes.CLIENT -> forClient(request, places);
             case EntityTypes.DRIVER -> forDriver(request, places);
-            default -> throw new TaskFailure("Drive times are computed for a client or a driver, but this task is about a "
-                    + request.entityType() + " (" + request.entityName() + "). Dismiss it; if it keeps coming, report "
-                    + "it: whatever queued it has a bug.", "UNSUPPORTED_ENTITY", "worker", false);
+            default ->
+                throw new TaskFailure(
+                        "Drive times are computed for a client or a driver, but this task is about a "
+                                + request.entityType() + " (" + request.entityName()
+                                + "). Dismiss it; if it keeps coming, report "
+                                + "it: whatever queued it has a bug.",
+                        "UNSUPPORTED_ENTITY",
+                        "worker",
+                        false);
         };
     }
 
@@ -145,19 +145,26 @@ class DriveTimeHandler implements TaskHandler {
         private final List<Place> activeClients;
 
         Places(List<TaskRequested> requests) {
-            clients = byId("SELECT id, name, address, active FROM clients WHERE id = ANY(?::uuid[])",
+            clients = byId(
+                    "SELECT id, name, address, active FROM clients WHERE id = ANY(?::uuid[])",
                     ids(requests, EntityTypes.CLIENT));
-            drivers = byId("SELECT id, name, home_address, active FROM drivers WHERE id = ANY(?::uuid[])",
+            drivers = byId(
+                    "SELECT id, name, home_address, active FROM drivers WHERE id = ANY(?::uuid[])",
                     ids(requests, EntityTypes.DRIVER));
-            activeDrivers = clients.isEmpty() ? List.of()
+            activeDrivers = clients.isEmpty()
+                    ? List.of()
                     : places("SELECT id, name, home_address, active FROM drivers WHERE active ORDER BY id");
-            activeClients = drivers.isEmpty() ? List.of()
+            activeClients = drivers.isEmpty()
+                    ? List.of()
                     : places("SELECT id, name, address, active FROM clients WHERE active ORDER BY id");
         }
 
         private static String[] ids(List<TaskRequested> requests, String entityType) {
-            return requests.stream().filter(request -> request.entityType().equals(entityType))
-                    .map(request -> request.entityId().toString()).distinct().toArray(String[]::new);
+            return requests.stream()
+                    .filter(request -> request.entityType().equals(entityType))
+                    .map(request -> request.entityId().toString())
+                    .distinct()
+                    .toArray(String[]::new);
         }
 
         private Map<UUID, Place> byId(String sql, String[] ids) {
@@ -180,13 +187,20 @@ class DriveTimeHandler implements TaskHandler {
     private Computed forClient(TaskRequested request, Places places) {
         Place client = places.clients.get(request.entityId());
         if (client == null) {
-            throw new TaskFailure("Cannot compute drive times for " + request.entityName() + ": the client no longer "
-                    + "exists (it was deleted after the task was queued). Dismiss this task.", "CLIENT_NOT_FOUND",
-                    "worker", false);
+            throw new TaskFailure(
+                    "Cannot compute drive times for " + request.entityName() + ": the client no longer "
+                            + "exists (it was deleted after the task was queued). Dismiss this task.",
+                    "CLIENT_NOT_FOUND",
+                    "worker",
+                    false);
         }
         if (client.address() == null || client.address().isBlank()) {
-            throw new TaskFailure("Cannot compute drive times for " + client.name() + ": the client has no address. Fix "
-                    + "the client's address; saving it computes the drive times again.", "NO_ADDRESS", "worker", false);
+            throw new TaskFailure(
+                    "Cannot compute drive times for " + client.name() + ": the client has no address. Fix "
+                            + "the client's address; saving it computes the drive times again.",
+                    "NO_ADDRESS",
+                    "worker",
+                    false);
         }
         if (!client.active()) {
             return skipped("the client is inactive");
@@ -197,8 +211,12 @@ class DriveTimeHandler implements TaskHandler {
     private Computed forDriver(TaskRequested request, Places places) {
         Place driver = places.drivers.get(request.entityId());
         if (driver == null) {
-            throw new TaskFailure("Cannot compute drive times for " + request.entityName() + ": the driver no longer "
-                    + "exists (deleted after the task was queued). Dismiss this task.", "DRIVER_NOT_FOUND", "worker", false);
+            throw new TaskFailure(
+                    "Cannot compute drive times for " + request.entityName() + ": the driver no longer "
+                            + "exists (deleted after the task was queued). Dismiss this task.",
+                    "DRIVER_NOT_FOUND",
+                    "worker",
+                    false);
         }
         if (!driver.active()) {
             return skipped("the driver is inactive");
@@ -218,7 +236,9 @@ class DriveTimeHandler implements TaskHandler {
             result.put("note", drivers.isEmpty() ? "no active drivers" : "no active clients");
             return new Computed(result, List.of());
         }
-        Matrix matrix = ask(drivers.stream().map(Place::address).toList(), clients.stream().map(Place::address).toList(),
+        Matrix matrix = ask(
+                drivers.stream().map(Place::address).toList(),
+                clients.stream().map(Place::address).toList(),
                 subject);
         List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> unreachable = new ArrayList<>();
@@ -228,12 +248,16 @@ class DriveTimeHandler implements TaskHandler {
                 Matrix.Route route = matrix.elements().get(d).get(c);
                 Place driver = drivers.get(d);
                 Place client = clients.get(c);
-                rows.add(new Row(client.id(), driver.id(), toInt(route.meters()), toInt(route.seconds()), route.status(),
+                rows.add(new Row(
+                        client.id(),
+                        driver.id(),
+                        toInt(route.meters()),
+                        toInt(route.seconds()),
+                        route.status(),
                         route.ok() ? null : route.reason()));
                 if (route.ok()) {
                     ok++;
-                }
-                else if (unreachable.size() < UNREACHABLE_LISTED) {
+                } else if (unreachable.size() < UNREACHABLE_LISTED) {
                     Map<String, Object> pair = new LinkedHashMap<>();
                     pair.put("driver_id", driver.id().toString());
                     pair.put("driver", driver.name());
@@ -294,68 +318,99 @@ class DriveTimeHandler implements TaskHandler {
                 ORDER BY r.client_id, r.driver_id
                 ON CONFLICT (client_id, driver_id) DO UPDATE
                 SET distance_meters = excluded.distance_meters, duration_seconds = excluded.duration_seconds,
-                    status = excluded.status, status_reason = excluded.status_reason, computed_at = excluded.computed_at""",
-                clients, drivers, meters, seconds, statuses, reasons);
+                    status = excluded.status, status_reason = excluded.status_reason, computed_at = excluded.computed_at""", clients, drivers, meters, seconds, statuses, reasons);
     }
 
     private Matrix ask(List<String> origins, List<String> destinations, String subject) {
         try {
             return google.routes(origins, destinations);
-        }
-        catch (CallNotPermittedException open) {
-            throw new WaitForRecovery(SOURCE, SERVICE, SERVICE + " is not answering, so Tasklane paused calls to it; "
-                    + "the drive times for " + subject + " are computed by themselves when it answers again.",
+        } catch (CallNotPermittedException open) {
+            throw new WaitForRecovery(
+                    SOURCE,
+                    SERVICE,
+                    SERVICE + " is not answering, so Tasklane paused calls to it; " + "the drive times for " + subject
+                            + " are computed by themselves when it answers again.",
                     "check Google Maps' status page (status.cloud.google.com) and the API key's quota and billing in "
-                    + "Google Cloud console", open);
-        }
-        catch (RateBudget.UsedUp busy) {
-            throw new WaitForRecovery(SOURCE, SERVICE, "The Google Maps rate limit, shared by every drive-time worker, "
-                    + "is used up for the moment, so the drive times for " + subject + " wait their turn and are "
-                    + "computed by themselves shortly.", "check whether a flood of drive-time tasks is queued, and "
-                    + "whether the key's quota in Google Cloud console allows raising GOOGLE_MAPS_QUOTA_PER_SECOND (the "
-                    + "key's whole quota, shared by every instance)", busy);
-        }
-        catch (RequestDeniedException e) {
-            throw failure(API + " refused the request (REQUEST_DENIED: " + e.getMessage() + ") while computing drive "
-                    + "times for " + subject + ". Check that the Distance Matrix API is enabled for this key in Google "
-                    + "Cloud console and that GOOGLE_MAPS_API_KEY holds the right key, then retry the task.",
-                    "REQUEST_DENIED", false, e);
-        }
-        catch (InvalidRequestException e) {
-            throw failure(API + " rejected the request as invalid (INVALID_REQUEST: " + e.getMessage() + ") while "
-                    + "computing drive times for " + subject + ". Fix the address (it must be a street address Google "
-                    + "can read) and save it again; that computes the drive times anew.", "INVALID_REQUEST", false, e);
-        }
-        catch (OverQueryLimitException e) {
-            throw failure(API + " returned OVER_QUERY_LIMIT (" + e.getMessage() + ") while computing drive times for "
-                    + subject + ". Tasklane retried automatically " + attempts + " times with growing pauses and gave "
-                    + "up. Retry the task in a few minutes; if this keeps happening, raise the key's quota in Google Cloud "
-                    + "console or, if something else uses the key too, lower GOOGLE_MAPS_QUOTA_PER_SECOND.",
-                    "OVER_QUERY_LIMIT", true, e);
-        }
-        catch (ApiException e) {
-            String status = e.getClass().getSimpleName().replace("Exception", "").toUpperCase(java.util.Locale.ROOT);
-            throw failure(API + " answered " + status + " (" + e.getMessage() + ") while computing drive times for "
-                    + subject + ". Tasklane retried automatically " + attempts + " times. Retry the task later; if it "
-                    + "keeps failing, check the key's quota and billing in Google Cloud console.", status, true, e);
-        }
-        catch (SocketTimeoutException e) {
-            throw failure(API + " did not answer within " + properties.readTimeout().toSeconds() + " s while computing "
-                    + "drive times for " + subject + "; Tasklane retried automatically " + attempts + " times. Retry "
-                    + "the task later; if it keeps happening, check the worker's network connection to Google.",
-                    "TIMEOUT", true, e);
-        }
-        catch (IOException e) {
+                            + "Google Cloud console",
+                    open);
+        } catch (RateBudget.UsedUp busy) {
+            throw new WaitForRecovery(
+                    SOURCE,
+                    SERVICE,
+                    "The Google Maps rate limit, shared by every drive-time worker, "
+                            + "is used up for the moment, so the drive times for " + subject
+                            + " wait their turn and are "
+                            + "computed by themselves shortly.",
+                    "check whether a flood of drive-time tasks is queued, and "
+                            + "whether the key's quota in Google Cloud console allows raising GOOGLE_MAPS_QUOTA_PER_SECOND (the "
+                            + "key's whole quota, shared by every instance)",
+                    busy);
+        } catch (RequestDeniedException e) {
+            throw failure(
+                    API + " refused the request (REQUEST_DENIED: " + e.getMessage() + ") while computing drive "
+                            + "times for " + subject
+                            + ". Check that the Distance Matrix API is enabled for this key in Google "
+                            + "Cloud console and that GOOGLE_MAPS_API_KEY holds the right key, then retry the task.",
+                    "REQUEST_DENIED",
+                    false,
+                    e);
+        } catch (InvalidRequestException e) {
+            throw failure(
+                    API + " rejected the request as invalid (INVALID_REQUEST: " + e.getMessage() + ") while "
+                            + "computing drive times for " + subject
+                            + ". Fix the address (it must be a street address Google "
+                            + "can read) and save it again; that computes the drive times anew.",
+                    "INVALID_REQUEST",
+                    false,
+                    e);
+        } catch (OverQueryLimitException e) {
+            throw failure(
+                    API + " returned OVER_QUERY_LIMIT (" + e.getMessage() + ") while computing drive times for "
+                            + subject + ". Tasklane retried automatically " + attempts
+                            + " times with growing pauses and gave "
+                            + "up. Retry the task in a few minutes; if this keeps happening, raise the key's quota in Google Cloud "
+                            + "console or, if something else uses the key too, lower GOOGLE_MAPS_QUOTA_PER_SECOND.",
+                    "OVER_QUERY_LIMIT",
+                    true,
+                    e);
+        } catch (ApiException e) {
+            String status =
+                    e.getClass().getSimpleName().replace("Exception", "").toUpperCase(java.util.Locale.ROOT);
+            throw failure(
+                    API + " answered " + status + " (" + e.getMessage() + ") while computing drive times for "
+                            + subject + ". Tasklane retried automatically " + attempts
+                            + " times. Retry the task later; if it "
+                            + "keeps failing, check the key's quota and billing in Google Cloud console.",
+                    status,
+                    true,
+                    e);
+        } catch (SocketTimeoutException e) {
+            throw failure(
+                    API + " did not answer within " + properties.readTimeout().toSeconds() + " s while computing "
+                            + "drive times for " + subject + "; Tasklane retried automatically " + attempts
+                            + " times. Retry "
+                            + "the task later; if it keeps happening, check the worker's network connection to Google.",
+                    "TIMEOUT",
+                    true,
+                    e);
+        } catch (IOException e) {
             String code = e.getMessage() != null && e.getMessage().startsWith("Server Error: ")
-                    ? "HTTP_" + e.getMessage().substring("Server Error: ".length()).split(" ")[0] : "NETWORK";
-            throw failure(API + " could not be reached or failed (" + e.getMessage() + ") while computing drive times "
-                    + "for " + subject + "; Tasklane retried automatically " + attempts + " times. Retry the task "
-                    + "later; if it keeps failing, check Google's status page and the worker's network.", code, true, e);
-        }
-        catch (RuntimeException e) {
+                    ? "HTTP_"
+                            + e.getMessage()
+                                    .substring("Server Error: ".length())
+                                    .split(" ")[0]
+                    : "NETWORK";
+            throw failure(
+                    API + " could not be reached or failed (" + e.getMessage() + ") while computing drive times "
+                            + "for " + subject + "; Tasklane retried automatically " + attempts
+                            + " times. Retry the task "
+                            + "later; if it keeps failing, check Google's status page and the worker's network.",
+                    code,
+                    true,
+                    e);
+        } catch (RuntimeException e) {
             throw e;
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException(properties.redact(e.getMessage()), e);
         }
     }

@@ -20,8 +20,11 @@ class DriveTimeListener {
         this.handler = handler;
     }
 
-    @KafkaListener(id = "drive-time-worker", topics = "task.requested.calculate_drive_times",
-            concurrency = "${tasklane.drive-times.consumers:2}", batch = "true")
+    @KafkaListener(
+            id = "drive-time-worker",
+            topics = "task.requested.calculate_drive_times",
+            concurrency = "${tasklane.drive-times.consumers:2}",
+            batch = "true")
     void onRequests(List<ConsumerRecord<String, TaskEvent>> records) {
         runner.run(records, handler);
     }

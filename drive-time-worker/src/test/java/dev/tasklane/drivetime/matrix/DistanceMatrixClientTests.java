@@ -39,11 +39,24 @@ class DistanceMatrixClientTests {
 
     private static void runsAHundredCallsInUnderTwoSeconds(HikariDataSource pool) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        DistanceMatrixClient client = new DistanceMatrixClient(new DriveTimeProperties(
-                DistanceMatrixSimulatorHolder.KEY, URI.create(SIMULATOR.baseUrl()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), "driving", 1000), RetryRegistry.ofDefaults(), CircuitBreakerRegistry.ofDefaults(),
-                new RateBudget(pool, DistanceMatrixClient.RESILIENCE, DistanceMatrixSimulatorHolder.KEY, 1000,
-                        Duration.ofSeconds(60), meters), meters);
+        DistanceMatrixClient client = new DistanceMatrixClient(
+                new DriveTimeProperties(
+                        DistanceMatrixSimulatorHolder.KEY,
+                        URI.create(SIMULATOR.baseUrl()),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2),
+                        "driving",
+                        1000),
+                RetryRegistry.ofDefaults(),
+                CircuitBreakerRegistry.ofDefaults(),
+                new RateBudget(
+                        pool,
+                        DistanceMatrixClient.RESILIENCE,
+                        DistanceMatrixSimulatorHolder.KEY,
+                        1000,
+                        Duration.ofSeconds(60),
+                        meters),
+                meters);
         List<String> drivers = List.of("1 A St, Springfield", "2 B St, Springfield");
         List<String> clients = List.of("3 C St, Springfield");
         client.routes(drivers, clients);
@@ -51,8 +64,9 @@ class DistanceMatrixClientTests {
         for (int i = 0; i < 100; i++) {
             assertThat(client.routes(drivers, clients).elements()).hasSize(2);
         }
-        assertThat((System.nanoTime() - started) / 1_000_000).as("milliseconds for 100 sequential calls (a limiter of "
-                + "50 a second cannot give them in less than 2,000; without one they take a few hundred)")
+        assertThat((System.nanoTime() - started) / 1_000_000)
+                .as("milliseconds for 100 sequential calls (a limiter of "
+                        + "50 a second cannot give them in less than 2,000; without one they take a few hundred)")
                 .isLessThan(1900);
     }
 }

@@ -75,51 +75,77 @@ class DriveTimeBatchIntegrationTests {
         send(first);
         send(ghost);
         send(appointment);
-        try (KafkaProducer<String, String> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestKafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-            raw.send(new ProducerRecord<>(TOPIC, 0, garbageKey, "{\"event_type\": \"TaskRequ")).get();
+        try (KafkaProducer<String, String> raw = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
+            raw.send(new ProducerRecord<>(TOPIC, 0, garbageKey, "{\"event_type\": \"TaskRequ"))
+                    .get();
         }
         send(afterThePoison);
         send(forADriver);
         worker.start();
 
-        assertThat(business.awaitCompleted(first).result()).containsEntry("drivers", 3).containsEntry("elements_ok", 3);
+        assertThat(business.awaitCompleted(first).result())
+                .containsEntry("drivers", 3)
+                .containsEntry("elements_ok", 3);
         assertThat(business.awaitFailed(ghost).error().code()).isEqualTo("CLIENT_NOT_FOUND");
         assertThat(business.awaitFailed(appointment).error().code()).isEqualTo("UNSUPPORTED_ENTITY");
         assertThat(business.awaitCompleted(afterThePoison).result()).containsEntry("elements_ok", 3);
-        assertThat(business.awaitCompleted(forADriver).result()).containsEntry("clients", 2)
+        assertThat(business.awaitCompleted(forADriver).result())
+                .containsEntry("clients", 2)
                 .containsEntry("elements_ok", 2);
 
-        List<ConsumerRecord<String, byte[]>> deadLetters = await().atMost(Duration.ofSeconds(30)).until(
-                () -> TestTopics.records(TaskTopics.deadLetter(TOPIC)),
-                found -> found.stream().anyMatch(record -> garbageKey.equals(record.key())));
-        assertThat(deadLetters).filteredOn(record -> garbageKey.equals(record.key())).singleElement()
-                .satisfies(record -> assertThat(new String(record.headers().lastHeader(DeadLetters.REASON_HEADER)
-                        .value(), StandardCharsets.UTF_8)).contains("failed to deserialize"));
-        assertThat(deadLetters).as("only the unreadable record is dead-lettered")
+        List<ConsumerRecord<String, byte[]>> deadLetters = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> TestTopics.records(TaskTopics.deadLetter(TOPIC)),
+                        found -> found.stream().anyMatch(record -> garbageKey.equals(record.key())));
+        assertThat(deadLetters)
+                .filteredOn(record -> garbageKey.equals(record.key()))
+                .singleElement()
+                .satisfies(record -> assertThat(new String(
+                                record.headers()
+                                        .lastHeader(DeadLetters.REASON_HEADER)
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                        .contains("failed to deserialize"));
+        assertThat(deadLetters)
+                .as("only the unreadable record is dead-lettered")
                 .noneMatch(record -> List.of(first, ghost, appointment, afterThePoison, forADriver).stream()
                         .anyMatch(request -> request.taskId().toString().equals(record.key())));
 
         List<TaskEvent> status = TestTopics.events(TaskTopics.STATUS, TaskEvent.class);
         for (TaskRequested request : List.of(first, ghost, appointment, afterThePoison, forADriver)) {
-            List<TaskEvent> ofTask = status.stream().filter(event -> event.taskId().equals(request.taskId())).toList();
-            assertThat(ofTask).as("%s started once: nothing before the poison ran again", request.entityName())
-                    .filteredOn(TaskStarted.class::isInstance).hasSize(1);
-            assertThat(ofTask).as("%s ended once", request.entityName())
-                    .filteredOn(event -> event instanceof TaskCompleted || event instanceof TaskFailed).hasSize(1);
+            List<TaskEvent> ofTask = status.stream()
+                    .filter(event -> event.taskId().equals(request.taskId()))
+                    .toList();
+            assertThat(ofTask)
+                    .as("%s started once: nothing before the poison ran again", request.entityName())
+                    .filteredOn(TaskStarted.class::isInstance)
+                    .hasSize(1);
+            assertThat(ofTask)
+                    .as("%s ended once", request.entityName())
+                    .filteredOn(event -> event instanceof TaskCompleted || event instanceof TaskFailed)
+                    .hasSize(1);
         }
-        assertThat(Simulator.stats().get("requests").asInt()).as("one Distance Matrix request per good task")
+        assertThat(Simulator.stats().get("requests").asInt())
+                .as("one Distance Matrix request per good task")
                 .isEqualTo(3);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE client_id IN (?, ?)", Long.class,
-                ada, bob)).isEqualTo(6);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE driver_id = ? AND client_id IN "
-                + "(SELECT id FROM clients WHERE active)", Long.class, drivers.get(0))).isEqualTo(2);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM client_drive_times WHERE client_id IN (?, ?)", Long.class, ada, bob))
+                .isEqualTo(6);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM client_drive_times WHERE driver_id = ? AND client_id IN "
+                                + "(SELECT id FROM clients WHERE active)",
+                        Long.class,
+                        drivers.get(0)))
+                .isEqualTo(2);
     }
 
     private static TaskRequested request(String entityType, UUID entityId, String name) {
-        return TaskRequested.of(TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, entityType, entityId, name,
-                UUID.randomUUID()), Map.of(entityType.equals(EntityTypes.CLIENT) ? "client_id" : "driver_id",
-                entityId.toString()));
+        return TaskRequested.of(
+                TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, entityType, entityId, name, UUID.randomUUID()),
+                Map.of(entityType.equals(EntityTypes.CLIENT) ? "client_id" : "driver_id", entityId.toString()));
     }
 
     /** Into partition 0, so that one consumer's poll holds every record of the test in order. */

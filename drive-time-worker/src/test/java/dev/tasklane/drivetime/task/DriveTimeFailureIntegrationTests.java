@@ -73,24 +73,31 @@ class DriveTimeFailureIntegrationTests {
         assertThat(failed.error().code()).isEqualTo("REQUEST_DENIED");
         assertThat(failed.error().retryable()).isFalse();
         assertThat(failed.error().source()).isEqualTo("google_maps");
-        assertThat(failed.error().message()).contains("Google Maps Distance Matrix API refused the request")
-                .contains("This API project is not authorized to use this API.").contains("Denise Denied")
+        assertThat(failed.error().message())
+                .contains("Google Maps Distance Matrix API refused the request")
+                .contains("This API project is not authorized to use this API.")
+                .contains("Denise Denied")
                 .contains("Check that the Distance Matrix API is enabled for this key");
-        assertThat(Simulator.stats().get("requests").asInt()).as("no retry for an error retrying cannot fix").isEqualTo(1);
+        assertThat(Simulator.stats().get("requests").asInt())
+                .as("no retry for an error retrying cannot fix")
+                .isEqualTo(1);
         assertThat(output.getAll() + failed).doesNotContain(DistanceMatrixSimulatorHolder.KEY);
     }
 
     @Test
     void anInvalidRequestSaysToFixTheAddress() throws Exception {
-        Simulator.replay(new String(getClass().getResourceAsStream(
-                "/fixtures/google-distance-matrix/openapi/responses-json/maps_http_distancematrix_encoded_error_response.json")
+        Simulator.replay(new String(getClass()
+                .getResourceAsStream(
+                        "/fixtures/google-distance-matrix/openapi/responses-json/maps_http_distancematrix_encoded_error_response.json")
                 .readAllBytes()));
 
         TaskFailed failed = failureFor("Ivy Invalid");
 
         assertThat(failed.error().code()).isEqualTo("INVALID_REQUEST");
-        assertThat(failed.error().message()).contains("INVALID_REQUEST: Invalid request. Invalid 'destinations' parameter")
-                .contains("Ivy Invalid").contains("Fix the address");
+        assertThat(failed.error().message())
+                .contains("INVALID_REQUEST: Invalid request. Invalid 'destinations' parameter")
+                .contains("Ivy Invalid")
+                .contains("Fix the address");
     }
 
     @Test
@@ -102,9 +109,13 @@ class DriveTimeFailureIntegrationTests {
 
         assertThat(failed.error().code()).isEqualTo("OVER_QUERY_LIMIT");
         assertThat(failed.error().retryable()).isTrue();
-        assertThat(failed.error().message()).contains("returned OVER_QUERY_LIMIT (You have exceeded your rate-limit")
-                .contains("Olga Overquota").contains("retried automatically 6 times").contains("raise the key's quota");
-        assertThat(Simulator.stats().get("by_status").get("OVER_QUERY_LIMIT").asInt()).isEqualTo(6);
+        assertThat(failed.error().message())
+                .contains("returned OVER_QUERY_LIMIT (You have exceeded your rate-limit")
+                .contains("Olga Overquota")
+                .contains("retried automatically 6 times")
+                .contains("raise the key's quota");
+        assertThat(Simulator.stats().get("by_status").get("OVER_QUERY_LIMIT").asInt())
+                .isEqualTo(6);
         assertThat(output.getAll()).doesNotContain(DistanceMatrixSimulatorHolder.KEY);
     }
 
@@ -116,7 +127,9 @@ class DriveTimeFailureIntegrationTests {
         TaskFailed failed = failureFor("Sid Servererror");
 
         assertThat(failed.error().code()).isEqualTo("HTTP_500");
-        assertThat(failed.error().message()).contains("Server Error: 500").contains("Sid Servererror")
+        assertThat(failed.error().message())
+                .contains("Server Error: 500")
+                .contains("Sid Servererror")
                 .contains("retried automatically");
     }
 
@@ -128,7 +141,9 @@ class DriveTimeFailureIntegrationTests {
         TaskFailed failed = failureFor("Tom Timeout");
 
         assertThat(failed.error().code()).isEqualTo("TIMEOUT");
-        assertThat(failed.error().message()).contains("did not answer within 2 s").contains("Tom Timeout");
+        assertThat(failed.error().message())
+                .contains("did not answer within 2 s")
+                .contains("Tom Timeout");
     }
 
     @Test
@@ -158,7 +173,8 @@ class DriveTimeFailureIntegrationTests {
         await().atMost(Duration.ofSeconds(5)).until(() -> true);
         for (TaskRequested request : requests) {
             assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskFailed.class))
-                    .as("task " + request.entityName()).isEmpty();
+                    .as("task " + request.entityName())
+                    .isEmpty();
         }
         assertThat(Simulator.stats().get("by_status").get("HTTP_500").asInt()).isEqualTo(5);
     }

@@ -57,14 +57,22 @@ class DriveTimeIntegrationTests {
         TaskRequested request = business.request(EntityTypes.CLIENT, client, "Jane Doe");
         TaskCompleted done = business.awaitCompleted(request);
 
-        assertThat(done.result()).containsEntry("drivers", 60).containsEntry("elements_ok", 60)
-                .containsEntry("elements_failed", 0).containsEntry("api_requests", 3);
+        assertThat(done.result())
+                .containsEntry("drivers", 60)
+                .containsEntry("elements_ok", 60)
+                .containsEntry("elements_failed", 0)
+                .containsEntry("api_requests", 3);
         assertThat(business.driveTimesOfClient(client)).isEqualTo(60);
         assertThat(Simulator.stats().get("requests").asInt()).isEqualTo(3);
         assertThat(Simulator.stats().get("elements").asInt()).isEqualTo(60);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE client_id = ? AND status = 'OK' "
-                + "AND distance_meters > 0 AND duration_seconds > 0", Long.class, client)).isEqualTo(60);
-        assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskStarted.class)).isNotEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM client_drive_times WHERE client_id = ? AND status = 'OK' "
+                                + "AND distance_meters > 0 AND duration_seconds > 0",
+                        Long.class,
+                        client))
+                .isEqualTo(60);
+        assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskStarted.class))
+                .isNotEmpty();
     }
 
     @Test
@@ -73,16 +81,20 @@ class DriveTimeIntegrationTests {
         UUID client = business.client("Rerun Client", "2 Main St, Springfield");
         TaskRequested request = business.request(EntityTypes.CLIENT, client, "Rerun Client");
         business.awaitCompleted(request);
-        Object firstComputed = jdbc.queryForObject("SELECT max(computed_at) FROM client_drive_times WHERE client_id = ?",
-                Object.class, client);
+        Object firstComputed = jdbc.queryForObject(
+                "SELECT max(computed_at) FROM client_drive_times WHERE client_id = ?", Object.class, client);
 
         business.send(request);
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TestTopics.events(
-                TaskTopics.STATUS, request.taskId(), TaskCompleted.class).size() >= 2);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskCompleted.class)
+                                .size()
+                        >= 2);
         assertThat(business.driveTimesOfClient(client)).isEqualTo(60);
-        assertThat(jdbc.queryForObject("SELECT min(computed_at) FROM client_drive_times WHERE client_id = ?",
-                Object.class, client)).isNotEqualTo(firstComputed);
+        assertThat(jdbc.queryForObject(
+                        "SELECT min(computed_at) FROM client_drive_times WHERE client_id = ?", Object.class, client))
+                .isNotEqualTo(firstComputed);
     }
 
     @Test
@@ -96,9 +108,12 @@ class DriveTimeIntegrationTests {
 
         TaskCompleted done = business.awaitCompleted(business.request(EntityTypes.DRIVER, driver, "Sam Driver"));
 
-        assertThat(done.result()).containsEntry("clients", 30).containsEntry("api_requests", 2)
+        assertThat(done.result())
+                .containsEntry("clients", 30)
+                .containsEntry("api_requests", 2)
                 .containsEntry("elements_ok", 30);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times WHERE driver_id = ?", Long.class, driver))
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM client_drive_times WHERE driver_id = ?", Long.class, driver))
                 .isEqualTo(30);
         assertThat(business.driveTimesOfClient(inactive)).isZero();
     }
@@ -114,14 +129,24 @@ class DriveTimeIntegrationTests {
         TaskCompleted done = business.awaitCompleted(business.request(EntityTypes.CLIENT, client, "Kim Client"));
 
         assertThat(done.result()).containsEntry("elements_ok", 3).containsEntry("elements_failed", 2);
-        List<Map<String, Object>> unreachable = (List<Map<String, Object>>) done.result().get("unreachable");
-        assertThat(unreachable).extracting(pair -> pair.get("driver")).containsExactlyInAnyOrder("Ida Island", "Lou Lost");
-        assertThat(unreachable).extracting(pair -> pair.get("status")).containsExactlyInAnyOrder("ZERO_RESULTS", "NOT_FOUND");
-        assertThat(jdbc.queryForMap("SELECT status, status_reason, distance_meters FROM client_drive_times "
-                + "WHERE client_id = ? AND driver_id = ?", client, island))
-                .containsEntry("status", "ZERO_RESULTS").containsEntry("distance_meters", null);
-        assertThat((String) jdbc.queryForObject("SELECT status_reason FROM client_drive_times WHERE driver_id = ?",
-                String.class, lost)).contains("could not find");
+        List<Map<String, Object>> unreachable =
+                (List<Map<String, Object>>) done.result().get("unreachable");
+        assertThat(unreachable)
+                .extracting(pair -> pair.get("driver"))
+                .containsExactlyInAnyOrder("Ida Island", "Lou Lost");
+        assertThat(unreachable)
+                .extracting(pair -> pair.get("status"))
+                .containsExactlyInAnyOrder("ZERO_RESULTS", "NOT_FOUND");
+        assertThat(jdbc.queryForMap(
+                        "SELECT status, status_reason, distance_meters FROM client_drive_times "
+                                + "WHERE client_id = ? AND driver_id = ?",
+                        client,
+                        island))
+                .containsEntry("status", "ZERO_RESULTS")
+                .containsEntry("distance_meters", null);
+        assertThat((String) jdbc.queryForObject(
+                        "SELECT status_reason FROM client_drive_times WHERE driver_id = ?", String.class, lost))
+                .contains("could not find");
     }
 
     @Test
@@ -130,13 +155,19 @@ class DriveTimeIntegrationTests {
         UUID client = business.client("Metric Client", "7 Main St, Springfield");
         business.awaitCompleted(business.request(EntityTypes.CLIENT, client, "Metric Client"));
 
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
 
-        assertThat(metrics).containsPattern("tasklane_google_requests_total\\{api=\"distance_matrix\",.*status=\"OK\"")
+        assertThat(metrics)
+                .containsPattern("tasklane_google_requests_total\\{api=\"distance_matrix\",.*status=\"OK\"")
                 .containsPattern("tasklane_google_elements_total\\{.*status=\"OK\"")
-                .containsPattern("tasklane_worker_tasks_seconds_count\\{.*outcome=\"completed\",task_type=\"calculate_drive_times\"")
+                .containsPattern(
+                        "tasklane_worker_tasks_seconds_count\\{.*outcome=\"completed\",task_type=\"calculate_drive_times\"")
                 .contains("resilience4j_circuitbreaker_state");
     }
 

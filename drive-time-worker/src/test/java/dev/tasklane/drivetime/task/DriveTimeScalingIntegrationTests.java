@@ -50,7 +50,8 @@ import static org.awaitility.Awaitility.await;
  * so three instances still each get some partitions.
  */
 @DriveTimeWorkerTest
-@TestPropertySource(properties = {"tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=2"})
+@TestPropertySource(
+        properties = {"tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=2"})
 class DriveTimeScalingIntegrationTests {
 
     private static final int QUOTA = 10;
@@ -83,20 +84,27 @@ class DriveTimeScalingIntegrationTests {
             requests.add(business.request(EntityTypes.CLIENT, client, "Burst Client " + i));
         }
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> jdbc.queryForObject(
-                "SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id WHERE c.name LIKE 'Burst Client %'",
-                Long.class) == 100);
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id WHERE c.name LIKE 'Burst Client %'",
+                                Long.class)
+                        == 100);
 
-        assertThat(Simulator.stats().get("requests").asInt()).as("not one OVER_QUERY_LIMIT, so no retry").isEqualTo(100);
+        assertThat(Simulator.stats().get("requests").asInt())
+                .as("not one OVER_QUERY_LIMIT, so no retry")
+                .isEqualTo(100);
         assertThat(Simulator.stats().get("max_requests_in_one_second").asInt()).isBetween(5, QUOTA);
         business.awaitCompleted(requests.get(99));
     }
 
     private ConfigurableApplicationContext anotherInstance() {
-        return AnotherInstance.start(DriveTimeWorkerApplication.class, environment,
+        return AnotherInstance.start(
+                DriveTimeWorkerApplication.class,
+                environment,
                 "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
                 "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
-                "tasklane.drive-times.google.quota-per-second=" + QUOTA, "tasklane.drive-times.consumers=2");
+                "tasklane.drive-times.google.quota-per-second=" + QUOTA,
+                "tasklane.drive-times.consumers=2");
     }
 
     @Test
@@ -109,8 +117,11 @@ class DriveTimeScalingIntegrationTests {
 
             assertWithinTheQuota();
             assertThat(workers).as("both instances did some of the work").hasSize(2);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id "
-                    + "WHERE c.name LIKE 'Shared Client %'", Long.class)).isEqualTo(40);
+            assertThat(jdbc.queryForObject(
+                            "SELECT count(*) FROM client_drive_times t JOIN clients c ON c.id = t.client_id "
+                                    + "WHERE c.name LIKE 'Shared Client %'",
+                            Long.class))
+                    .isEqualTo(40);
         }
     }
 
@@ -133,13 +144,14 @@ class DriveTimeScalingIntegrationTests {
                 Set<String> workers = workersOf(awaitCompleted(ids, ids.size()));
 
                 assertWithinTheQuota();
-                assertThat(Simulator.stats().get("requests").asInt()).as("two requests per client")
+                assertThat(Simulator.stats().get("requests").asInt())
+                        .as("two requests per client")
                         .isGreaterThanOrEqualTo(120);
-                assertThat(workers).as("the first, the one that left and the one that joined all did some of the work")
+                assertThat(workers)
+                        .as("the first, the one that left and the one that joined all did some of the work")
                         .hasSize(3);
             }
-        }
-        finally {
+        } finally {
             second.close();
         }
     }
@@ -155,9 +167,17 @@ class DriveTimeScalingIntegrationTests {
 
     /** The completions of the tasks {@code ids}, once at least {@code count} of them have one. */
     private static List<TaskCompleted> awaitCompleted(Set<UUID> ids, int count) {
-        return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> TestTopics.events(
-                TaskTopics.STATUS, TaskCompleted.class).stream().filter(done -> ids.contains(done.taskId())).toList(),
-                done -> done.stream().map(TaskCompleted::taskId).distinct().count() >= count);
+        return await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> TestTopics.events(TaskTopics.STATUS, TaskCompleted.class).stream()
+                                .filter(done -> ids.contains(done.taskId()))
+                                .toList(),
+                        done -> done.stream()
+                                        .map(TaskCompleted::taskId)
+                                        .distinct()
+                                        .count()
+                                >= count);
     }
 
     private static Set<String> workersOf(List<TaskCompleted> completed) {
@@ -166,30 +186,43 @@ class DriveTimeScalingIntegrationTests {
 
     private static void assertWithinTheQuota() {
         JsonNode stats = Simulator.stats();
-        assertThat(stats.path("by_status").path("OVER_QUERY_LIMIT").asInt(0)).as("OVER_QUERY_LIMIT among %d requests",
-                stats.get("requests").asInt()).isZero();
+        assertThat(stats.path("by_status").path("OVER_QUERY_LIMIT").asInt(0))
+                .as("OVER_QUERY_LIMIT among %d requests", stats.get("requests").asInt())
+                .isZero();
         assertThat(stats.get("max_requests_in_one_second").asInt()).isLessThanOrEqualTo(QUOTA);
     }
 
     @Test
     void anInstanceGivenAnIdJoinsAsOneStaticMemberPerListenerThread() throws Exception {
         List<String> ids = List.of("drive-time-b-0", "drive-time-b-1", "drive-time-b-2");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
-            try (ConfigurableApplicationContext named = AnotherInstance.start(DriveTimeWorkerApplication.class, environment,
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            try (ConfigurableApplicationContext named = AnotherInstance.start(
+                    DriveTimeWorkerApplication.class,
+                    environment,
                     "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
                     "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
-                    "tasklane.drive-times.consumers=3", "tasklane.kafka.instance-id=drive-time-b")) {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("drive-time-worker")).all()
-                        .get(30, TimeUnit.SECONDS).get("drive-time-worker");
+                    "tasklane.drive-times.consumers=3",
+                    "tasklane.kafka.instance-id=drive-time-b")) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("drive-time-worker"))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get("drive-time-worker");
 
                 // a restart under the same id takes these members' partitions back at once (WorkerCrashTests)
-                assertThat(group.members().stream().map(member -> member.groupInstanceId().orElse("dynamic")))
+                assertThat(group.members().stream()
+                                .map(member -> member.groupInstanceId().orElse("dynamic")))
                         .containsOnlyOnce(ids.toArray(String[]::new))
-                        .as("the test's own instance, given no id").contains("dynamic");
+                        .as("the test's own instance, given no id")
+                        .contains("dynamic");
             }
             // a static member that stops stays in the group until its session times out: let the next tests start clean
-            admin.removeMembersFromConsumerGroup("drive-time-worker", new RemoveMembersFromConsumerGroupOptions(
-                    ids.stream().map(MemberToRemove::new).toList())).all().get(30, TimeUnit.SECONDS);
+            admin.removeMembersFromConsumerGroup(
+                            "drive-time-worker",
+                            new RemoveMembersFromConsumerGroupOptions(
+                                    ids.stream().map(MemberToRemove::new).toList()))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -201,8 +234,10 @@ class DriveTimeScalingIntegrationTests {
 
         business.awaitCompleted(business.request(EntityTypes.CLIENT, client, "After Client"));
 
-        assertThat(pills.awaitDeadLetterReasons()).anySatisfy(reason -> assertThat(reason).contains("failed to deserialize"))
-                .anySatisfy(reason -> assertThat(reason).contains("A TaskStarted of task type calculate_drive_times "
-                        + "reached the calculate_drive_times worker"));
+        assertThat(pills.awaitDeadLetterReasons())
+                .anySatisfy(reason -> assertThat(reason).contains("failed to deserialize"))
+                .anySatisfy(reason -> assertThat(reason)
+                        .contains("A TaskStarted of task type calculate_drive_times "
+                                + "reached the calculate_drive_times worker"));
     }
 }

@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * once their wait deadline has passed, and still computed, as the same attempt, when Google answers again.
  */
 @DriveTimeWorkerTest
-@TestPropertySource(properties = "tasklane.worker.wait-deadline=" + DriveTimeWaitIntegrationTests.DEADLINE_SECONDS + "s")
+@TestPropertySource(
+        properties = "tasklane.worker.wait-deadline=" + DriveTimeWaitIntegrationTests.DEADLINE_SECONDS + "s")
 class DriveTimeWaitIntegrationTests {
 
     static final int DEADLINE_SECONDS = 4;
@@ -66,9 +67,10 @@ class DriveTimeWaitIntegrationTests {
         // the deadline is seconds long: the worker's consumers must own their partitions before the clock starts
         ConcurrentMessageListenerContainer<?, ?> worker =
                 (ConcurrentMessageListenerContainer<?, ?>) listeners.getListenerContainer("drive-time-worker");
-        await().atMost(Duration.ofSeconds(30)).until(() -> worker.getContainers().stream()
-                .allMatch(consumer -> consumer.getAssignedPartitions() != null
-                        && !consumer.getAssignedPartitions().isEmpty()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> worker.getContainers().stream()
+                        .allMatch(consumer -> consumer.getAssignedPartitions() != null
+                                && !consumer.getAssignedPartitions().isEmpty()));
     }
 
     @Test
@@ -86,22 +88,33 @@ class DriveTimeWaitIntegrationTests {
             TaskWaiting waiting = TestTopics.awaitEvent(TaskTopics.STATUS, request.taskId(), TaskWaiting.class);
             assertThat(waiting.attempt()).isEqualTo(request.attempt());
             assertThat(waiting.waitingFor()).isEqualTo("google_maps");
-            assertThat(waiting.reason()).contains("Google Maps").containsAnyOf("by itself", "by themselves")
-                    .doesNotContain("Exception").doesNotContain(DistanceMatrixSimulatorHolder.KEY);
+            assertThat(waiting.reason())
+                    .contains("Google Maps")
+                    .containsAnyOf("by itself", "by themselves")
+                    .doesNotContain("Exception")
+                    .doesNotContain(DistanceMatrixSimulatorHolder.KEY);
         }
 
         for (TaskRequested request : requests) {
             TaskFailed failed = business.awaitFailed(request);
-            assertThat(failed.error().code()).as("held tasks fail only for the deadline").isEqualTo(TaskError.WAIT_DEADLINE);
-            assertThat(failed.occurredAt()).as("not before the deadline")
+            assertThat(failed.error().code())
+                    .as("held tasks fail only for the deadline")
+                    .isEqualTo(TaskError.WAIT_DEADLINE);
+            assertThat(failed.occurredAt())
+                    .as("not before the deadline")
                     .isAfterOrEqualTo(request.occurredAt().plusSeconds(DEADLINE_SECONDS));
             assertThat(failed.error().source()).isEqualTo("google_maps");
             assertThat(failed.error().retryable()).isTrue();
-            assertThat(failed.error().message()).startsWith("Still waiting after ").contains("Google Maps")
+            assertThat(failed.error().message())
+                    .startsWith("Still waiting after ")
+                    .contains("Google Maps")
                     .contains("If Google Maps stays down, check Google Maps' status page")
-                    .doesNotContain("Exception").doesNotContain(DistanceMatrixSimulatorHolder.KEY);
+                    .doesNotContain("Exception")
+                    .doesNotContain(DistanceMatrixSimulatorHolder.KEY);
         }
-        assertThat(business.driveTimesOfClient(clients.get(0))).as("nothing computed during the outage").isZero();
+        assertThat(business.driveTimesOfClient(clients.get(0)))
+                .as("nothing computed during the outage")
+                .isZero();
 
         Simulator.mode("{\"mode\": \"ok\"}");
 
@@ -114,12 +127,15 @@ class DriveTimeWaitIntegrationTests {
         }
         for (TaskRequested request : requests) {
             assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskWaiting.class))
-                    .as("announced waiting once, however often the record was retried").hasSize(1);
+                    .as("announced waiting once, however often the record was retried")
+                    .hasSize(1);
             assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskFailed.class))
-                    .as("told failed once").singleElement()
+                    .as("told failed once")
+                    .singleElement()
                     .satisfies(failed -> assertThat(failed.error().code()).isEqualTo(TaskError.WAIT_DEADLINE));
         }
         assertThat(Simulator.stats().get("by_status").get("HTTP_500").asInt())
-                .as("the open circuit kept the calls off Google during the outage").isLessThan(20);
+                .as("the open circuit kept the calls off Google during the outage")
+                .isLessThan(20);
     }
 }

@@ -32,14 +32,11 @@ public record Contact(String id, String externalId, DefaultFields defaultFields,
 
     /** One email address or phone number of a contact, with Quo's id of the item once it has one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String name, String value, String id) {
-    }
+    public record Entry(String name, String value, String id) {}
 
     /** The value of one custom field on a contact: a string, number, boolean, date-time string, list or null. */
-    public record CustomFieldValue(String key, JsonNode value) {
-    }
+    public record CustomFieldValue(String key, JsonNode value) {}
 
     /** A contact custom field defined in the workspace ({@code GET /v1/contact-custom-fields}). */
-    public record CustomField(String name, String key, String type) {
-    }
+    public record CustomField(String name, String key, String type) {}
 }

@@ -29,8 +29,7 @@ public final class ContactMerge {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private ContactMerge() {
-    }
+    private ContactMerge() {}
 
     /** The body of {@code POST /v1/contacts} for a contact that does not exist yet. */
     public static ObjectNode creation(WantedContact wanted, String source) {
@@ -59,7 +58,8 @@ public final class ContactMerge {
         List<Contact.CustomFieldValue> custom = mergedCustomFields(existing.customFields(), wanted.customFields());
         boolean same = Objects.equals(now.firstName(), wanted.firstName())
                 && Objects.equals(now.lastName(), wanted.lastName())
-                && sameEntries(now.emails(), emails) && sameEntries(now.phoneNumbers(), phones)
+                && sameEntries(now.emails(), emails)
+                && sameEntries(now.phoneNumbers(), phones)
                 && sameCustomFields(existing.customFields(), custom)
                 && wanted.externalId().equals(existing.externalId());
         if (same) {
@@ -84,8 +84,12 @@ public final class ContactMerge {
     private static List<Contact.Entry> merged(List<Contact.Entry> existing, String ours, String value) {
         List<Contact.Entry> result = new ArrayList<>();
         if (value != null) {
-            String id = existing.stream().filter(entry -> ours.equalsIgnoreCase(entry.name())).map(Contact.Entry::id)
-                    .filter(Objects::nonNull).findFirst().orElse(null);
+            String id = existing.stream()
+                    .filter(entry -> ours.equalsIgnoreCase(entry.name()))
+                    .map(Contact.Entry::id)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
             result.add(new Contact.Entry(ours, value, id));
         }
         existing.stream().filter(entry -> !ours.equalsIgnoreCase(entry.name())).forEach(result::add);
@@ -93,26 +97,42 @@ public final class ContactMerge {
     }
 
     /** The existing values of fields Tasklane does not manage, then the managed ones with their wanted values. */
-    private static List<Contact.CustomFieldValue> mergedCustomFields(List<Contact.CustomFieldValue> existing,
-            Map<String, String> wanted) {
+    private static List<Contact.CustomFieldValue> mergedCustomFields(
+            List<Contact.CustomFieldValue> existing, Map<String, String> wanted) {
         List<Contact.CustomFieldValue> result = new ArrayList<>();
-        existing.stream().filter(value -> value.key() != null && !wanted.containsKey(value.key())).forEach(result::add);
-        wanted.forEach((key, value) -> result.add(new Contact.CustomFieldValue(key,
-                value == null ? JSON.getNodeFactory().nullNode() : JSON.getNodeFactory().stringNode(value))));
+        existing.stream()
+                .filter(value -> value.key() != null && !wanted.containsKey(value.key()))
+                .forEach(result::add);
+        wanted.forEach((key, value) -> result.add(new Contact.CustomFieldValue(
+                key,
+                value == null
+                        ? JSON.getNodeFactory().nullNode()
+                        : JSON.getNodeFactory().stringNode(value))));
         return result;
     }
 
     /** The same names and values, in any order: Quo shows them its own way. */
     private static boolean sameEntries(List<Contact.Entry> before, List<Contact.Entry> after) {
-        return before.stream().map(entry -> entry.name() + "\u0000" + entry.value()).sorted().toList()
-                .equals(after.stream().map(entry -> entry.name() + "\u0000" + entry.value()).sorted().toList());
+        return before.stream()
+                .map(entry -> entry.name() + "\u0000" + entry.value())
+                .sorted()
+                .toList()
+                .equals(after.stream()
+                        .map(entry -> entry.name() + "\u0000" + entry.value())
+                        .sorted()
+                        .toList());
     }
 
     /** Every value in {@code after} already on the contact; a field the contact lacks counts as null. */
-    private static boolean sameCustomFields(List<Contact.CustomFieldValue> before, List<Contact.CustomFieldValue> after) {
-        return after.stream().allMatch(wanted -> comparable(wanted.value()).equals(comparable(before.stream()
-                .filter(value -> wanted.key().equals(value.key())).map(Contact.CustomFieldValue::value).findFirst()
-                .orElse(null))));
+    private static boolean sameCustomFields(
+            List<Contact.CustomFieldValue> before, List<Contact.CustomFieldValue> after) {
+        return after.stream()
+                .allMatch(wanted -> comparable(wanted.value())
+                        .equals(comparable(before.stream()
+                                .filter(value -> wanted.key().equals(value.key()))
+                                .map(Contact.CustomFieldValue::value)
+                                .findFirst()
+                                .orElse(null))));
     }
 
     /** A value as text, with a date-time as its instant, since Quo may write it with milliseconds. */
@@ -125,8 +145,7 @@ public final class ContactMerge {
         }
         try {
             return Instant.parse(value.asString()).toString();
-        }
-        catch (DateTimeParseException notADate) {
+        } catch (DateTimeParseException notADate) {
             return value.asString();
         }
     }

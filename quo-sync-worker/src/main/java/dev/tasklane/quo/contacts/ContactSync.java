@@ -34,12 +34,13 @@ public class ContactSync {
 
     /** What a sync did to the contact. */
     public enum Outcome {
-        CREATED, UPDATED, UNCHANGED
+        CREATED,
+        UPDATED,
+        UNCHANGED
     }
 
     /** The contact's Quo id, and what the sync did to it. */
-    public record Synced(String contactId, Outcome outcome) {
-    }
+    public record Synced(String contactId, Outcome outcome) {}
 
     /**
      * Creates or updates the contact of {@code wanted}.
@@ -47,21 +48,26 @@ public class ContactSync {
      * @param knownId the Quo id stored on the client, or null
      */
     public Synced sync(WantedContact wanted, String knownId) {
-        Optional<Contact> existing = Optional.ofNullable(knownId).flatMap(quo::find)
-                .or(() -> byExternalId(wanted.externalId()));
+        Optional<Contact> existing =
+                Optional.ofNullable(knownId).flatMap(quo::find).or(() -> byExternalId(wanted.externalId()));
         if (existing.isEmpty()) {
             try {
-                return counted(new Synced(quo.create(ContactMerge.creation(wanted, properties.source())).id(),
+                return counted(new Synced(
+                        quo.create(ContactMerge.creation(wanted, properties.source()))
+                                .id(),
                         Outcome.CREATED));
-            }
-            catch (QuoApiException e) {
+            } catch (QuoApiException e) {
                 if (e.status() != 409) {
                     throw e;
                 }
                 existing = byExternalId(wanted.externalId());
                 if (existing.isEmpty()) {
-                    throw new QuoApiException(e.operation(), e.status(), e.code(), e.apiMessage() + "; yet no contact "
-                            + "has externalId " + wanted.externalId(), e.problems());
+                    throw new QuoApiException(
+                            e.operation(),
+                            e.status(),
+                            e.code(),
+                            e.apiMessage() + "; yet no contact " + "has externalId " + wanted.externalId(),
+                            e.problems());
                 }
             }
         }
@@ -78,15 +84,19 @@ public class ContactSync {
         List<Contact> found = quo.findByExternalId(externalId);
         if (found.size() > 1) {
             LOG.warn("Quo has " + found.size() + " contacts with externalId " + externalId + " ("
-                    + found.stream().map(Contact::id).toList() + "); Tasklane keeps " + found.get(0).id()
+                    + found.stream().map(Contact::id).toList() + "); Tasklane keeps "
+                    + found.get(0).id()
                     + " in step. Merge the others into it in Quo.");
         }
         return found.stream().findFirst();
     }
 
     private Synced counted(Synced synced) {
-        Counter.builder("tasklane.quo.contacts").description("Quo contacts synced, by what the sync did")
-                .tag("outcome", synced.outcome().name().toLowerCase(java.util.Locale.ROOT)).register(meters).increment();
+        Counter.builder("tasklane.quo.contacts")
+                .description("Quo contacts synced, by what the sync did")
+                .tag("outcome", synced.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                .register(meters)
+                .increment();
         return synced;
     }
 }

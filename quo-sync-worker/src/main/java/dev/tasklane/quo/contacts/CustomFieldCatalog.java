@@ -35,8 +35,7 @@ public class CustomFieldCatalog {
      * @param key     its key in Quo
      * @param types   the Quo field types its value fits
      */
-    public record Use(String setting, String key, Set<String> types) {
-    }
+    public record Use(String setting, String key, Set<String> types) {}
 
     /** A configured custom field that the workspace lacks or that has a type its value does not fit. */
     public static class MisconfiguredFieldException extends RuntimeException {
@@ -74,11 +73,11 @@ public class CustomFieldCatalog {
     private static List<String> problems(List<Use> uses, List<Contact.CustomField> fields) {
         List<String> problems = new ArrayList<>();
         for (Use use : uses) {
-            Optional<Contact.CustomField> field = fields.stream().filter(f -> use.key().equals(f.key())).findFirst();
+            Optional<Contact.CustomField> field =
+                    fields.stream().filter(f -> use.key().equals(f.key())).findFirst();
             if (field.isEmpty()) {
                 problems.add("Quo has no contact custom field with key '" + use.key() + "' (" + use.setting() + ").");
-            }
-            else if (!use.types().contains(field.get().type())) {
+            } else if (!use.types().contains(field.get().type())) {
                 problems.add("The Quo custom field '" + field.get().name() + "' (key '" + use.key() + "', "
                         + use.setting() + ") is of type " + field.get().type() + ", but needs to be "
                         + String.join(" or ", use.types().stream().sorted().toList()) + ".");
@@ -88,7 +87,10 @@ public class CustomFieldCatalog {
     }
 
     private static String describe(List<Contact.CustomField> fields) {
-        return fields.isEmpty() ? "none" : fields.stream().map(f -> f.name() + " (key '" + f.key() + "', " + f.type() + ")")
-                .collect(Collectors.joining(", "));
+        return fields.isEmpty()
+                ? "none"
+                : fields.stream()
+                        .map(f -> f.name() + " (key '" + f.key() + "', " + f.type() + ")")
+                        .collect(Collectors.joining(", "));
     }
 }

@@ -38,7 +38,8 @@ public class QuoClient {
     static final int MAX_RESULTS = 10;
 
     private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final RestClient http;
     private final QuoProperties properties;
@@ -46,12 +47,19 @@ public class QuoClient {
     private final CircuitBreaker circuitBreaker;
     private final RateBudget budget;
 
-    QuoClient(RestClient.Builder builder, QuoProperties properties, RetryRegistry retries,
-            CircuitBreakerRegistry breakers, RateBudget quoBudget) {
+    QuoClient(
+            RestClient.Builder builder,
+            QuoProperties properties,
+            RetryRegistry retries,
+            CircuitBreakerRegistry breakers,
+            RateBudget quoBudget) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .connectTimeout(properties.connectTimeout()).version(HttpClient.Version.HTTP_1_1).build());
+                .connectTimeout(properties.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build());
         requests.setReadTimeout(properties.readTimeout());
-        this.http = builder.clone().baseUrl(properties.baseUrl().toString().replaceAll("/+$", ""))
+        this.http = builder.clone()
+                .baseUrl(properties.baseUrl().toString().replaceAll("/+$", ""))
                 .requestFactory(requests)
                 .defaultHeader("Authorization", properties.apiKey())
                 .defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE)
@@ -66,8 +74,7 @@ public class QuoClient {
     public Optional<Contact> find(String id) {
         try {
             return Optional.of(contact(call(HttpMethod.GET, "/v1/contacts/{id}", null, id)));
-        }
-        catch (QuoApiException e) {
+        } catch (QuoApiException e) {
             if (e.status() == 404) {
                 return Optional.empty();
             }
@@ -77,7 +84,11 @@ public class QuoClient {
 
     /** The contacts whose {@code externalId} is {@code externalId}: none or one, as Quo keeps external ids unique. */
     public List<Contact> findByExternalId(String externalId) {
-        JsonNode page = call(HttpMethod.GET, "/v1/contacts?externalIds={externalId}&maxResults={max}", null, externalId,
+        JsonNode page = call(
+                HttpMethod.GET,
+                "/v1/contacts?externalIds={externalId}&maxResults={max}",
+                null,
+                externalId,
                 MAX_RESULTS);
         List<Contact> found = new ArrayList<>();
         for (JsonNode item : page.path("data")) {
@@ -99,7 +110,8 @@ public class QuoClient {
     /** The contact custom fields defined in the workspace. */
     public List<Contact.CustomField> customFields() {
         List<Contact.CustomField> fields = new ArrayList<>();
-        for (JsonNode item : call(HttpMethod.GET, "/v1/contact-custom-fields", null).path("data")) {
+        for (JsonNode item :
+                call(HttpMethod.GET, "/v1/contact-custom-fields", null).path("data")) {
             fields.add(JSON.treeToValue(item, Contact.CustomField.class));
         }
         return fields;
@@ -127,7 +139,8 @@ public class QuoClient {
                 throw error(operation, status, text);
             });
         };
-        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuitBreaker, once)).get();
+        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuitBreaker, once))
+                .get();
     }
 
     /** The spec's error body {@code {message, code, status, docs, title, errors: [{path, message, value}]}}. */
@@ -135,8 +148,7 @@ public class QuoClient {
         JsonNode body;
         try {
             body = JSON.readTree(text);
-        }
-        catch (RuntimeException notJson) {
+        } catch (RuntimeException notJson) {
             body = null;
         }
         if (body == null || !body.isObject()) {
@@ -146,13 +158,18 @@ public class QuoClient {
         List<String> problems = new ArrayList<>();
         for (JsonNode problem : body.path("errors")) {
             String path = problem.path("path").asString("");
-            String value = problem.path("value").isValueNode() && !problem.path("value").isNull()
-                    ? " (value " + abbreviate(problem.path("value").asString(), 80) + ")" : "";
-            problems.add(properties.redact((path.isEmpty() ? "" : path + ": ") + problem.path("message").asString("")
+            String value = problem.path("value").isValueNode()
+                            && !problem.path("value").isNull()
+                    ? " (value " + abbreviate(problem.path("value").asString(), 80) + ")"
+                    : "";
+            problems.add(properties.redact((path.isEmpty() ? "" : path + ": ")
+                    + problem.path("message").asString("")
                     + value));
         }
         String code = body.hasNonNull("code") ? body.get("code").asString() : null;
-        String message = body.hasNonNull("message") ? properties.redact(body.get("message").asString()) : null;
+        String message = body.hasNonNull("message")
+                ? properties.redact(body.get("message").asString())
+                : null;
         return new QuoApiException(operation, status, code, message, problems);
     }
 
@@ -163,7 +180,8 @@ public class QuoClient {
     /** Whether {@code failure} is the client's timeout, among the causes of a call's failure. */
     public static boolean isTimeout(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
+            if (cause instanceof java.net.http.HttpTimeoutException
+                    || cause instanceof java.net.SocketTimeoutException) {
                 return true;
             }
         }

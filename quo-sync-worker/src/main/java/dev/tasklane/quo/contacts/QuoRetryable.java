@@ -13,7 +13,8 @@ public class QuoRetryable implements Predicate<Throwable> {
 
     @Override
     public boolean test(Throwable failure) {
-        return failure instanceof QuoApiException api ? api.isTransient()
+        return failure instanceof QuoApiException api
+                ? api.isTransient()
                 : failure instanceof ResourceAccessException || failure instanceof IOException;
     }
 }

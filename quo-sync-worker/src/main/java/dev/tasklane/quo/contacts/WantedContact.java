@@ -14,7 +14,12 @@ import java.util.Map;
  * @param email        the client's email; null when none
  * @param customFields custom field key → value (null clears it); only the fields this sync manages
  */
-public record WantedContact(String externalId, String firstName, String lastName, String phone, String email,
+public record WantedContact(
+        String externalId,
+        String firstName,
+        String lastName,
+        String phone,
+        String email,
         Map<String, String> customFields) {
 
     public WantedContact {
@@ -22,8 +27,8 @@ public record WantedContact(String externalId, String firstName, String lastName
     }
 
     /** The contact of a client named {@code name}, split into a first and a last name. */
-    public static WantedContact ofClient(String clientId, String name, String phone, String email,
-            Map<String, String> customFields) {
+    public static WantedContact ofClient(
+            String clientId, String name, String phone, String email, Map<String, String> customFields) {
         String trimmed = name.strip().replaceAll("\\s+", " ");
         int lastSpace = trimmed.lastIndexOf(' ');
         String first = lastSpace < 0 ? trimmed : trimmed.substring(0, lastSpace);

@@ -35,14 +35,17 @@ public record QuoProperties(
 
     public QuoProperties {
         if (apiKey == null || apiKey.isBlank()) {
-            throw new IllegalStateException("No Quo API key: set QUO_API_KEY (create one in Quo settings → API), or run "
-                    + "the local stack, which points the worker at the Quo simulator.");
+            throw new IllegalStateException(
+                    "No Quo API key: set QUO_API_KEY (create one in Quo settings → API), or run "
+                            + "the local stack, which points the worker at the Quo simulator.");
         }
         if (quotaPerSecond < RequestSpacing.MINIMUM_QUOTA || quotaPerSecond > 10) {
-            throw new IllegalStateException("tasklane.quo.quota-per-second (TASKLANE_QUO_QUOTA_PER_SECOND) must be at least 2 "
-                    + "and at most 10, Quo's limit per key, was " + quotaPerSecond + ". It is the key's whole quota: "
-                    + "every instance shares it through the database, so set the same value (10 unless something "
-                    + "else uses the key) on each, whatever their number.");
+            throw new IllegalStateException(
+                    "tasklane.quo.quota-per-second (TASKLANE_QUO_QUOTA_PER_SECOND) must be at least 2 "
+                            + "and at most 10, Quo's limit per key, was " + quotaPerSecond
+                            + ". It is the key's whole quota: "
+                            + "every instance shares it through the database, so set the same value (10 unless something "
+                            + "else uses the key) on each, whatever their number.");
         }
     }
 
@@ -56,8 +59,7 @@ public record QuoProperties(
     public record CustomFieldKeys(
             @DefaultValue("next-appointment") String nextAppointment,
             @DefaultValue("pickup-address") String pickupAddress,
-            @DefaultValue("dropoff-address") String dropoffAddress) {
-    }
+            @DefaultValue("dropoff-address") String dropoffAddress) {}
 
     /** {@code text} with the key, should it appear, replaced. */
     public String redact(String text) {

@@ -1,7 +1,6 @@
 package dev.tasklane.quo.system;
 
 import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import dev.tasklane.quo.contacts.QuoClient;
@@ -23,7 +22,7 @@ class WorkerConfiguration {
     /** The key's quota, shared with every other instance through the database. */
     @Bean
     RateBudget quoBudget(DataSource dataSource, QuoProperties quo, MeterRegistry meters) {
-        return new RateBudget(dataSource, QuoClient.RESILIENCE, quo.apiKey(), quo.quotaPerSecond(),
-                LONGEST_WAIT_FOR_A_CALL, meters);
+        return new RateBudget(
+                dataSource, QuoClient.RESILIENCE, quo.apiKey(), quo.quotaPerSecond(), LONGEST_WAIT_FOR_A_CALL, meters);
     }
 }

@@ -50,8 +50,13 @@ class QuoSyncHandler implements TaskHandler {
     private final QuoProperties properties;
     private final int attempts;
 
-    QuoSyncHandler(JdbcTemplate jdbc, TransactionTemplate transactions, ContactSync contacts, CustomFieldCatalog catalog,
-            QuoProperties properties, RetryRegistry retries) {
+    QuoSyncHandler(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            ContactSync contacts,
+            CustomFieldCatalog catalog,
+            QuoProperties properties,
+            RetryRegistry retries) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.contacts = contacts;
@@ -70,51 +75,68 @@ class QuoSyncHandler implements TaskHandler {
         return switch (request.entityType()) {
             case EntityTypes.CLIENT -> sync(request.entityId(), request.entityName(), false);
             case EntityTypes.APPOINTMENT -> forAppointment(request);
-            default -> throw new TaskFailure("Quo contacts are synced for a client or an appointment, but this task is "
-                    + "about a " + request.entityType() + " (" + request.entityName() + "). Dismiss it; if it keeps "
-                    + "coming, report it: whatever queued it has a bug.", "UNSUPPORTED_ENTITY", "worker", false);
+            default ->
+                throw new TaskFailure(
+                        "Quo contacts are synced for a client or an appointment, but this task is "
+                                + "about a " + request.entityType() + " (" + request.entityName()
+                                + "). Dismiss it; if it keeps "
+                                + "coming, report it: whatever queued it has a bug.",
+                        "UNSUPPORTED_ENTITY",
+                        "worker",
+                        false);
         };
     }
 
     private Map<String, Object> forAppointment(TaskRequested request) {
-        List<UUID> client = jdbc.queryForList("SELECT client_id FROM appointments WHERE id = ?", UUID.class,
-                request.entityId());
+        List<UUID> client =
+                jdbc.queryForList("SELECT client_id FROM appointments WHERE id = ?", UUID.class, request.entityId());
         if (client.isEmpty()) {
-            throw new TaskFailure("Cannot put the appointment " + request.entityName() + " on its client's Quo contact: "
-                    + "the appointment no longer exists (deleted after the task was queued). Dismiss this task.",
-                    "APPOINTMENT_NOT_FOUND", "worker", false);
+            throw new TaskFailure(
+                    "Cannot put the appointment " + request.entityName() + " on its client's Quo contact: "
+                            + "the appointment no longer exists (deleted after the task was queued). Dismiss this task.",
+                    "APPOINTMENT_NOT_FOUND",
+                    "worker",
+                    false);
         }
         String subject = "the appointment " + request.entityName();
         List<CustomFieldCatalog.Use> uses = customFieldUses();
         if (!uses.isEmpty()) {
-            quo(() -> {
-                catalog.require(uses);
-                return null;
-            }, subject);
+            quo(
+                    () -> {
+                        catalog.require(uses);
+                        return null;
+                    },
+                    subject);
         }
         return sync(client.get(0), request.entityName(), true);
     }
 
-    private record Client(String name, String phone, String email, String address, String quoContactId) {
-    }
+    private record Client(String name, String phone, String email, String address, String quoContactId) {}
 
     private Map<String, Object> sync(UUID clientId, String entityName, boolean withAppointment) {
         return transactions.execute(status -> {
             jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "tasklane.quo:" + clientId);
-            List<Client> found = jdbc.query("SELECT name, phone, email, address, quo_contact_id FROM clients WHERE id = ?",
-                    (row, n) -> new Client(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                            row.getString(5)), clientId);
+            List<Client> found = jdbc.query(
+                    "SELECT name, phone, email, address, quo_contact_id FROM clients WHERE id = ?",
+                    (row, n) -> new Client(
+                            row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5)),
+                    clientId);
             if (found.isEmpty()) {
-                throw new TaskFailure("Cannot sync the Quo contact of " + entityName + ": the client no longer exists "
-                        + "(deleted after the task was queued). Dismiss this task.", "CLIENT_NOT_FOUND", "worker", false);
+                throw new TaskFailure(
+                        "Cannot sync the Quo contact of " + entityName + ": the client no longer exists "
+                                + "(deleted after the task was queued). Dismiss this task.",
+                        "CLIENT_NOT_FOUND",
+                        "worker",
+                        false);
             }
             Client client = found.get(0);
             Map<String, Object> appointment = new LinkedHashMap<>();
-            Map<String, String> customFields = withAppointment ? nextAppointment(clientId, client, appointment) : Map.of();
-            WantedContact wanted = WantedContact.ofClient(clientId.toString(), client.name(), client.phone(),
-                    client.email(), customFields);
-            ContactSync.Synced synced = quo(() -> contacts.sync(wanted, client.quoContactId()),
-                    "the Quo contact of " + client.name());
+            Map<String, String> customFields =
+                    withAppointment ? nextAppointment(clientId, client, appointment) : Map.of();
+            WantedContact wanted = WantedContact.ofClient(
+                    clientId.toString(), client.name(), client.phone(), client.email(), customFields);
+            ContactSync.Synced synced =
+                    quo(() -> contacts.sync(wanted, client.quoContactId()), "the Quo contact of " + client.name());
             if (!synced.contactId().equals(client.quoContactId())) {
                 jdbc.update("UPDATE clients SET quo_contact_id = ? WHERE id = ?", synced.contactId(), clientId);
             }
@@ -128,12 +150,16 @@ class QuoSyncHandler implements TaskHandler {
 
     /** The client's next scheduled appointment, as the configured custom fields (null values clear them). */
     private Map<String, String> nextAppointment(UUID clientId, Client client, Map<String, Object> summary) {
-        List<String[]> next = jdbc.query("""
+        List<String[]> next = jdbc.query(
+                """
                 SELECT scheduled_at, coalesce(pickup_address, ?), dropoff_address FROM appointments
                 WHERE client_id = ? AND status = 'scheduled' AND scheduled_at >= now()
                 ORDER BY scheduled_at, id LIMIT 1""",
-                (row, n) -> new String[] {row.getObject(1, OffsetDateTime.class).toInstant().toString(), row.getString(2),
-                        row.getString(3)}, client.address(), clientId);
+                (row, n) -> new String[] {
+                    row.getObject(1, OffsetDateTime.class).toInstant().toString(), row.getString(2), row.getString(3)
+                },
+                client.address(),
+                clientId);
         String[] values = next.isEmpty() ? new String[3] : next.get(0);
         summary.put("next_appointment", next.isEmpty() ? "none scheduled" : values[0]);
         if (!next.isEmpty()) {
@@ -157,12 +183,21 @@ class QuoSyncHandler implements TaskHandler {
     private List<CustomFieldCatalog.Use> customFieldUses() {
         QuoProperties.CustomFieldKeys keys = properties.customFields();
         List<CustomFieldCatalog.Use> uses = new ArrayList<>();
-        use(uses, "tasklane.quo.custom-fields.next-appointment, TASKLANE_QUO_FIELD_NEXT_APPOINTMENT",
-                keys.nextAppointment(), Set.of("date", "string"));
-        use(uses, "tasklane.quo.custom-fields.pickup-address, TASKLANE_QUO_FIELD_PICKUP_ADDRESS", keys.pickupAddress(),
+        use(
+                uses,
+                "tasklane.quo.custom-fields.next-appointment, TASKLANE_QUO_FIELD_NEXT_APPOINTMENT",
+                keys.nextAppointment(),
+                Set.of("date", "string"));
+        use(
+                uses,
+                "tasklane.quo.custom-fields.pickup-address, TASKLANE_QUO_FIELD_PICKUP_ADDRESS",
+                keys.pickupAddress(),
                 Set.of("address", "string"));
-        use(uses, "tasklane.quo.custom-fields.dropoff-address, TASKLANE_QUO_FIELD_DROPOFF_ADDRESS",
-                keys.dropoffAddress(), Set.of("address", "string"));
+        use(
+                uses,
+                "tasklane.quo.custom-fields.dropoff-address, TASKLANE_QUO_FIELD_DROPOFF_ADDRESS",
+                keys.dropoffAddress(),
+                Set.of("address", "string"));
         return uses;
     }
 
@@ -176,39 +211,54 @@ class QuoSyncHandler implements TaskHandler {
     private <T> T quo(Supplier<T> calls, String subject) {
         try {
             return calls.get();
-        }
-        catch (CallNotPermittedException open) {
-            throw new WaitForRecovery(SOURCE, SERVICE, SERVICE + " is not answering, so Tasklane paused calls to it; "
-                    + "syncing " + subject + " resumes by itself when it answers again.", "check Quo's status page "
-                    + "and the worker's network connection to Quo (TASKLANE_QUO_BASE_URL)", open);
-        }
-        catch (RateBudget.UsedUp busy) {
-            throw new WaitForRecovery(SOURCE, SERVICE, "The Quo rate limit, shared by every Quo worker, is used up for "
-                    + "the moment, so syncing " + subject + " waits its turn and runs by itself shortly.", "check "
-                    + "whether a flood of Quo sync tasks is queued, and that TASKLANE_QUO_QUOTA_PER_SECOND is the key's "
-                    + "whole quota (Quo allows 10 requests per second per key), not a share of it", busy);
-        }
-        catch (CustomFieldCatalog.MisconfiguredFieldException e) {
-            throw failure("Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "
-                    + "field in Quo (Settings → Contacts → custom properties) or point the setting at an existing "
-                    + "field (an empty value leaves it out), restart quo-sync-worker, then retry the task.",
-                    "CUSTOM_FIELD_MISSING", false);
-        }
-        catch (QuoApiException e) {
+        } catch (CallNotPermittedException open) {
+            throw new WaitForRecovery(
+                    SOURCE,
+                    SERVICE,
+                    SERVICE + " is not answering, so Tasklane paused calls to it; " + "syncing " + subject
+                            + " resumes by itself when it answers again.",
+                    "check Quo's status page " + "and the worker's network connection to Quo (TASKLANE_QUO_BASE_URL)",
+                    open);
+        } catch (RateBudget.UsedUp busy) {
+            throw new WaitForRecovery(
+                    SOURCE,
+                    SERVICE,
+                    "The Quo rate limit, shared by every Quo worker, is used up for " + "the moment, so syncing "
+                            + subject + " waits its turn and runs by itself shortly.",
+                    "check "
+                            + "whether a flood of Quo sync tasks is queued, and that TASKLANE_QUO_QUOTA_PER_SECOND is the key's "
+                            + "whole quota (Quo allows 10 requests per second per key), not a share of it",
+                    busy);
+        } catch (CustomFieldCatalog.MisconfiguredFieldException e) {
+            throw failure(
+                    "Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "
+                            + "field in Quo (Settings → Contacts → custom properties) or point the setting at an existing "
+                            + "field (an empty value leaves it out), restart quo-sync-worker, then retry the task.",
+                    "CUSTOM_FIELD_MISSING",
+                    false);
+        } catch (QuoApiException e) {
             throw failure(e, subject);
-        }
-        catch (ResourceAccessException e) {
+        } catch (ResourceAccessException e) {
             if (QuoClient.isTimeout(e)) {
-                throw failure("The Quo API did not answer within " + properties.readTimeout().toSeconds() + " s while "
-                        + "syncing " + subject + "; Tasklane tried " + attempts + " times with growing pauses. Retry the "
-                        + "task later; if it keeps happening, check Quo's status page and the worker's network.",
-                        "TIMEOUT", true);
+                throw failure(
+                        "The Quo API did not answer within "
+                                + properties.readTimeout().toSeconds() + " s while "
+                                + "syncing " + subject + "; Tasklane tried " + attempts
+                                + " times with growing pauses. Retry the "
+                                + "task later; if it keeps happening, check Quo's status page and the worker's network.",
+                        "TIMEOUT",
+                        true);
             }
             Throwable cause = e.getMostSpecificCause();
-            throw failure("The Quo API at " + properties.baseUrl() + " could not be reached (" + cause.getClass()
-                    .getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ") while "
-                    + "syncing " + subject + "; Tasklane tried " + attempts + " times. Retry the task later; if it "
-                    + "keeps failing, check the worker's network and TASKLANE_QUO_BASE_URL.", "NETWORK", true);
+            throw failure(
+                    "The Quo API at " + properties.baseUrl() + " could not be reached ("
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ") while "
+                            + "syncing " + subject + "; Tasklane tried " + attempts
+                            + " times. Retry the task later; if it "
+                            + "keeps failing, check the worker's network and TASKLANE_QUO_BASE_URL.",
+                    "NETWORK",
+                    true);
         }
     }
 
@@ -216,36 +266,71 @@ class QuoSyncHandler implements TaskHandler {
         String said = e.getMessage();
         if (e.status() == 400 && e.problems().stream().anyMatch(problem -> problem.startsWith("/customFields"))) {
             catalog.forget();
-            return failure("Quo rejected the appointment fields of " + subject + ": " + said + ". The workspace's "
-                    + "contact custom fields changed since Tasklane last looked. Retry the task: it checks the fields "
-                    + "again and says which setting to correct.", "CUSTOM_FIELD_MISSING", true);
+            return failure(
+                    "Quo rejected the appointment fields of " + subject + ": " + said + ". The workspace's "
+                            + "contact custom fields changed since Tasklane last looked. Retry the task: it checks the fields "
+                            + "again and says which setting to correct.",
+                    "CUSTOM_FIELD_MISSING",
+                    true);
         }
         return switch (e.status()) {
-            case 400 -> failure("Quo rejected " + subject + " as invalid: " + said + ". Correct the client's details "
-                    + "in Tasklane (phone in E.164 such as +15551234567, a valid email) and save the client; saving "
-                    + "syncs the contact again.", "INVALID_REQUEST", false);
-            case 401 -> failure("The Quo API key was rejected (" + said + ") while syncing " + subject + ": create a "
-                    + "new key in Quo settings → API, set QUO_API_KEY and restart quo-sync-worker, then retry the task.",
-                    "UNAUTHORIZED", false);
-            case 403 -> failure("Quo refused access (" + said + ") while syncing " + subject + ": the key works but may "
-                    + "not do this. Check in Quo settings → API that the key belongs to the workspace whose contacts "
-                    + "Tasklane syncs and that its plan includes API access, then retry the task.", "FORBIDDEN", false);
-            case 404 -> failure("Quo has no such contact (" + said + ") while syncing " + subject + ": it was deleted "
-                    + "in Quo during the sync. Retry the task: it finds or creates the contact again.", "NOT_FOUND", true);
-            case 409 -> failure("Quo refused to create " + subject + " as a conflict (" + said + "). Retry the task; "
-                    + "if it keeps failing, look in Quo for a contact with this client's details and remove its "
-                    + "external id or the duplicate.", "CONFLICT", true);
-            case 429 -> failure("Quo kept answering 429 Too Many Requests (" + said + ") while syncing " + subject
-                    + "; Tasklane tried " + attempts + " times with growing pauses. Retry the task in a few minutes; "
-                    + "if it keeps happening, something else shares the key's 10 requests per second: give Tasklane a "
-                    + "key of its own or lower TASKLANE_QUO_QUOTA_PER_SECOND.", "RATE_LIMITED", true);
-            default -> e.isTransient()
-                    ? failure("The Quo API failed (" + said + ") while syncing " + subject + "; Tasklane tried "
-                            + attempts + " times with growing pauses. Retry the task later; if it keeps failing, check "
-                            + "Quo's status page.", "SERVER_ERROR", true)
-                    : failure("Quo refused a call (" + said + ") while syncing " + subject + ". Retry the task; if it "
-                            + "keeps failing, report it with this message: Tasklane may be using the API wrongly.",
-                            "HTTP_" + e.status(), false);
+            case 400 ->
+                failure(
+                        "Quo rejected " + subject + " as invalid: " + said + ". Correct the client's details "
+                                + "in Tasklane (phone in E.164 such as +15551234567, a valid email) and save the client; saving "
+                                + "syncs the contact again.",
+                        "INVALID_REQUEST",
+                        false);
+            case 401 ->
+                failure(
+                        "The Quo API key was rejected (" + said + ") while syncing " + subject + ": create a "
+                                + "new key in Quo settings → API, set QUO_API_KEY and restart quo-sync-worker, then retry the task.",
+                        "UNAUTHORIZED",
+                        false);
+            case 403 ->
+                failure(
+                        "Quo refused access (" + said + ") while syncing " + subject + ": the key works but may "
+                                + "not do this. Check in Quo settings → API that the key belongs to the workspace whose contacts "
+                                + "Tasklane syncs and that its plan includes API access, then retry the task.",
+                        "FORBIDDEN",
+                        false);
+            case 404 ->
+                failure(
+                        "Quo has no such contact (" + said + ") while syncing " + subject + ": it was deleted "
+                                + "in Quo during the sync. Retry the task: it finds or creates the contact again.",
+                        "NOT_FOUND",
+                        true);
+            case 409 ->
+                failure(
+                        "Quo refused to create " + subject + " as a conflict (" + said + "). Retry the task; "
+                                + "if it keeps failing, look in Quo for a contact with this client's details and remove its "
+                                + "external id or the duplicate.",
+                        "CONFLICT",
+                        true);
+            case 429 ->
+                failure(
+                        "Quo kept answering 429 Too Many Requests (" + said + ") while syncing " + subject
+                                + "; Tasklane tried " + attempts
+                                + " times with growing pauses. Retry the task in a few minutes; "
+                                + "if it keeps happening, something else shares the key's 10 requests per second: give Tasklane a "
+                                + "key of its own or lower TASKLANE_QUO_QUOTA_PER_SECOND.",
+                        "RATE_LIMITED",
+                        true);
+            default ->
+                e.isTransient()
+                        ? failure(
+                                "The Quo API failed (" + said + ") while syncing " + subject + "; Tasklane tried "
+                                        + attempts
+                                        + " times with growing pauses. Retry the task later; if it keeps failing, check "
+                                        + "Quo's status page.",
+                                "SERVER_ERROR",
+                                true)
+                        : failure(
+                                "Quo refused a call (" + said + ") while syncing " + subject
+                                        + ". Retry the task; if it "
+                                        + "keeps failing, report it with this message: Tasklane may be using the API wrongly.",
+                                "HTTP_" + e.status(),
+                                false);
         };
     }
 

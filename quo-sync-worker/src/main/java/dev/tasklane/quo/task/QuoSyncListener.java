@@ -20,7 +20,10 @@ class QuoSyncListener {
         this.handler = handler;
     }
 
-    @KafkaListener(id = "quo-sync-worker", topics = "task.requested.sync_quo", concurrency = "${tasklane.quo.consumers:3}",
+    @KafkaListener(
+            id = "quo-sync-worker",
+            topics = "task.requested.sync_quo",
+            concurrency = "${tasklane.quo.consumers:3}",
             batch = "true")
     void onRequests(List<ConsumerRecord<String, TaskEvent>> records) {
         runner.run(records, handler);

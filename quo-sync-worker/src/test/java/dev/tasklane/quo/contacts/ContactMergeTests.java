@@ -22,22 +22,27 @@ class ContactMergeTests {
         return WantedContact.ofClient(CLIENT, "Jane Doe", phone, email, Map.of());
     }
 
-    private static Contact existing(List<Contact.Entry> phones, List<Contact.Entry> emails,
-            List<Contact.CustomFieldValue> custom) {
+    private static Contact existing(
+            List<Contact.Entry> phones, List<Contact.Entry> emails, List<Contact.CustomFieldValue> custom) {
         return new Contact("c1", CLIENT, new Contact.DefaultFields("Jane", "Doe", emails, phones), custom);
     }
 
     private static Contact.CustomFieldValue value(String key, String value) {
-        return new Contact.CustomFieldValue(key, value == null ? JSON.getNodeFactory().nullNode()
-                : JSON.getNodeFactory().stringNode(value));
+        return new Contact.CustomFieldValue(
+                key,
+                value == null
+                        ? JSON.getNodeFactory().nullNode()
+                        : JSON.getNodeFactory().stringNode(value));
     }
 
     @Test
     void aNameSplitsIntoFirstNamesAndTheLastWord() {
         assertThat(WantedContact.ofClient(CLIENT, "  Mary  Ann Smith ", null, null, Map.of()))
-                .extracting(WantedContact::firstName, WantedContact::lastName).containsExactly("Mary Ann", "Smith");
+                .extracting(WantedContact::firstName, WantedContact::lastName)
+                .containsExactly("Mary Ann", "Smith");
         assertThat(WantedContact.ofClient(CLIENT, "Cher", " ", "", Map.of()))
-                .extracting(WantedContact::firstName, WantedContact::lastName, WantedContact::phone, WantedContact::email)
+                .extracting(
+                        WantedContact::firstName, WantedContact::lastName, WantedContact::phone, WantedContact::email)
                 .containsExactly("Cher", null, null, null);
     }
 
@@ -58,7 +63,8 @@ class ContactMergeTests {
 
     @Test
     void aClientWithoutPhoneOrEmailGetsEmptyArraysAndNoLastNameForAOneWordName() {
-        ObjectNode body = ContactMerge.creation(WantedContact.ofClient(CLIENT, "Cher", null, null, Map.of()), "tasklane");
+        ObjectNode body =
+                ContactMerge.creation(WantedContact.ofClient(CLIENT, "Cher", null, null, Map.of()), "tasklane");
 
         assertThat(body.at("/defaultFields/phoneNumbers").size()).isZero();
         assertThat(body.at("/defaultFields/emails").size()).isZero();
@@ -68,10 +74,15 @@ class ContactMergeTests {
 
     @Test
     void anUpdateKeepsANumberAddedByHandWithItsIdAndReplacesOnlyTasklanesOwn() {
-        Contact contact = existing(List.of(new Contact.Entry("client phone", "+12125550123", "p1"),
-                new Contact.Entry("mobile", "+12125550999", "p2")), List.of(), List.of());
+        Contact contact = existing(
+                List.of(
+                        new Contact.Entry("client phone", "+12125550123", "p1"),
+                        new Contact.Entry("mobile", "+12125550999", "p2")),
+                List.of(),
+                List.of());
 
-        ObjectNode body = ContactMerge.update(contact, jane("+12125550177", null)).orElseThrow();
+        ObjectNode body =
+                ContactMerge.update(contact, jane("+12125550177", null)).orElseThrow();
 
         assertThat(body.at("/defaultFields/phoneNumbers")).hasSize(2);
         assertThat(body.at("/defaultFields/phoneNumbers/0").toString())
@@ -83,8 +94,12 @@ class ContactMergeTests {
 
     @Test
     void aRemovedEmailLeavesOnlyTheEmailsSomeoneElseAdded() {
-        Contact contact = existing(List.of(), List.of(new Contact.Entry("client email", "old@example.com", "e1"),
-                new Contact.Entry("work", "jane@work.example", "e2")), List.of());
+        Contact contact = existing(
+                List.of(),
+                List.of(
+                        new Contact.Entry("client email", "old@example.com", "e1"),
+                        new Contact.Entry("work", "jane@work.example", "e2")),
+                List.of());
 
         ObjectNode body = ContactMerge.update(contact, jane(null, null)).orElseThrow();
 
@@ -94,57 +109,70 @@ class ContactMergeTests {
 
     @Test
     void aContactThatAlreadySaysItAllNeedsNoCallEvenInAnotherOrder() {
-        Contact contact = existing(List.of(new Contact.Entry("mobile", "+12125550999", "p2"),
-                new Contact.Entry("client phone", "+12125550123", "p1")),
-                List.of(new Contact.Entry("client email", "jane@example.com", "e1")), List.of());
+        Contact contact = existing(
+                List.of(
+                        new Contact.Entry("mobile", "+12125550999", "p2"),
+                        new Contact.Entry("client phone", "+12125550123", "p1")),
+                List.of(new Contact.Entry("client email", "jane@example.com", "e1")),
+                List.of());
 
-        assertThat(ContactMerge.update(contact, jane("+12125550123", "jane@example.com"))).isEmpty();
+        assertThat(ContactMerge.update(contact, jane("+12125550123", "jane@example.com")))
+                .isEmpty();
     }
 
     @Test
     void aRenameIsAnUpdate() {
         Contact contact = existing(List.of(), List.of(), List.of());
 
-        Optional<ObjectNode> body = ContactMerge.update(contact, WantedContact.ofClient(CLIENT, "Jane Roe", null, null,
-                Map.of()));
+        Optional<ObjectNode> body =
+                ContactMerge.update(contact, WantedContact.ofClient(CLIENT, "Jane Roe", null, null, Map.of()));
 
-        assertThat(body).hasValueSatisfying(patch -> assertThat(patch.at("/defaultFields/lastName").asString())
-                .isEqualTo("Roe"));
+        assertThat(body)
+                .hasValueSatisfying(
+                        patch -> assertThat(patch.at("/defaultFields/lastName").asString())
+                                .isEqualTo("Roe"));
     }
 
     @Test
     void appointmentFieldsReplaceTheirOwnValuesAndKeepTheOtherCustomFields() {
-        Contact contact = existing(List.of(), List.of(), List.of(value("inbound-lead", "yes"),
-                value("next-appointment", "2026-12-01T09:00:00.000Z")));
+        Contact contact = existing(
+                List.of(),
+                List.of(),
+                List.of(value("inbound-lead", "yes"), value("next-appointment", "2026-12-01T09:00:00.000Z")));
         Map<String, String> appointment = new LinkedHashMap<>();
         appointment.put("next-appointment", "2026-12-03T15:30:00Z");
         appointment.put("dropoff-address", null);
 
-        ObjectNode body = ContactMerge.update(contact, WantedContact.ofClient(CLIENT, "Jane Doe", null, null,
-                appointment)).orElseThrow();
+        ObjectNode body = ContactMerge.update(
+                        contact, WantedContact.ofClient(CLIENT, "Jane Doe", null, null, appointment))
+                .orElseThrow();
 
-        assertThat(body.get("customFields").toString()).isEqualTo("[{\"key\":\"inbound-lead\",\"value\":\"yes\"},"
-                + "{\"key\":\"next-appointment\",\"value\":\"2026-12-03T15:30:00Z\"},"
-                + "{\"key\":\"dropoff-address\",\"value\":null}]");
+        assertThat(body.get("customFields").toString())
+                .isEqualTo("[{\"key\":\"inbound-lead\",\"value\":\"yes\"},"
+                        + "{\"key\":\"next-appointment\",\"value\":\"2026-12-03T15:30:00Z\"},"
+                        + "{\"key\":\"dropoff-address\",\"value\":null}]");
         assertThat(QuoSpec.requestProblems("PATCH", "/v1/contacts/c1", body)).isEmpty();
     }
 
     @Test
     void theSameAppointmentWrittenWithMillisecondsIsNoChange() {
-        Contact contact = existing(List.of(), List.of(), List.of(value("next-appointment", "2026-12-03T15:30:00.000Z")));
+        Contact contact =
+                existing(List.of(), List.of(), List.of(value("next-appointment", "2026-12-03T15:30:00.000Z")));
         Map<String, String> appointment = new LinkedHashMap<>();
         appointment.put("next-appointment", "2026-12-03T15:30:00Z");
         appointment.put("pickup-address", null);
 
         assertThat(ContactMerge.update(contact, WantedContact.ofClient(CLIENT, "Jane Doe", null, null, appointment)))
-                .as("a field the contact lacks counts as already null").isEmpty();
+                .as("a field the contact lacks counts as already null")
+                .isEmpty();
     }
 
     @Test
     void aClientSyncLeavesCustomFieldsAlone() {
         Contact contact = existing(List.of(), List.of(), List.of(value("inbound-lead", "yes")));
 
-        ObjectNode body = ContactMerge.update(contact, jane("+12125550123", null)).orElseThrow();
+        ObjectNode body =
+                ContactMerge.update(contact, jane("+12125550123", null)).orElseThrow();
 
         assertThat(body.has("customFields")).isFalse();
         assertThat(body.has("externalId")).as("unchanged, so not sent").isFalse();
@@ -152,7 +180,8 @@ class ContactMergeTests {
 
     @Test
     void aContactFoundByItsStoredIdGetsTheClientsExternalId() {
-        Contact adopted = new Contact("c1", null, new Contact.DefaultFields("Jane", "Doe", List.of(), List.of()), List.of());
+        Contact adopted =
+                new Contact("c1", null, new Contact.DefaultFields("Jane", "Doe", List.of(), List.of()), List.of());
 
         ObjectNode body = ContactMerge.update(adopted, jane(null, null)).orElseThrow();
 

@@ -11,14 +11,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class QuoPropertiesTests {
 
     private static QuoProperties withQuota(double quota) {
-        return new QuoProperties("secret-key-123", URI.create("http://localhost"), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), quota, "tasklane", new QuoProperties.CustomFieldKeys("a", "b", "c"));
+        return new QuoProperties(
+                "secret-key-123",
+                URI.create("http://localhost"),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                quota,
+                "tasklane",
+                new QuoProperties.CustomFieldKeys("a", "b", "c"));
     }
 
     @Test
     void aQuotaOutsideWhatOneKeyAllowsIsRefusedWithTheVariableToChange() {
-        assertThatThrownBy(() -> withQuota(1.5)).hasMessageContaining("TASKLANE_QUO_QUOTA_PER_SECOND")
-                .hasMessageContaining("at least 2").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> withQuota(1.5))
+                .hasMessageContaining("TASKLANE_QUO_QUOTA_PER_SECOND")
+                .hasMessageContaining("at least 2")
+                .hasMessageContaining("1.5");
         assertThatThrownBy(() -> withQuota(11)).hasMessageContaining("at most 10");
     }
 

@@ -34,9 +34,13 @@ import static org.awaitility.Awaitility.await;
  * The circuit breaker is kept out of the way here (it needs 100 calls), so retries run out and the task fails.
  */
 @QuoWorkerTest
-@TestPropertySource(properties = {"resilience4j.retry.instances.quo.max-attempts=3",
-        "resilience4j.circuitbreaker.instances.quo.sliding-window-size=100",
-        "resilience4j.circuitbreaker.instances.quo.minimum-number-of-calls=100", "tasklane.quo.read-timeout=1s"})
+@TestPropertySource(
+        properties = {
+            "resilience4j.retry.instances.quo.max-attempts=3",
+            "resilience4j.circuitbreaker.instances.quo.sliding-window-size=100",
+            "resilience4j.circuitbreaker.instances.quo.minimum-number-of-calls=100",
+            "tasklane.quo.read-timeout=1s"
+        })
 @ExtendWith(OutputCaptureExtension.class)
 class QuoSyncFailureIntegrationTests {
 
@@ -60,8 +64,8 @@ class QuoSyncFailureIntegrationTests {
     @AfterEach
     void theKeyAppearsInNoEventAndNoLog(CapturedOutput output) {
         assertThat(output.getAll()).doesNotContain(QuoSimulatorHolder.KEY);
-        assertThat(TestTopics.records(TaskTopics.STATUS)).allSatisfy(record ->
-                assertThat(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(TestTopics.records(TaskTopics.STATUS))
+                .allSatisfy(record -> assertThat(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8))
                         .doesNotContain(QuoSimulatorHolder.KEY));
         assertThat(Clients.specProblems()).isEmpty();
     }
@@ -81,7 +85,8 @@ class QuoSyncFailureIntegrationTests {
         assertThat(failed.error().source()).isEqualTo("quo");
         assertThat(failed.error().retryable()).isFalse();
         assertThat(failed.error().message())
-                .startsWith("The Quo API key was rejected (GET /v1/contacts answered HTTP 401 0800401 \"Invalid API key\")")
+                .startsWith(
+                        "The Quo API key was rejected (GET /v1/contacts answered HTTP 401 0800401 \"Invalid API key\")")
                 .contains("while syncing the Quo contact of Kay Rejected")
                 .contains("create a new key in Quo settings → API, set QUO_API_KEY");
         assertThat(Clients.stats().get("requests").asInt()).as("not retried").isEqualTo(1);
@@ -93,11 +98,15 @@ class QuoSyncFailureIntegrationTests {
 
         assertThat(failed.error().code()).isEqualTo("INVALID_REQUEST");
         assertThat(failed.error().retryable()).isFalse();
-        assertThat(failed.error().message()).isEqualTo("Quo rejected the Quo contact of Ema Ilbad as invalid: POST "
-                + "/v1/contacts answered HTTP 400 0801400 \"Invalid request body\": /defaultFields/emails/0/value: "
-                + "Invalid email address (value ema-at-example.com). Correct the client's details in Tasklane (phone in "
-                + "E.164 such as +15551234567, a valid email) and save the client; saving syncs the contact again.");
-        assertThat(Clients.stats().get("requests").asInt()).as("one lookup, one refused create").isEqualTo(2);
+        assertThat(failed.error().message())
+                .isEqualTo(
+                        "Quo rejected the Quo contact of Ema Ilbad as invalid: POST "
+                                + "/v1/contacts answered HTTP 400 0801400 \"Invalid request body\": /defaultFields/emails/0/value: "
+                                + "Invalid email address (value ema-at-example.com). Correct the client's details in Tasklane (phone in "
+                                + "E.164 such as +15551234567, a valid email) and save the client; saving syncs the contact again.");
+        assertThat(Clients.stats().get("requests").asInt())
+                .as("one lookup, one refused create")
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,7 +116,8 @@ class QuoSyncFailureIntegrationTests {
         TaskFailed failed = failedSyncOf("Fora Bidden", null, null);
 
         assertThat(failed.error().code()).isEqualTo("FORBIDDEN");
-        assertThat(failed.error().message()).contains("HTTP 403 0801403 \"The API key's user is not a phone number user\"")
+        assertThat(failed.error().message())
+                .contains("HTTP 403 0801403 \"The API key's user is not a phone number user\"")
                 .contains("Check in Quo settings → API that the key belongs to the workspace");
     }
 
@@ -121,16 +131,19 @@ class QuoSyncFailureIntegrationTests {
         int before = Clients.stats().get("requests").asInt();
         Clients.mode("{\"mode\": \"slow\", \"count\": 2, \"slow_ms\": 500}");
         TaskRequested sync = clients.syncClient(client, "Del Etedd");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Clients.stats().get("requests").asInt() == before + 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Clients.stats().get("requests").asInt() == before + 2);
         clients.deleteInQuo(contactId);
 
         TaskFailed failed = TestTopics.awaitFailed(sync);
         TestTopics.awaitCompleted(clients.syncClient(client, "Del Etedd"));
 
         assertThat(failed.error().code()).isEqualTo("NOT_FOUND");
-        assertThat(failed.error().message()).contains("PATCH /v1/contacts/{id} answered HTTP 404 0800404 \"Contact not found\"")
+        assertThat(failed.error().message())
+                .contains("PATCH /v1/contacts/{id} answered HTTP 404 0800404 \"Contact not found\"")
                 .contains("Retry the task: it finds or creates the contact again.");
-        assertThat(clients.contactOf(client).at("/defaultFields/lastName").asString()).isEqualTo("Etedd");
+        assertThat(clients.contactOf(client).at("/defaultFields/lastName").asString())
+                .isEqualTo("Etedd");
     }
 
     @Test
@@ -141,7 +154,8 @@ class QuoSyncFailureIntegrationTests {
 
         assertThat(failed.error().code()).isEqualTo("RATE_LIMITED");
         assertThat(failed.error().retryable()).isTrue();
-        assertThat(failed.error().message()).contains("Quo kept answering 429 Too Many Requests")
+        assertThat(failed.error().message())
+                .contains("Quo kept answering 429 Too Many Requests")
                 .contains("Tasklane tried 3 times with growing pauses")
                 .contains("give Tasklane a key of its own or lower TASKLANE_QUO_QUOTA_PER_SECOND");
         assertThat(Clients.stats().get("requests").asInt()).isEqualTo(3);
@@ -151,22 +165,27 @@ class QuoSyncFailureIntegrationTests {
     @Test
     void whenTheKeysSharedBudgetIsTakenFarAheadTheTaskWaitsAndRunsWhenItsTurnComes() {
         UUID client = clients.aClient("Wanda Waiting", null, null);
-        jdbc.update("INSERT INTO rate_budgets (name, next_at) VALUES (?, clock_timestamp() + interval '10 minutes') "
-                + "ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at", quoBudget.name());
+        jdbc.update(
+                "INSERT INTO rate_budgets (name, next_at) VALUES (?, clock_timestamp() + interval '10 minutes') "
+                        + "ON CONFLICT (name) DO UPDATE SET next_at = excluded.next_at",
+                quoBudget.name());
         try {
             TaskRequested request = clients.syncClient(client, "Wanda Waiting");
 
             TaskWaiting waiting = TestTopics.awaitEvent(TaskTopics.STATUS, request.taskId(), TaskWaiting.class);
             assertThat(waiting.waitingFor()).isEqualTo("quo");
-            assertThat(waiting.reason()).contains("The Quo rate limit, shared by every Quo worker, is used up for the "
-                    + "moment, so syncing the Quo contact of Wanda Waiting waits its turn");
-            assertThat(Clients.stats().get("requests").asInt()).as("calls to Quo").isZero();
+            assertThat(waiting.reason())
+                    .contains("The Quo rate limit, shared by every Quo worker, is used up for the "
+                            + "moment, so syncing the Quo contact of Wanda Waiting waits its turn");
+            assertThat(Clients.stats().get("requests").asInt())
+                    .as("calls to Quo")
+                    .isZero();
 
             jdbc.update("UPDATE rate_budgets SET next_at = clock_timestamp() WHERE name = ?", quoBudget.name());
             TestTopics.awaitCompleted(request);
-        }
-        finally {
-            jdbc.update("UPDATE rate_budgets SET next_at = least(next_at, clock_timestamp()) WHERE name = ?",
+        } finally {
+            jdbc.update(
+                    "UPDATE rate_budgets SET next_at = least(next_at, clock_timestamp()) WHERE name = ?",
                     quoBudget.name());
         }
     }
@@ -178,7 +197,8 @@ class QuoSyncFailureIntegrationTests {
         TaskFailed failed = failedSyncOf("Serv Error", null, null);
 
         assertThat(failed.error().code()).isEqualTo("SERVER_ERROR");
-        assertThat(failed.error().message()).contains("HTTP 500 0801500 \"An unknown error occurred\"")
+        assertThat(failed.error().message())
+                .contains("HTTP 500 0801500 \"An unknown error occurred\"")
                 .contains("Tasklane tried 3 times");
     }
 
@@ -200,8 +220,9 @@ class QuoSyncFailureIntegrationTests {
         TaskFailed failed = failedSyncOf("Tim Out", null, null);
 
         assertThat(failed.error().code()).isEqualTo("TIMEOUT");
-        assertThat(failed.error().message()).startsWith("The Quo API did not answer within 1 s while syncing the Quo "
-                + "contact of Tim Out; Tasklane tried 3 times");
+        assertThat(failed.error().message())
+                .startsWith("The Quo API did not answer within 1 s while syncing the Quo "
+                        + "contact of Tim Out; Tasklane tried 3 times");
     }
 
     @Test
@@ -209,8 +230,8 @@ class QuoSyncFailureIntegrationTests {
         UUID nobody = UUID.randomUUID();
         TaskFailed gone = TestTopics.awaitFailed(clients.syncClient(nobody, "Ghost Client"));
         TaskFailed driver = TestTopics.awaitFailed(clients.sync(EntityTypes.DRIVER, UUID.randomUUID(), "Dan Driver"));
-        TaskFailed appointment = TestTopics.awaitFailed(clients.sync(EntityTypes.APPOINTMENT, UUID.randomUUID(),
-                "Ghost, tomorrow"));
+        TaskFailed appointment =
+                TestTopics.awaitFailed(clients.sync(EntityTypes.APPOINTMENT, UUID.randomUUID(), "Ghost, tomorrow"));
 
         assertThat(gone.error().code()).isEqualTo("CLIENT_NOT_FOUND");
         assertThat(gone.error().message()).contains("Ghost Client").contains("Dismiss this task");

@@ -78,10 +78,13 @@ class QuoSyncIntegrationTests {
         assertThat(contact.at("/defaultFields/emails/0/value").asString()).isEqualTo("jane@example.com");
         assertThat(contact.get("source").asString()).isEqualTo("tasklane");
         assertThat(clients.quoContactId(jane)).isEqualTo(contact.get("id").asString());
-        assertThat(done.result()).containsEntry("contact_id", contact.get("id").asString())
+        assertThat(done.result())
+                .containsEntry("contact_id", contact.get("id").asString())
                 .containsEntry("outcome", "created");
-        assertThat(SIMULATOR.exchanges()).extracting(exchange -> exchange.method() + " " + exchange.status())
-                .as("looked for an existing contact before creating one").containsExactly("GET 200", "POST 201");
+        assertThat(SIMULATOR.exchanges())
+                .extracting(exchange -> exchange.method() + " " + exchange.status())
+                .as("looked for an existing contact before creating one")
+                .containsExactly("GET 200", "POST 201");
     }
 
     @Test
@@ -90,13 +93,30 @@ class QuoSyncIntegrationTests {
 
         TestTopics.awaitCompleted(clients.syncClient(client, "Metered Client"));
 
-        assertThat(meters.get("http.client.requests").tag("uri", "/v1/contacts").tag("method", "POST")
-                .tag("status", "201").timer().count()).isPositive();
-        assertThat(meters.get("http.client.requests").tag("uri", "/v1/contacts?externalIds={externalId}&maxResults={max}")
-                .tag("status", "200").timer().count()).isPositive();
-        assertThat(meters.get("tasklane.quo.contacts").tag("outcome", "created").counter().count()).isPositive();
-        assertThat(meters.get("tasklane.worker.tasks").tag("task_type", "sync_quo").tag("outcome", "completed")
-                .timer().count()).isPositive();
+        assertThat(meters.get("http.client.requests")
+                        .tag("uri", "/v1/contacts")
+                        .tag("method", "POST")
+                        .tag("status", "201")
+                        .timer()
+                        .count())
+                .isPositive();
+        assertThat(meters.get("http.client.requests")
+                        .tag("uri", "/v1/contacts?externalIds={externalId}&maxResults={max}")
+                        .tag("status", "200")
+                        .timer()
+                        .count())
+                .isPositive();
+        assertThat(meters.get("tasklane.quo.contacts")
+                        .tag("outcome", "created")
+                        .counter()
+                        .count())
+                .isPositive();
+        assertThat(meters.get("tasklane.worker.tasks")
+                        .tag("task_type", "sync_quo")
+                        .tag("outcome", "completed")
+                        .timer()
+                        .count())
+                .isPositive();
     }
 
     @Test
@@ -114,8 +134,10 @@ class QuoSyncIntegrationTests {
         assertThat(contact.at("/defaultFields/phoneNumbers/0/value").asString()).isEqualTo("+12125550131");
         assertThat(contact.at("/defaultFields/emails").size()).isZero();
         assertThat(done.result()).containsEntry("outcome", "updated");
-        assertThat(SIMULATOR.exchanges()).extracting(exchange -> exchange.method() + " " + exchange.status())
-                .as("the stored id reads the contact directly").endsWith("GET 200", "PATCH 200");
+        assertThat(SIMULATOR.exchanges())
+                .extracting(exchange -> exchange.method() + " " + exchange.status())
+                .as("the stored id reads the contact directly")
+                .endsWith("GET 200", "PATCH 200");
     }
 
     @Test
@@ -128,8 +150,10 @@ class QuoSyncIntegrationTests {
         TestTopics.awaitCompleted(request);
         TaskCompleted last = TestTopics.awaitCompleted(another);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestTopics.events(TaskTopics.STATUS,
-                request.taskId(), TaskCompleted.class).size() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskCompleted.class)
+                                .size()
+                        == 2);
         assertThat(clients.contactsOf(client)).hasSize(1);
         assertThat(Clients.stats().get("created").asInt()).isEqualTo(1);
         assertThat(last.result().get("outcome")).isEqualTo("unchanged");
@@ -160,7 +184,9 @@ class QuoSyncIntegrationTests {
         TaskCompleted done = TestTopics.awaitCompleted(clients.syncClient(client, "Gone Again"));
 
         assertThat(done.result()).containsEntry("outcome", "created");
-        assertThat(clients.quoContactId(client)).isNotEqualTo(first).isEqualTo(clients.contactOf(client).get("id").asString());
+        assertThat(clients.quoContactId(client))
+                .isNotEqualTo(first)
+                .isEqualTo(clients.contactOf(client).get("id").asString());
     }
 
     @Test
@@ -169,13 +195,15 @@ class QuoSyncIntegrationTests {
         // the lookup and the create both wait a second; meanwhile someone else creates the contact
         Clients.mode("{\"mode\": \"slow\", \"count\": 2, \"slow_ms\": 1000}");
         TaskRequested request = clients.syncClient(client, "Con Flict");
-        await().atMost(Duration.ofSeconds(20)).until(() -> Clients.stats().get("requests").asInt() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Clients.stats().get("requests").asInt() == 2);
         clients.createInQuo("{\"defaultFields\": {\"firstName\": \"Con\", \"lastName\": \"F.\"}, \"externalId\": \""
                 + client + "\", \"source\": \"someone-else\"}");
 
         TaskCompleted done = TestTopics.awaitCompleted(request);
 
-        assertThat(SIMULATOR.exchanges()).extracting(exchange -> exchange.method() + " " + exchange.status())
+        assertThat(SIMULATOR.exchanges())
+                .extracting(exchange -> exchange.method() + " " + exchange.status())
                 .contains("POST 409");
         assertThat(done.result()).containsEntry("outcome", "updated");
         JsonNode contact = clients.contactOf(client);
@@ -189,16 +217,19 @@ class QuoSyncIntegrationTests {
         TestTopics.awaitCompleted(clients.syncClient(client, "Hand Added"));
         JsonNode contact = clients.contactOf(client);
         String ours = contact.at("/defaultFields/phoneNumbers/0/id").asString();
-        clients.editInQuo(contact.get("id").asString(), "{\"defaultFields\": {\"phoneNumbers\": ["
-                + "{\"name\": \"client phone\", \"value\": \"+12125550170\", \"id\": \"" + ours + "\"},"
-                + "{\"name\": \"daughter\", \"value\": \"+12125550999\"}]}}");
+        clients.editInQuo(
+                contact.get("id").asString(),
+                "{\"defaultFields\": {\"phoneNumbers\": ["
+                        + "{\"name\": \"client phone\", \"value\": \"+12125550170\", \"id\": \"" + ours + "\"},"
+                        + "{\"name\": \"daughter\", \"value\": \"+12125550999\"}]}}");
         jdbc.update("UPDATE clients SET phone = '+12125550171' WHERE id = ?", client);
 
         TestTopics.awaitCompleted(clients.syncClient(client, "Hand Added"));
 
         JsonNode phones = clients.contactOf(client).at("/defaultFields/phoneNumbers");
         List<String> numbers = new ArrayList<>();
-        phones.forEach(phone -> numbers.add(phone.get("name").asString() + " " + phone.get("value").asString()));
+        phones.forEach(phone -> numbers.add(
+                phone.get("name").asString() + " " + phone.get("value").asString()));
         assertThat(numbers).containsExactlyInAnyOrder("client phone +12125550171", "daughter +12125550999");
     }
 
@@ -214,23 +245,34 @@ class QuoSyncIntegrationTests {
         UUID sooner = clients.anAppointment(client, now.plus(1, ChronoUnit.DAYS), null, "Clinic B");
         clients.anAppointment(client, now.minus(1, ChronoUnit.DAYS), "Past Rd", "Past Clinic");
         TestTopics.awaitCompleted(clients.syncClient(client, "Anna Point"));
-        clients.editInQuo(clients.quoContactId(client), "{\"customFields\": [{\"key\": \"inbound-lead\", \"value\": \"yes\"}]}");
+        clients.editInQuo(
+                clients.quoContactId(client), "{\"customFields\": [{\"key\": \"inbound-lead\", \"value\": \"yes\"}]}");
 
-        TaskCompleted first = TestTopics.awaitCompleted(clients.sync(EntityTypes.APPOINTMENT, later, "Anna Point, later"));
+        TaskCompleted first =
+                TestTopics.awaitCompleted(clients.sync(EntityTypes.APPOINTMENT, later, "Anna Point, later"));
 
-        assertThat(customFields(client)).containsExactlyInAnyOrder("inbound-lead=yes",
-                "next-appointment=" + now.plus(1, ChronoUnit.DAYS), "pickup-address=1 Anna Point Street, Springfield",
-                "dropoff-address=Clinic B");
-        assertThat(first.result()).containsEntry("next_appointment", now.plus(1, ChronoUnit.DAYS).toString());
+        assertThat(customFields(client))
+                .containsExactlyInAnyOrder(
+                        "inbound-lead=yes",
+                        "next-appointment=" + now.plus(1, ChronoUnit.DAYS),
+                        "pickup-address=1 Anna Point Street, Springfield",
+                        "dropoff-address=Clinic B");
+        assertThat(first.result())
+                .containsEntry("next_appointment", now.plus(1, ChronoUnit.DAYS).toString());
 
         jdbc.update("UPDATE appointments SET status = 'cancelled' WHERE id = ?", sooner);
         TestTopics.awaitCompleted(clients.sync(EntityTypes.APPOINTMENT, sooner, "Anna Point, sooner"));
 
-        assertThat(customFields(client)).containsExactlyInAnyOrder("inbound-lead=yes",
-                "next-appointment=" + now.plus(3, ChronoUnit.DAYS), "pickup-address=5 Later Rd",
-                "dropoff-address=Clinic A");
-        assertThat(SIMULATOR.exchanges()).filteredOn(exchange -> exchange.path().equals("/v1/contact-custom-fields"))
-                .as("the workspace's fields are looked up once, not per task").hasSize(1);
+        assertThat(customFields(client))
+                .containsExactlyInAnyOrder(
+                        "inbound-lead=yes",
+                        "next-appointment=" + now.plus(3, ChronoUnit.DAYS),
+                        "pickup-address=5 Later Rd",
+                        "dropoff-address=Clinic A");
+        assertThat(SIMULATOR.exchanges())
+                .filteredOn(exchange -> exchange.path().equals("/v1/contact-custom-fields"))
+                .as("the workspace's fields are looked up once, not per task")
+                .hasSize(1);
     }
 
     @Test
@@ -242,11 +284,14 @@ class QuoSyncIntegrationTests {
                 + "{\"name\": \"Dropoff\", \"key\": \"dropoff-address\", \"type\": \"string\"}]");
         jdbc.update("UPDATE appointments SET pickup_address = '3 Elsewhere' WHERE id = ?", appointment);
 
-        TaskFailed rejected = TestTopics.awaitFailed(clients.sync(EntityTypes.APPOINTMENT, appointment, "Field Gone, soon"));
-        TaskFailed checked = TestTopics.awaitFailed(clients.sync(EntityTypes.APPOINTMENT, appointment, "Field Gone, soon"));
+        TaskFailed rejected =
+                TestTopics.awaitFailed(clients.sync(EntityTypes.APPOINTMENT, appointment, "Field Gone, soon"));
+        TaskFailed checked =
+                TestTopics.awaitFailed(clients.sync(EntityTypes.APPOINTMENT, appointment, "Field Gone, soon"));
 
         assertThat(rejected.error().code()).isEqualTo("CUSTOM_FIELD_MISSING");
-        assertThat(rejected.error().message()).contains("Custom field with key 'pickup-address' does not exist")
+        assertThat(rejected.error().message())
+                .contains("Custom field with key 'pickup-address' does not exist")
                 .contains("Retry the task");
         assertThat(checked.error().code()).isEqualTo("CUSTOM_FIELD_MISSING");
         assertThat(checked.error().message())
@@ -265,7 +310,8 @@ class QuoSyncIntegrationTests {
         Clients.mode("{\"mode\": \"slow\", \"count\": 1, \"slow_ms\": 2000}");
         TaskRequested older = request(client, "Old Name");
         int olderPartition = clients.send(older);
-        await().atMost(Duration.ofSeconds(20)).until(() -> Clients.stats().get("requests").asInt() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Clients.stats().get("requests").asInt() == 1);
         jdbc.update("UPDATE clients SET name = 'New Name' WHERE id = ?", client);
         TaskRequested newer = request(client, "New Name");
         clients.send(newer, partitionOfAnotherConsumer(olderPartition));
@@ -273,27 +319,36 @@ class QuoSyncIntegrationTests {
         TestTopics.awaitCompleted(older);
         TestTopics.awaitCompleted(newer);
 
-        assertThat(clients.contactOf(client).at("/defaultFields/firstName").asString()).isEqualTo("New");
+        assertThat(clients.contactOf(client).at("/defaultFields/firstName").asString())
+                .isEqualTo("New");
     }
 
     private static TaskRequested request(UUID client, String name) {
-        return TaskRequested.of(TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.CLIENT, client, name, UUID.randomUUID()),
+        return TaskRequested.of(
+                TaskRef.newTask(TaskTypes.SYNC_QUO, EntityTypes.CLIENT, client, name, UUID.randomUUID()),
                 Map.of("client_id", client.toString()));
     }
 
     /** A partition that another consumer thread than the one reading {@code partition} reads. */
     private int partitionOfAnotherConsumer(int partition) {
-        ConcurrentMessageListenerContainer<?, ?> container = (ConcurrentMessageListenerContainer<?, ?>) listeners
-                .getListenerContainer("quo-sync-worker");
+        ConcurrentMessageListenerContainer<?, ?> container =
+                (ConcurrentMessageListenerContainer<?, ?>) listeners.getListenerContainer("quo-sync-worker");
         return container.getAssignmentsByClientId().values().stream()
                 .filter(assigned -> assigned.stream().noneMatch(tp -> tp.partition() == partition))
-                .flatMap(Collection::stream).findFirst().orElseThrow().partition();
+                .flatMap(Collection::stream)
+                .findFirst()
+                .orElseThrow()
+                .partition();
     }
 
     private List<String> customFields(UUID client) {
         List<String> values = new ArrayList<>();
-        clients.contactOf(client).get("customFields").forEach(field -> values.add(field.get("key").asString() + "="
-                + (field.get("value").isNull() ? "null" : field.get("value").asString())));
+        clients.contactOf(client)
+                .get("customFields")
+                .forEach(field -> values.add(field.get("key").asString() + "="
+                        + (field.get("value").isNull()
+                                ? "null"
+                                : field.get("value").asString())));
         return values;
     }
 }

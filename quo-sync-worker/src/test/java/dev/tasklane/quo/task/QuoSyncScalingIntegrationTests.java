@@ -53,9 +53,13 @@ class QuoSyncScalingIntegrationTests {
     Environment environment;
 
     private ConfigurableApplicationContext anotherInstance() {
-        return AnotherInstance.start(QuoSyncWorkerApplication.class, environment,
-                "tasklane.quo.base-url=" + SIMULATOR.baseUrl(), "tasklane.quo.api-key=" + QuoSimulatorHolder.KEY,
-                "tasklane.quo.quota-per-second=10", "tasklane.quo.consumers=2");
+        return AnotherInstance.start(
+                QuoSyncWorkerApplication.class,
+                environment,
+                "tasklane.quo.base-url=" + SIMULATOR.baseUrl(),
+                "tasklane.quo.api-key=" + QuoSimulatorHolder.KEY,
+                "tasklane.quo.quota-per-second=10",
+                "tasklane.quo.consumers=2");
     }
 
     @Test
@@ -68,8 +72,10 @@ class QuoSyncScalingIntegrationTests {
             List<TaskCompleted> completed = batch.awaitCompleted(batch.taskIds.size());
 
             batch.assertOneContactEachAndNo429();
-            assertThat(new HashSet<>(completed.stream().map(TaskCompleted::worker).toList()))
-                    .as("both instances did some of the work").hasSize(2);
+            assertThat(new HashSet<>(
+                            completed.stream().map(TaskCompleted::worker).toList()))
+                    .as("both instances did some of the work")
+                    .hasSize(2);
         }
     }
 
@@ -93,11 +99,12 @@ class QuoSyncScalingIntegrationTests {
                 List<TaskCompleted> completed = batch.awaitCompleted(batch.taskIds.size());
 
                 batch.assertOneContactEachAndNo429();
-                assertThat(new HashSet<>(completed.stream().map(TaskCompleted::worker).toList()))
-                        .as("the first, the one that left and the one that joined all did some of the work").hasSize(3);
+                assertThat(new HashSet<>(
+                                completed.stream().map(TaskCompleted::worker).toList()))
+                        .as("the first, the one that left and the one that joined all did some of the work")
+                        .hasSize(3);
             }
-        }
-        finally {
+        } finally {
             second.close();
         }
     }
@@ -122,10 +129,17 @@ class QuoSyncScalingIntegrationTests {
 
         /** The completions of this batch's tasks, once at least {@code count} tasks have one. */
         List<TaskCompleted> awaitCompleted(int count) {
-            return await().atMost(Duration.ofSeconds(60 + CLIENTS)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> TestTopics.events(TaskTopics.STATUS, TaskCompleted.class).stream()
-                            .filter(done -> taskIds.contains(done.taskId())).toList(),
-                            done -> done.stream().map(TaskCompleted::taskId).distinct().count() >= count);
+            return await().atMost(Duration.ofSeconds(60 + CLIENTS))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> TestTopics.events(TaskTopics.STATUS, TaskCompleted.class).stream()
+                                    .filter(done -> taskIds.contains(done.taskId()))
+                                    .toList(),
+                            done -> done.stream()
+                                            .map(TaskCompleted::taskId)
+                                            .distinct()
+                                            .count()
+                                    >= count);
         }
 
         void assertOneContactEachAndNo429() {
@@ -133,12 +147,15 @@ class QuoSyncScalingIntegrationTests {
             for (JsonNode contact : SIMULATOR.contacts()) {
                 contactsPerClient.merge(contact.path("externalId").asString(""), 1, Integer::sum);
             }
-            assertThat(clients).allSatisfy(client -> assertThat(contactsPerClient.get(client.toString()))
-                    .as("contacts of client %s", client).isEqualTo(1));
+            assertThat(clients)
+                    .allSatisfy(client -> assertThat(contactsPerClient.get(client.toString()))
+                            .as("contacts of client %s", client)
+                            .isEqualTo(1));
             JsonNode stats = Clients.stats();
             assertThat(stats.get("created").asInt()).isEqualTo(clients.size());
-            assertThat(stats.path("by_status").path("429").asInt(0)).as("429s among %d requests",
-                    stats.get("requests").asInt()).isZero();
+            assertThat(stats.path("by_status").path("429").asInt(0))
+                    .as("429s among %d requests", stats.get("requests").asInt())
+                    .isZero();
             assertThat(stats.get("max_requests_in_one_second").asInt()).isLessThanOrEqualTo(10);
         }
     }

@@ -58,11 +58,14 @@ class QuoSyncStormIntegrationTests {
 
         requests.forEach(TestTopics::awaitCompleted);
 
-        assertThat(ids).allSatisfy(client -> assertThat(clients.contactsOf(client)).hasSize(1));
+        assertThat(ids)
+                .allSatisfy(client -> assertThat(clients.contactsOf(client)).hasSize(1));
         assertThat(Clients.stats().at("/by_status/429").asInt()).isGreaterThanOrEqualTo(8);
         assertThat(Clients.stats().get("max_requests_in_one_second").asInt()).isBetween(5, 10);
-        assertThat(requests).allSatisfy(request -> assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(),
-                TaskFailed.class)).isEmpty());
+        assertThat(requests)
+                .allSatisfy(
+                        request -> assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskFailed.class))
+                                .isEmpty());
     }
 
     @Test
@@ -73,16 +76,20 @@ class QuoSyncStormIntegrationTests {
             UUID client = clients.aClient("Outage Client " + i, null, null);
             requests.add(clients.syncClient(client, "Outage Client " + i));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> Clients.stats().at("/by_status/500").asInt() >= 5);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> Clients.stats().at("/by_status/500").asInt() >= 5);
         int duringOutage = Clients.stats().get("requests").asInt();
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
 
-        assertThat(Clients.stats().get("requests").asInt()).as("an open circuit stops the calls")
+        assertThat(Clients.stats().get("requests").asInt())
+                .as("an open circuit stops the calls")
                 .isLessThanOrEqualTo(duringOutage + 2);
         Clients.mode("{\"mode\": \"ok\"}");
         requests.forEach(TestTopics::awaitCompleted);
-        assertThat(requests).allSatisfy(request -> assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(),
-                TaskFailed.class)).isEmpty());
+        assertThat(requests)
+                .allSatisfy(
+                        request -> assertThat(TestTopics.events(TaskTopics.STATUS, request.taskId(), TaskFailed.class))
+                                .isEmpty());
     }
 
     @Test
@@ -92,8 +99,9 @@ class QuoSyncStormIntegrationTests {
 
         TestTopics.awaitCompleted(clients.syncClient(client, "After Garbage"));
 
-        assertThat(pills.awaitDeadLetterReasons()).anySatisfy(reason -> assertThat(reason).contains("failed to deserialize"))
-                .anySatisfy(reason -> assertThat(reason).contains("A TaskStarted of task type sync_quo reached the "
-                        + "sync_quo worker"));
+        assertThat(pills.awaitDeadLetterReasons())
+                .anySatisfy(reason -> assertThat(reason).contains("failed to deserialize"))
+                .anySatisfy(reason -> assertThat(reason)
+                        .contains("A TaskStarted of task type sync_quo reached the " + "sync_quo worker"));
     }
 }

@@ -40,8 +40,7 @@ public class DistanceMatrixSimulator extends SimulatorServer {
     private final java.util.Deque<Replay> replays = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     /** A canned answer for the next request: {@code POST /_sim/replay?status=200} with the body to send. */
-    private record Replay(int status, byte[] body) {
-    }
+    private record Replay(int status, byte[] body) {}
 
     /** A simulator without a quota. */
     public DistanceMatrixSimulator(int port) {
@@ -78,7 +77,8 @@ public class DistanceMatrixSimulator extends SimulatorServer {
             return false;
         }
         String status = query(exchange).getOrDefault("status", "200");
-        replays.addLast(new Replay(Integer.parseInt(status), exchange.getRequestBody().readAllBytes()));
+        replays.addLast(
+                new Replay(Integer.parseInt(status), exchange.getRequestBody().readAllBytes()));
         respond(exchange, 200, Map.of("queued", replays.size()));
         return true;
     }
@@ -106,8 +106,11 @@ public class DistanceMatrixSimulator extends SimulatorServer {
         Map<String, String> query = query(exchange);
         String key = query.get("key");
         if (key == null || key.isBlank()) {
-            error(exchange, "REQUEST_DENIED", "You must use an API key to authenticate each request to Google Maps "
-                    + "Platform APIs. For additional information, please refer to http://g.co/dev/maps-no-account");
+            error(
+                    exchange,
+                    "REQUEST_DENIED",
+                    "You must use an API key to authenticate each request to Google Maps "
+                            + "Platform APIs. For additional information, please refer to http://g.co/dev/maps-no-account");
             return;
         }
         if (!key.startsWith("AIza")) {
@@ -144,16 +147,25 @@ public class DistanceMatrixSimulator extends SimulatorServer {
         List<String> origins = places(query.get("origins"));
         List<String> destinations = places(query.get("destinations"));
         if (origins.isEmpty() || destinations.isEmpty()) {
-            error(exchange, "INVALID_REQUEST", "Invalid request. Missing the '" + (origins.isEmpty() ? "origins"
-                    : "destinations") + "' parameter.");
+            error(
+                    exchange,
+                    "INVALID_REQUEST",
+                    "Invalid request. Missing the '" + (origins.isEmpty() ? "origins" : "destinations")
+                            + "' parameter.");
             return;
         }
         if (origins.size() > MAX_ORIGINS || destinations.size() > MAX_DESTINATIONS) {
-            error(exchange, "MAX_DIMENSIONS_EXCEEDED", "The request contains more than 25 origins or more than 25 destinations.");
+            error(
+                    exchange,
+                    "MAX_DIMENSIONS_EXCEEDED",
+                    "The request contains more than 25 origins or more than 25 destinations.");
             return;
         }
         if (origins.size() * destinations.size() > MAX_ELEMENTS) {
-            error(exchange, "MAX_ELEMENTS_EXCEEDED", "The product of origins and destinations exceeds the per-query limit.");
+            error(
+                    exchange,
+                    "MAX_ELEMENTS_EXCEEDED",
+                    "The product of origins and destinations exceeds the per-query limit.");
             return;
         }
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -166,7 +178,9 @@ public class DistanceMatrixSimulator extends SimulatorServer {
         }
         elements.addAndGet((long) origins.size() * destinations.size());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("destination_addresses", destinations.stream().map(Routes::formatted).toList());
+        body.put(
+                "destination_addresses",
+                destinations.stream().map(Routes::formatted).toList());
         body.put("origin_addresses", origins.stream().map(Routes::formatted).toList());
         body.put("rows", rows);
         body.put("status", "OK");

@@ -17,8 +17,7 @@ final class Routes {
     private static final double CENTRE_LAT = 39.78;
     private static final double CENTRE_LNG = -89.65;
 
-    private Routes() {
-    }
+    private Routes() {}
 
     static String formatted(String address) {
         return address.contains(",") ? address : address + ", USA";
@@ -77,14 +76,15 @@ final class Routes {
         }
         long hours = minutes / 60;
         long rest = minutes % 60;
-        return hours + (hours == 1 ? " hour" : " hours") + (rest == 0 ? "" : " " + rest + (rest == 1 ? " min" : " mins"));
+        return hours
+                + (hours == 1 ? " hour" : " hours")
+                + (rest == 0 ? "" : " " + rest + (rest == 1 ? " min" : " mins"));
     }
 
     private static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

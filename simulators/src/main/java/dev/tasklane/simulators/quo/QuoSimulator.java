@@ -39,7 +39,8 @@ public class QuoSimulator extends SimulatorServer {
     public static final String DEFAULT_KEY = "quo-simulator-key";
     private static final int REQUESTS_PER_SECOND = 10;
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
-    private static final Set<String> RESERVED_SOURCES = Set.of("openphone", "device", "csv", "zapier", "google-people", "other");
+    private static final Set<String> RESERVED_SOURCES =
+            Set.of("openphone", "device", "csv", "zapier", "google-people", "other");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Set<String> keys;
@@ -50,8 +51,7 @@ public class QuoSimulator extends SimulatorServer {
     private final AtomicLong updated = new AtomicLong();
 
     /** One request the simulator answered, for checking both sides against the spec. */
-    public record Exchange(String method, String path, JsonNode request, int status, JsonNode response) {
-    }
+    public record Exchange(String method, String path, JsonNode request, int status, JsonNode response) {}
 
     public QuoSimulator(int port) {
         this(port, DEFAULT_KEY);
@@ -106,8 +106,14 @@ public class QuoSimulator extends SimulatorServer {
             case "contacts" -> respond(exchange, 200, Map.of("data", contacts.values()));
             case "custom-fields" -> {
                 customFields.clear();
-                readJson(exchange).forEach(field -> customFields.add(Map.of("name", field.get("name").asString(),
-                        "key", field.get("key").asString(), "type", field.get("type").asString())));
+                readJson(exchange)
+                        .forEach(field -> customFields.add(Map.of(
+                                "name",
+                                field.get("name").asString(),
+                                "key",
+                                field.get("key").asString(),
+                                "type",
+                                field.get("type").asString())));
                 respond(exchange, 200, Map.of("data", customFields));
             }
             default -> {
@@ -129,30 +135,52 @@ public class QuoSimulator extends SimulatorServer {
         respond(exchange, answer.status(), answer.body());
     }
 
-    private record Answer(int status, Object body) {
-    }
+    private record Answer(int status, Object body) {}
 
     private Answer answer(HttpExchange exchange, String method, String path, JsonNode body) {
         String key = exchange.getRequestHeaders().getFirst("Authorization");
         String mode = takeMode();
         boolean customFieldsEndpoint = path.equals("/v1/contact-custom-fields");
         if (key == null || !keys.contains(key) || mode.equals("unauthorized")) {
-            return error(401, customFieldsEndpoint ? "0700401" : "0800401", "Unauthorized",
-                    key == null ? "Missing API key" : "Invalid API key", List.of());
+            return error(
+                    401,
+                    customFieldsEndpoint ? "0700401" : "0800401",
+                    "Unauthorized",
+                    key == null ? "Missing API key" : "Invalid API key",
+                    List.of());
         }
         if (overQuota(key, REQUESTS_PER_SECOND)) {
-            return error(429, "0800429", "Too Many Requests", "Rate limit exceeded: at most 10 requests per second", List.of());
+            return error(
+                    429,
+                    "0800429",
+                    "Too Many Requests",
+                    "Rate limit exceeded: at most 10 requests per second",
+                    List.of());
         }
         if (mode.equals("rate_limited")) {
-            return error(429, "0800429", "Too Many Requests", "Rate limit exceeded: at most 10 requests per second", List.of());
+            return error(
+                    429,
+                    "0800429",
+                    "Too Many Requests",
+                    "Rate limit exceeded: at most 10 requests per second",
+                    List.of());
         }
         if (mode.equals("forbidden")) {
-            return customFieldsEndpoint ? error(403, "0700403", "Forbidden", "Forbidden", List.of())
-                    : error(403, "0801403", "Not Phone Number User", "The API key's user is not a phone number user",
+            return customFieldsEndpoint
+                    ? error(403, "0700403", "Forbidden", "Forbidden", List.of())
+                    : error(
+                            403,
+                            "0801403",
+                            "Not Phone Number User",
+                            "The API key's user is not a phone number user",
                             List.of());
         }
         if (mode.equals("server_error")) {
-            return error(500, customFieldsEndpoint ? "0701500" : "0801500", "Unknown", "An unknown error occurred",
+            return error(
+                    500,
+                    customFieldsEndpoint ? "0701500" : "0801500",
+                    "Unknown",
+                    "An unknown error occurred",
                     List.of());
         }
         if (customFieldsEndpoint && method.equals("GET")) {
@@ -211,8 +239,9 @@ public class QuoSimulator extends SimulatorServer {
         contact.set("customFields", customFieldValues(body.get("customFields")));
         contact.put("createdAt", now);
         contact.put("updatedAt", now);
-        contact.put("createdByUserId", body.hasNonNull("createdByUserId") ? body.get("createdByUserId").asString()
-                : "USsimulator0001");
+        contact.put(
+                "createdByUserId",
+                body.hasNonNull("createdByUserId") ? body.get("createdByUserId").asString() : "USsimulator0001");
         contacts.put(id, contact);
         created.incrementAndGet();
         return new Answer(201, Map.of("data", contact));
@@ -228,8 +257,7 @@ public class QuoSimulator extends SimulatorServer {
         int max = 0;
         try {
             max = maxResults == null ? 0 : Integer.parseInt(maxResults);
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             max = 0;
         }
         if (max < 1 || max > 50) {
@@ -239,8 +267,10 @@ public class QuoSimulator extends SimulatorServer {
             return error(400, "0801400", "Invalid Custom Field Item", "Invalid query parameters", errors);
         }
         Set<String> wanted = Set.of(externalIds.split("\u0000"));
-        List<ObjectNode> found = contacts.values().stream().filter(c -> wanted.contains(text(c, "externalId")))
-                .limit(max).toList();
+        List<ObjectNode> found = contacts.values().stream()
+                .filter(c -> wanted.contains(text(c, "externalId")))
+                .limit(max)
+                .toList();
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("data", found);
         page.put("totalItems", found.size());
@@ -255,8 +285,9 @@ public class QuoSimulator extends SimulatorServer {
         }
         if (body.has("externalId")) {
             String externalId = text(body, "externalId");
-            if (externalId != null && contacts.values().stream().anyMatch(c -> c != contact
-                    && externalId.equals(text(c, "externalId")))) {
+            if (externalId != null
+                    && contacts.values().stream()
+                            .anyMatch(c -> c != contact && externalId.equals(text(c, "externalId")))) {
                 return error(409, "0800409", "Conflict", "Failed to update contact", List.of());
             }
             contact.put("externalId", externalId);
@@ -305,9 +336,17 @@ public class QuoSimulator extends SimulatorServer {
             if (creating && !fields.has("firstName")) {
                 errors.add(problem("/defaultFields/firstName", "Required", null));
             }
-            checkItems(fields.get("phoneNumbers"), "/defaultFields/phoneNumbers", errors, value -> E164.matcher(value).matches(),
+            checkItems(
+                    fields.get("phoneNumbers"),
+                    "/defaultFields/phoneNumbers",
+                    errors,
+                    value -> E164.matcher(value).matches(),
                     "Invalid phone number: use E.164, for example +15555555555");
-            checkItems(fields.get("emails"), "/defaultFields/emails", errors, value -> value.contains("@"),
+            checkItems(
+                    fields.get("emails"),
+                    "/defaultFields/emails",
+                    errors,
+                    value -> value.contains("@"),
                     "Invalid email address");
         }
         String externalId = text(body, "externalId");
@@ -315,7 +354,8 @@ public class QuoSimulator extends SimulatorServer {
             errors.add(problem("/externalId", "Expected string of 1 to 75 characters", externalId));
         }
         String source = text(body, "source");
-        if (source != null && (RESERVED_SOURCES.contains(source) || source.startsWith("openphone") || source.startsWith("csv"))) {
+        if (source != null
+                && (RESERVED_SOURCES.contains(source) || source.startsWith("openphone") || source.startsWith("csv"))) {
             errors.add(problem("/source", "Reserved source", source));
         }
         JsonNode custom = body.get("customFields");
@@ -323,16 +363,20 @@ public class QuoSimulator extends SimulatorServer {
             for (int i = 0; i < custom.size(); i++) {
                 String key = text(custom.get(i), "key");
                 if (customFields.stream().noneMatch(field -> field.get("key").equals(key))) {
-                    errors.add(problem("/customFields/" + i + "/key", "Custom field with key '" + key
-                            + "' does not exist", key));
+                    errors.add(problem(
+                            "/customFields/" + i + "/key", "Custom field with key '" + key + "' does not exist", key));
                 }
             }
         }
         return errors;
     }
 
-    private static void checkItems(JsonNode items, String path, List<Map<String, Object>> errors,
-            java.util.function.Predicate<String> valid, String message) {
+    private static void checkItems(
+            JsonNode items,
+            String path,
+            List<Map<String, Object>> errors,
+            java.util.function.Predicate<String> valid,
+            String message) {
         if (items == null) {
             return;
         }
@@ -343,9 +387,10 @@ public class QuoSimulator extends SimulatorServer {
             }
             if (!item.has("value")) {
                 errors.add(problem(path + "/" + i + "/value", "Required", null));
-            }
-            else if (!item.get("value").isNull() && !valid.test(item.get("value").asString())) {
-                errors.add(problem(path + "/" + i + "/value", message, item.get("value").asString()));
+            } else if (!item.get("value").isNull()
+                    && !valid.test(item.get("value").asString())) {
+                errors.add(problem(
+                        path + "/" + i + "/value", message, item.get("value").asString()));
             }
         }
     }
@@ -367,8 +412,11 @@ public class QuoSimulator extends SimulatorServer {
                     ObjectNode entry = copy.addObject();
                     entry.put("name", item.get("name").asString());
                     entry.put("value", item.get("value").asString());
-                    entry.put("id", item.hasNonNull("id") ? item.get("id").asString()
-                            : HexFormat.of().formatHex(RANDOM.generateSeed(4)));
+                    entry.put(
+                            "id",
+                            item.hasNonNull("id")
+                                    ? item.get("id").asString()
+                                    : HexFormat.of().formatHex(RANDOM.generateSeed(4)));
                 }
             }
         }
@@ -380,7 +428,9 @@ public class QuoSimulator extends SimulatorServer {
         if (given != null) {
             for (JsonNode item : given) {
                 String key = text(item, "key");
-                Map<String, Object> field = customFields.stream().filter(f -> f.get("key").equals(key)).findFirst()
+                Map<String, Object> field = customFields.stream()
+                        .filter(f -> f.get("key").equals(key))
+                        .findFirst()
                         .orElseThrow();
                 ObjectNode value = values.addObject();
                 value.put("name", (String) field.get("name"));
@@ -393,7 +443,8 @@ public class QuoSimulator extends SimulatorServer {
         return values;
     }
 
-    private static Answer error(int status, String code, String title, String message, List<Map<String, Object>> errors) {
+    private static Answer error(
+            int status, String code, String title, String message, List<Map<String, Object>> errors) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", message);
         body.put("code", code);
@@ -416,8 +467,7 @@ public class QuoSimulator extends SimulatorServer {
     private static JsonNode safeRead(HttpExchange exchange) {
         try {
             return readJson(exchange);
-        }
-        catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException e) {
             return JSON.getNodeFactory().textNode("<not json>");
         }
     }

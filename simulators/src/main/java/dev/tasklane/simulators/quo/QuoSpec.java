@@ -19,11 +19,11 @@ import tools.jackson.databind.JsonNode;
 public final class QuoSpec {
 
     private static final String DOCUMENT = "classpath:fixtures/quo/openphone-public-api-v1.json";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
 
-    private QuoSpec() {
-    }
+    private QuoSpec() {}
 
     /** The spec's path template of a concrete path: {@code /v1/contacts/abc} is {@code /v1/contacts/{id}}. */
     public static String template(String path) {
@@ -56,7 +56,10 @@ public final class QuoSpec {
 
     private static List<String> problems(String pointer, JsonNode json) {
         Schema schema = SCHEMAS.computeIfAbsent(pointer, p -> REGISTRY.getSchema(SchemaLocation.of(DOCUMENT + p)));
-        return schema.validate(json, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)))
-                .stream().map(Error::toString).toList();
+        return schema
+                .validate(json, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)))
+                .stream()
+                .map(Error::toString)
+                .toList();
     }
 }

@@ -46,8 +46,11 @@ class DistanceMatrixSimulatorTests {
             .getSchema(SchemaLocation.of("classpath:" + FIXTURES + "openapi/schemas/DistanceMatrixResponse.yml"));
 
     private final DistanceMatrixSimulator simulator = new DistanceMatrixSimulator(0);
-    private final GeoApiContext google = new GeoApiContext.Builder().apiKey("AIzaSimulatorKeyForTests000000000000000")
-            .baseUrlOverride(simulator.baseUrl()).disableRetries().build();
+    private final GeoApiContext google = new GeoApiContext.Builder()
+            .apiKey("AIzaSimulatorKeyForTests000000000000000")
+            .baseUrlOverride(simulator.baseUrl())
+            .disableRetries()
+            .build();
 
     @AfterEach
     void stop() {
@@ -57,11 +60,22 @@ class DistanceMatrixSimulatorTests {
 
     /** Every recorded Distance Matrix response: the Java client's test resources and Google's published examples. */
     static Stream<String> distanceMatrixResponses() {
-        return Stream.concat(Stream.of("GetDistanceMatrixWithBasicStringParams.json"),
-                Stream.of("all_response", "avoid_response", "bicycling_response", "encoded_error_response",
-                        "encoded_response", "heading_response", "latlng_response", "place_id_response",
-                        "plus_code_response", "response", "side_of_road_polyline_response", "side_of_road_response",
-                        "start_response")
+        return Stream.concat(
+                Stream.of("GetDistanceMatrixWithBasicStringParams.json"),
+                Stream.of(
+                                "all_response",
+                                "avoid_response",
+                                "bicycling_response",
+                                "encoded_error_response",
+                                "encoded_response",
+                                "heading_response",
+                                "latlng_response",
+                                "place_id_response",
+                                "plus_code_response",
+                                "response",
+                                "side_of_road_polyline_response",
+                                "side_of_road_response",
+                                "start_response")
                         .map(name -> "openapi/responses-json/maps_http_distancematrix_" + name + ".json"));
     }
 
@@ -73,8 +87,7 @@ class DistanceMatrixSimulatorTests {
     private static String fixture(String name) {
         try (InputStream in = DistanceMatrixSimulatorTests.class.getResourceAsStream("/" + FIXTURES + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -84,23 +97,34 @@ class DistanceMatrixSimulatorTests {
     }
 
     private JsonNode get(String query) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(simulator.baseUrl() + DistanceMatrixSimulator.PATH + "?" + query)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(simulator.baseUrl() + DistanceMatrixSimulator.PATH + "?" + query))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 
     private static String places(int count, String prefix) {
         StringBuilder places = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            places.append(i == 0 ? "" : "|").append(i).append(' ').append(prefix).append(" St, Springfield");
+            places.append(i == 0 ? "" : "|")
+                    .append(i)
+                    .append(' ')
+                    .append(prefix)
+                    .append(" St, Springfield");
         }
         return URLEncoder.encode(places.toString(), StandardCharsets.UTF_8);
     }
 
     private void replay(String json) throws Exception {
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/replay"))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/replay"))
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
     }
 
     @ParameterizedTest
@@ -117,14 +141,18 @@ class DistanceMatrixSimulatorTests {
         String status = recorded.get("status").asString();
 
         if (status.equals("OK")) {
-            DistanceMatrix matrix = DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"}).await();
+            DistanceMatrix matrix = DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"})
+                    .await();
             assertThat(matrix.rows).hasSize(recorded.get("rows").size());
-            assertThat(matrix.originAddresses).hasSize(recorded.get("origin_addresses").size());
-        }
-        else {
+            assertThat(matrix.originAddresses)
+                    .hasSize(recorded.get("origin_addresses").size());
+        } else {
             assertThatThrownBy(() -> DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"})
-                    .await()).isInstanceOf(status.equals("OVER_QUERY_LIMIT") ? OverQueryLimitException.class
-                    : InvalidRequestException.class)
+                            .await())
+                    .isInstanceOf(
+                            status.equals("OVER_QUERY_LIMIT")
+                                    ? OverQueryLimitException.class
+                                    : InvalidRequestException.class)
                     .hasMessage(recorded.get("error_message").asString());
         }
     }
@@ -141,7 +169,8 @@ class DistanceMatrixSimulatorTests {
     void theSimulatorsAnswersConformToThePublishedSchema() throws Exception {
         JsonNode ok = get("key=AIzaX&origins=" + places(3, "Oak") + "&destinations=" + places(2, "Elm"));
         JsonNode unreachable = get("key=AIzaX&origins=1%20Oak%20St&destinations="
-                + URLEncoder.encode("Lost Island [no route]|Atlantis [not found]|Mars [too far]", StandardCharsets.UTF_8));
+                + URLEncoder.encode(
+                        "Lost Island [no route]|Atlantis [not found]|Mars [too far]", StandardCharsets.UTF_8));
         JsonNode tooMany = get("key=AIzaX&origins=" + places(26, "Oak") + "&destinations=1%20Elm");
         JsonNode denied = get("origins=a&destinations=b");
 
@@ -158,15 +187,19 @@ class DistanceMatrixSimulatorTests {
 
     @Test
     void theOfficialClientReadsTheSimulatorsAnswersLikeGooglesIncludingItsNullStatus() throws Exception {
-        DistanceMatrix matrix = DistanceMatrixApi.getDistanceMatrix(google,
-                new String[] {"1 Oak St, Springfield", "2 Oak St, Springfield"},
-                new String[] {"9 Elm St, Springfield", "Far Side [too far]", "Sunken City [not found]"}).await();
+        DistanceMatrix matrix = DistanceMatrixApi.getDistanceMatrix(
+                        google,
+                        new String[] {"1 Oak St, Springfield", "2 Oak St, Springfield"},
+                        new String[] {"9 Elm St, Springfield", "Far Side [too far]", "Sunken City [not found]"})
+                .await();
 
         assertThat(matrix.rows).hasSize(2);
         assertThat(matrix.rows[0].elements[0].status).isEqualTo(DistanceMatrixElementStatus.OK);
         assertThat(matrix.rows[0].elements[0].distance.inMeters).isPositive();
         assertThat(matrix.rows[0].elements[0].duration.inSeconds).isPositive();
-        assertThat(matrix.rows[0].elements[1].status).as("the client has no constant for MAX_ROUTE_LENGTH_EXCEEDED").isNull();
+        assertThat(matrix.rows[0].elements[1].status)
+                .as("the client has no constant for MAX_ROUTE_LENGTH_EXCEEDED")
+                .isNull();
         assertThat(matrix.rows[0].elements[2].status).isEqualTo(DistanceMatrixElementStatus.NOT_FOUND);
     }
 
@@ -192,32 +225,46 @@ class DistanceMatrixSimulatorTests {
             ten[i] = i + " Elm St";
         }
 
-        assertThatThrownBy(() -> DistanceMatrixApi.getDistanceMatrix(google, eleven, ten).await())
+        assertThatThrownBy(() ->
+                        DistanceMatrixApi.getDistanceMatrix(google, eleven, ten).await())
                 .isInstanceOf(MaxElementsExceededException.class);
     }
 
     @Test
     void aKeyThatIsNotAGoogleKeyIsDenied() throws Exception {
-        assertThat(get("key=secret&origins=a&destinations=b").get("error_message").asString())
+        assertThat(get("key=secret&origins=a&destinations=b")
+                        .get("error_message")
+                        .asString())
                 .isEqualTo("The provided API key is invalid.");
     }
 
     @Test
     void aModeLastsForItsCountAndTheStatsSayWhatHappened() throws Exception {
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/mode"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\": \"request_denied\", \"count\": 2}")).build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/mode"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"mode\": \"request_denied\", \"count\": 2}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
 
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"})
-                    .await()).isInstanceOf(RequestDeniedException.class)
+                            .await())
+                    .isInstanceOf(RequestDeniedException.class)
                     .hasMessage("This API project is not authorized to use this API.");
         }
-        assertThat(DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b", "c"}).await().rows)
+        assertThat(DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b", "c"})
+                        .await()
+                        .rows)
                 .hasSize(1);
 
-        JsonNode stats = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(simulator.baseUrl() + "/_sim/stats")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode stats = JSON.readTree(HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/stats"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         assertThat(stats.get("requests").asInt()).isEqualTo(3);
         assertThat(stats.get("elements").asInt()).isEqualTo(2);
         assertThat(stats.get("by_status").get("REQUEST_DENIED").asInt()).isEqualTo(2);
@@ -232,32 +279,42 @@ class DistanceMatrixSimulatorTests {
         int refused = 0;
         for (int i = 0; i < 10; i++) {
             try {
-                DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"}).await();
-            }
-            catch (OverQueryLimitException e) {
+                DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"})
+                        .await();
+            } catch (OverQueryLimitException e) {
                 assertThat(e).hasMessage("You have exceeded your rate-limit for this API.");
                 refused++;
             }
         }
 
-        JsonNode stats = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(simulator.baseUrl() + "/_sim/stats")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode stats = JSON.readTree(HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/stats"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         assertThat(refused).isPositive();
         assertThat(stats.get("by_status").get("OVER_QUERY_LIMIT").asInt()).isEqualTo(refused);
         assertThat(stats.get("quota_per_second").asInt()).isEqualTo(2);
 
         simulator.reset();
         for (int i = 0; i < 10; i++) {
-            assertThat(DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"}).await().rows)
-                    .as("after a reset, no quota").hasSize(1);
+            assertThat(DistanceMatrixApi.getDistanceMatrix(google, new String[] {"a"}, new String[] {"b"})
+                            .await()
+                            .rows)
+                    .as("after a reset, no quota")
+                    .hasSize(1);
         }
     }
 
     @Test
     void anUnknownModeIsRefusedWithTheKnownOnes() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(simulator.baseUrl() + "/_sim/mode")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"mode\": \"on_fire\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/_sim/mode"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\": \"on_fire\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("over_query_limit");
@@ -271,18 +328,24 @@ class DistanceMatrixSimulatorTests {
     @Test
     void answersOnAKeptAliveConnectionWithoutWaitingForADelayedAck() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(simulator.baseUrl()
-                + "/maps/api/distancematrix/json?key=AIzaSimulatorKeyForTests000000000000000&origins=1+A+St"
-                + "&destinations=2+B+St")).build();
+                        + "/maps/api/distancematrix/json?key=AIzaSimulatorKeyForTests000000000000000&origins=1+A+St"
+                        + "&destinations=2+B+St"))
+                .build();
         http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
         long[] nanos = new long[20];
         for (int i = 0; i < nanos.length; i++) {
             long started = System.nanoTime();
-            assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
             nanos[i] = System.nanoTime() - started;
         }
         java.util.Arrays.sort(nanos);
-        assertThat(nanos[nanos.length / 2] / 1_000_000).as("median milliseconds per kept-alive request").isLessThan(20);
+        assertThat(nanos[nanos.length / 2] / 1_000_000)
+                .as("median milliseconds per kept-alive request")
+                .isLessThan(20);
     }
 }

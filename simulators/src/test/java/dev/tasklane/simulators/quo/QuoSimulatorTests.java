@@ -25,17 +25,19 @@ class QuoSimulatorTests {
         quo.close();
     }
 
-    private record Answer(int status, JsonNode body) {
-    }
+    private record Answer(int status, JsonNode body) {}
 
     private Answer call(String method, String path, String key, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quo.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (key != null) {
             request.header("Authorization", key);
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
     }
 
@@ -53,9 +55,11 @@ class QuoSimulatorTests {
     @Test
     void theSpecCheckFindsWhatIsWrong() {
         assertThat(QuoSpec.requestProblems("POST", "/v1/contacts", JSON.readTree("{\"externalId\": \"x\"}")))
-                .as("defaultFields is required").isNotEmpty();
+                .as("defaultFields is required")
+                .isNotEmpty();
         assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 409, JSON.readTree("{\"message\": \"x\"}")))
-                .as("a conflict needs its code, status, docs and title").isNotEmpty();
+                .as("a conflict needs its code, status, docs and title")
+                .isNotEmpty();
         assertThat(QuoSpec.responseProblems("GET", "/v1/contacts/abc", 200, JSON.readTree("{\"data\": {\"id\": 7}}")))
                 .isNotEmpty();
     }
@@ -63,14 +67,22 @@ class QuoSimulatorTests {
     @Test
     void creatingAContactAnswers201AsTheSpecSays() throws Exception {
         String body = contact("client-1", "+12125550123");
-        assertThat(QuoSpec.requestProblems("POST", "/v1/contacts", JSON.readTree(body))).isEmpty();
+        assertThat(QuoSpec.requestProblems("POST", "/v1/contacts", JSON.readTree(body)))
+                .isEmpty();
 
         Answer created = call("POST", "/v1/contacts", body);
 
         assertThat(created.status()).isEqualTo(201);
-        assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 201, created.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 201, created.body()))
+                .isEmpty();
         assertThat(created.body().get("data").get("externalId").asString()).isEqualTo("client-1");
-        assertThat(created.body().get("data").get("defaultFields").get("phoneNumbers").get(0).get("value").asString())
+        assertThat(created.body()
+                        .get("data")
+                        .get("defaultFields")
+                        .get("phoneNumbers")
+                        .get(0)
+                        .get("value")
+                        .asString())
                 .isEqualTo("+12125550123");
     }
 
@@ -80,17 +92,23 @@ class QuoSimulatorTests {
 
         Answer conflict = call("POST", "/v1/contacts", contact("client-2", "+12125550199"));
 
-        try (InputStream observed = getClass().getResourceAsStream("/fixtures/quo/observed/409-duplicate-externalId.json")) {
+        try (InputStream observed =
+                getClass().getResourceAsStream("/fixtures/quo/observed/409-duplicate-externalId.json")) {
             assertThat(conflict.status()).isEqualTo(409);
             assertThat(conflict.body()).isEqualTo(JSON.readTree(observed));
         }
-        assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 409, conflict.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 409, conflict.body()))
+                .isEmpty();
         assertThat(quo.contacts()).hasSize(1);
     }
 
     @Test
     void contactsAreFoundByExternalIdAndById() throws Exception {
-        String id = call("POST", "/v1/contacts", contact("client-3", "+12125550123")).body().get("data").get("id").asString();
+        String id = call("POST", "/v1/contacts", contact("client-3", "+12125550123"))
+                .body()
+                .get("data")
+                .get("id")
+                .asString();
 
         Answer listed = call("GET", "/v1/contacts?externalIds=client-3&externalIds=nobody&maxResults=10", null);
         Answer byId = call("GET", "/v1/contacts/" + id, null);
@@ -98,20 +116,29 @@ class QuoSimulatorTests {
         Answer noMax = call("GET", "/v1/contacts?externalIds=client-3", null);
 
         assertThat(listed.body().get("data")).hasSize(1);
-        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts", 200, listed.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts", 200, listed.body()))
+                .isEmpty();
         assertThat(byId.body().get("data").get("id").asString()).isEqualTo(id);
-        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts/" + id, 200, byId.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts/" + id, 200, byId.body()))
+                .isEmpty();
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts/x", 404, missing.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts/x", 404, missing.body()))
+                .isEmpty();
         assertThat(noMax.status()).isEqualTo(400);
-        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts", 400, noMax.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("GET", "/v1/contacts", 400, noMax.body()))
+                .isEmpty();
     }
 
     @Test
     void aPatchReplacesTheArraysItCarriesAndKeepsTheRest() throws Exception {
-        String id = call("POST", "/v1/contacts", contact("client-4", "+12125550123")).body().get("data").get("id").asString();
+        String id = call("POST", "/v1/contacts", contact("client-4", "+12125550123"))
+                .body()
+                .get("data")
+                .get("id")
+                .asString();
         String patch = "{\"defaultFields\": {\"phoneNumbers\": [{\"name\": \"mobile\", \"value\": \"+16465550199\"}]}}";
-        assertThat(QuoSpec.requestProblems("PATCH", "/v1/contacts/" + id, JSON.readTree(patch))).isEmpty();
+        assertThat(QuoSpec.requestProblems("PATCH", "/v1/contacts/" + id, JSON.readTree(patch)))
+                .isEmpty();
 
         Answer patched = call("PATCH", "/v1/contacts/" + id, patch);
 
@@ -120,7 +147,8 @@ class QuoSimulatorTests {
         assertThat(fields.get("phoneNumbers").get(0).get("value").asString()).isEqualTo("+16465550199");
         assertThat(fields.get("emails").get(0).get("value").asString()).isEqualTo("jane@example.com");
         assertThat(fields.get("firstName").asString()).isEqualTo("Jane");
-        assertThat(QuoSpec.responseProblems("PATCH", "/v1/contacts/" + id, 200, patched.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("PATCH", "/v1/contacts/" + id, 200, patched.body()))
+                .isEmpty();
     }
 
     @Test
@@ -128,8 +156,10 @@ class QuoSimulatorTests {
         Answer bad = call("POST", "/v1/contacts", contact("client-5", "555-0123"));
 
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 400, bad.body())).isEmpty();
-        assertThat(bad.body().get("errors").get(0).get("path").asString()).isEqualTo("/defaultFields/phoneNumbers/0/value");
+        assertThat(QuoSpec.responseProblems("POST", "/v1/contacts", 400, bad.body()))
+                .isEmpty();
+        assertThat(bad.body().get("errors").get(0).get("path").asString())
+                .isEqualTo("/defaultFields/phoneNumbers/0/value");
         assertThat(quo.contacts()).isEmpty();
     }
 
@@ -141,36 +171,46 @@ class QuoSimulatorTests {
 
         assertThat(none.status()).isEqualTo(401);
         assertThat(bearer.status()).isEqualTo(401);
-        assertThat(QuoSpec.responseProblems("GET", "/v1/contact-custom-fields", 401, bearer.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("GET", "/v1/contact-custom-fields", 401, bearer.body()))
+                .isEmpty();
         assertThat(plain.status()).isEqualTo(200);
-        assertThat(QuoSpec.responseProblems("GET", "/v1/contact-custom-fields", 200, plain.body())).isEmpty();
+        assertThat(QuoSpec.responseProblems("GET", "/v1/contact-custom-fields", 200, plain.body()))
+                .isEmpty();
         assertThat(plain.body().get("data").findValuesAsString("key")).contains("next-appointment");
     }
 
     @Test
     void aCustomFieldTheWorkspaceLacksIsRefused() throws Exception {
-        String body = "{\"defaultFields\": {\"firstName\": \"Ann\"}, \"customFields\": [{\"key\": \"shoe-size\", \"value\": \"9\"}]}";
+        String body =
+                "{\"defaultFields\": {\"firstName\": \"Ann\"}, \"customFields\": [{\"key\": \"shoe-size\", \"value\": \"9\"}]}";
 
         Answer refused = call("POST", "/v1/contacts", body);
 
         assertThat(refused.status()).isEqualTo(400);
-        assertThat(refused.body().get("errors").get(0).get("message").asString()).contains("shoe-size");
+        assertThat(refused.body().get("errors").get(0).get("message").asString())
+                .contains("shoe-size");
     }
 
     @Test
     void aDeletedContactIsGoneAndItsIdAnswers404() throws Exception {
-        String id = call("POST", "/v1/contacts", contact("client-8", "+12125550125")).body().at("/data/id").asString();
+        String id = call("POST", "/v1/contacts", contact("client-8", "+12125550125"))
+                .body()
+                .at("/data/id")
+                .asString();
 
         Answer deleted = call("DELETE", "/v1/contacts/" + id, null);
 
         assertThat(deleted.status()).isEqualTo(204);
         assertThat(deleted.body()).isNull();
         assertThat(call("GET", "/v1/contacts/" + id, null).status()).isEqualTo(404);
-        assertThat(call("PATCH", "/v1/contacts/" + id, "{\"defaultFields\": {\"lastName\": \"Roe\"}}").status())
+        assertThat(call("PATCH", "/v1/contacts/" + id, "{\"defaultFields\": {\"lastName\": \"Roe\"}}")
+                        .status())
                 .isEqualTo(404);
         for (QuoSimulator.Exchange exchange : quo.exchanges()) {
-            assertThat(QuoSpec.responseProblems(exchange.method(), exchange.path(), exchange.status(), exchange.response()))
-                    .as(exchange.method() + " " + exchange.path() + " " + exchange.status()).isEmpty();
+            assertThat(QuoSpec.responseProblems(
+                            exchange.method(), exchange.path(), exchange.status(), exchange.response()))
+                    .as(exchange.method() + " " + exchange.path() + " " + exchange.status())
+                    .isEmpty();
         }
     }
 
@@ -200,8 +240,10 @@ class QuoSimulatorTests {
         assertThat(forbidden.body().get("code").asString()).isEqualTo("0801403");
         assertThat(forbiddenFields.status()).isEqualTo(403);
         for (QuoSimulator.Exchange exchange : quo.exchanges()) {
-            assertThat(QuoSpec.responseProblems(exchange.method(), exchange.path(), exchange.status(), exchange.response()))
-                    .as(exchange.method() + " " + exchange.path() + " " + exchange.status()).isEmpty();
+            assertThat(QuoSpec.responseProblems(
+                            exchange.method(), exchange.path(), exchange.status(), exchange.response()))
+                    .as(exchange.method() + " " + exchange.path() + " " + exchange.status())
+                    .isEmpty();
         }
     }
 }

@@ -24,8 +24,8 @@ class ArchiveController {
     Map<String, Object> archiveNow() {
         ArchiveJob.Outcome outcome = job.run();
         if (!outcome.ran()) {
-            throw ApiException.conflict("The archive is running on another ledger instance right now; "
-                    + "try again in a few minutes.");
+            throw ApiException.conflict(
+                    "The archive is running on another ledger instance right now; " + "try again in a few minutes.");
         }
         return Map.of("success", true, "archived", outcome.archived());
     }

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-
 import javax.sql.DataSource;
 
 import dev.tasklane.ledger.projection.FailureInbox;
@@ -38,20 +37,25 @@ public class ArchiveJob {
     private final FailureInbox inbox;
     private final TransactionTemplate transactions;
 
-    ArchiveJob(DataSource dataSource, LedgerProperties properties, SlackNotifier slack, MeterRegistry meters,
-            FailureInbox inbox, TransactionTemplate transactions) {
+    ArchiveJob(
+            DataSource dataSource,
+            LedgerProperties properties,
+            SlackNotifier slack,
+            MeterRegistry meters,
+            FailureInbox inbox,
+            TransactionTemplate transactions) {
         this.dataSource = dataSource;
         this.inbox = inbox;
         this.transactions = transactions;
         this.settings = properties.archive();
         this.slack = slack;
-        this.archived = Counter.builder("tasklane.ledger.archived").description("Tasks moved to the archive")
+        this.archived = Counter.builder("tasklane.ledger.archived")
+                .description("Tasks moved to the archive")
                 .register(meters);
     }
 
     /** The result of one run: how many tasks moved, or that another instance was already running it. */
-    public record Outcome(boolean ran, int archived) {
-    }
+    public record Outcome(boolean ran, int archived) {}
 
     @Scheduled(cron = "${tasklane.ledger.archive.cron:0 0 3 * * *}", zone = "${tasklane.ledger.archive.zone:UTC}")
     void nightly() {
@@ -81,14 +85,14 @@ public class ArchiveJob {
                 slack.post("Tasklane archived " + moved + " background task" + (moved == 1 ? "" : "s")
                         + " finished more than 7 days ago.");
                 return new Outcome(true, moved);
-            }
-            finally {
+            } finally {
                 advisoryLock(connection, "pg_advisory_unlock");
             }
-        }
-        catch (SQLException e) {
-            throw new IllegalStateException("The archive run failed: " + e.getMessage()
-                    + ". Tasks already moved stay moved; the next run continues.", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "The archive run failed: " + e.getMessage()
+                            + ". Tasks already moved stay moved; the next run continues.",
+                    e);
         }
     }
 

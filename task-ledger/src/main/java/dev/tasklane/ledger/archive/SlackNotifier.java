@@ -39,10 +39,13 @@ class SlackNotifier {
             return;
         }
         try {
-            http.post().uri(webhook).contentType(MediaType.APPLICATION_JSON).body(Map.of("text", text)).retrieve()
+            http.post()
+                    .uri(webhook)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("text", text))
+                    .retrieve()
                     .toBodilessEntity();
-        }
-        catch (RestClientException e) {
+        } catch (RestClientException e) {
             LOG.warn("Could not post to the Slack webhook (tasklane.ledger.archive.slack-webhook-url): "
                     + e.getClass().getSimpleName() + ". Check that the webhook still exists in Slack.");
         }

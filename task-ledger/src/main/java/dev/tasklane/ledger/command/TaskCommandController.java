@@ -35,8 +35,7 @@ class TaskCommandController {
             }
             try {
                 return UUID.fromString(taskId.trim());
-            }
-            catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw ApiException.badField("task_id", "must be a task id (UUID)", taskId);
             }
         }
@@ -44,7 +43,8 @@ class TaskCommandController {
 
     @PostMapping("/dismiss-task")
     Map<String, Object> dismiss(Authentication authentication, @RequestBody(required = false) TaskIdRequest request) {
-        TaskCommands.Dismissal dismissal = commands.dismiss(Caller.of(authentication), requireBody(request).id());
+        TaskCommands.Dismissal dismissal =
+                commands.dismiss(Caller.of(authentication), requireBody(request).id());
         return Map.of("success", true, "task_id", dismissal.taskId(), "already_dismissed", !dismissal.dismissedNow());
     }
 
@@ -56,9 +56,19 @@ class TaskCommandController {
     @PostMapping("/retry-task")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, Object> retry(Authentication authentication, @RequestBody(required = false) TaskIdRequest request) {
-        TaskCommands.Retry retry = commands.retry(Caller.of(authentication), requireBody(request).id());
-        return Map.of("success", true, "task_id", retry.taskId(), "task_type", retry.taskType(),
-                "attempt", retry.attempt(), "message", "Retry requested: attempt " + retry.attempt() + " is queued.");
+        TaskCommands.Retry retry =
+                commands.retry(Caller.of(authentication), requireBody(request).id());
+        return Map.of(
+                "success",
+                true,
+                "task_id",
+                retry.taskId(),
+                "task_type",
+                retry.taskType(),
+                "attempt",
+                retry.attempt(),
+                "message",
+                "Retry requested: attempt " + retry.attempt() + " is queued.");
     }
 
     /** {@code {"incident_id": "<uuid>"}}. */
@@ -70,33 +80,44 @@ class TaskCommandController {
             }
             try {
                 return UUID.fromString(incidentId.trim());
-            }
-            catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw ApiException.badField("incident_id", "must be an incident id (UUID)", incidentId);
             }
         }
     }
 
     @PostMapping("/dismiss-incident")
-    Map<String, Object> dismissIncident(Authentication authentication,
-            @RequestBody(required = false) IncidentIdRequest request) {
-        TaskCommands.IncidentCommand done = commands.dismissIncident(Caller.of(authentication), requireIncident(request));
+    Map<String, Object> dismissIncident(
+            Authentication authentication, @RequestBody(required = false) IncidentIdRequest request) {
+        TaskCommands.IncidentCommand done =
+                commands.dismissIncident(Caller.of(authentication), requireIncident(request));
         return Map.of("success", true, "incident_id", done.incidentId(), "dismissed", done.done());
     }
 
     @PostMapping("/retry-incident")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    Map<String, Object> retryIncident(Authentication authentication,
-            @RequestBody(required = false) IncidentIdRequest request) {
+    Map<String, Object> retryIncident(
+            Authentication authentication, @RequestBody(required = false) IncidentIdRequest request) {
         TaskCommands.IncidentCommand done = commands.retryIncident(Caller.of(authentication), requireIncident(request));
         String message = done.done() == 0 && done.skipped() == 0
                 ? "Nothing to retry: no task of this incident is still failed."
                 : "Retry requested for " + done.done() + " task" + (done.done() == 1 ? "" : "s") + "; they run in the "
                         + "background and you hear of them again only if they fail."
-                        + (done.skipped() == 0 ? "" : " " + done.skipped() + " task" + (done.skipped() == 1 ? " is" : "s are")
-                                + " of a type no worker handles any more and can only be dismissed.");
-        return Map.of("success", true, "incident_id", done.incidentId(), "retried", done.done(),
-                "skipped", done.skipped(), "message", message);
+                        + (done.skipped() == 0
+                                ? ""
+                                : " " + done.skipped() + " task" + (done.skipped() == 1 ? " is" : "s are")
+                                        + " of a type no worker handles any more and can only be dismissed.");
+        return Map.of(
+                "success",
+                true,
+                "incident_id",
+                done.incidentId(),
+                "retried",
+                done.done(),
+                "skipped",
+                done.skipped(),
+                "message",
+                message);
     }
 
     private static UUID requireIncident(IncidentIdRequest request) {

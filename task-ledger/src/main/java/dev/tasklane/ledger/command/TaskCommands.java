@@ -14,9 +14,9 @@ import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskStatus;
 import dev.tasklane.events.TaskTopics;
+import dev.tasklane.http.ApiException;
 import dev.tasklane.ledger.projection.TaskProjector;
 import dev.tasklane.ledger.projection.TaskState;
-import dev.tasklane.http.ApiException;
 import dev.tasklane.ledger.system.CallerTransactions;
 import dev.tasklane.ledger.system.LedgerProperties;
 import org.springframework.http.HttpStatus;
@@ -40,8 +40,12 @@ class TaskCommands {
     private final KafkaTemplate<String, TaskEvent> kafka;
     private final LedgerProperties properties;
 
-    TaskCommands(CallerTransactions callers, TaskLocks locks, TaskProjector projector,
-            KafkaTemplate<String, TaskEvent> kafka, LedgerProperties properties) {
+    TaskCommands(
+            CallerTransactions callers,
+            TaskLocks locks,
+            TaskProjector projector,
+            KafkaTemplate<String, TaskEvent> kafka,
+            LedgerProperties properties) {
         this.callers = callers;
         this.locks = locks;
         this.projector = projector;
@@ -49,18 +53,16 @@ class TaskCommands {
         this.properties = properties;
     }
 
-    record Dismissal(UUID taskId, boolean dismissedNow) {
-    }
+    record Dismissal(UUID taskId, boolean dismissedNow) {}
 
-    record Retry(UUID taskId, String taskType, int attempt) {
-    }
+    record Retry(UUID taskId, String taskType, int attempt) {}
 
     Dismissal dismiss(Caller caller, UUID taskId) {
         return callers.asCaller(caller, () -> {
             TaskState task = locks.lockVisible(taskId);
             if (task.status() != TaskStatus.FAILED) {
-                throw ApiException.conflict("Task " + taskId + " is " + task.status().value()
-                        + ": only a failed task can be dismissed.");
+                throw ApiException.conflict(
+                        "Task " + taskId + " is " + task.status().value() + ": only a failed task can be dismissed.");
             }
             if (task.dismissedAt() != null) {
                 return new Dismissal(taskId, false);
@@ -86,8 +88,9 @@ class TaskCommands {
         return callers.asCaller(caller, () -> {
             TaskState task = locks.lockVisible(taskId);
             if (task.status() != TaskStatus.FAILED) {
-                throw ApiException.conflict("Task " + taskId + " is " + task.status().value()
-                        + " (attempt " + task.attempt() + "): only a failed task can be retried.");
+                throw ApiException.conflict(
+                        "Task " + taskId + " is " + task.status().value() + " (attempt " + task.attempt()
+                                + "): only a failed task can be retried.");
             }
             if (!properties.retryableTaskTypes().contains(task.taskType())) {
                 throw ApiException.conflict("No worker handles task type " + task.taskType()
@@ -100,8 +103,7 @@ class TaskCommands {
     }
 
     /** What an incident-wide command did: how many tasks it touched, and how many it had to leave alone. */
-    record IncidentCommand(UUID incidentId, int done, int skipped) {
-    }
+    record IncidentCommand(UUID incidentId, int done, int skipped) {}
 
     /** Dismisses every failure of the incident still in an inbox that the caller may see. */
     IncidentCommand dismissIncident(Caller caller, UUID incidentId) {
@@ -126,8 +128,7 @@ class TaskCommands {
             for (TaskState task : locks.lockIncidentFailures(incidentId)) {
                 if (properties.retryableTaskTypes().contains(task.taskType())) {
                     requests.add(TaskRequested.of(task.ref().nextAttempt(), task.payload(), task.createdByName()));
-                }
-                else {
+                } else {
                     skipped++;
                 }
             }
@@ -143,20 +144,18 @@ class TaskCommands {
         try {
             List<CompletableFuture<SendResult<String, TaskEvent>>> sends = new ArrayList<>();
             for (TaskEvent event : events) {
-                String topic = event instanceof TaskRequested ? TaskTopics.requested(event.taskType()) : TaskTopics.STATUS;
+                String topic =
+                        event instanceof TaskRequested ? TaskTopics.requested(event.taskType()) : TaskTopics.STATUS;
                 sends.add(kafka.send(topic, event.taskId().toString(), event));
             }
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (KafkaException e) {
+        } catch (KafkaException e) {
             throw kafkaUnavailable(e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw kafkaUnavailable(e);
-        }
-        catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw kafkaUnavailable(e);
         }
         callers.asService();
@@ -164,7 +163,9 @@ class TaskCommands {
     }
 
     private static ApiException kafkaUnavailable(Exception cause) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "kafka_unavailable",
+        return new ApiException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "kafka_unavailable",
                 "The task log (Kafka) did not acknowledge the change, so nothing was changed. Try again in a minute.");
     }
 }

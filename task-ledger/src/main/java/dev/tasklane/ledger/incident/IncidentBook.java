@@ -59,14 +59,28 @@ public class IncidentBook {
     }
 
     /** One row of {@code task_failures}, as the derivation needs it. */
-    record Failure(UUID taskId, int attempt, String source, String errorCode, Instant failedAt, Instant leftAt,
-            UUID incidentId) {
-    }
+    record Failure(
+            UUID taskId,
+            int attempt,
+            String source,
+            String errorCode,
+            Instant failedAt,
+            Instant leftAt,
+            UUID incidentId) {}
 
     /** One row of {@code task_incidents} but its change_seq and updated_at. */
-    record Incident(UUID id, Cause cause, String title, String advice, String state, Instant firstSeen,
-            Instant lastSeen, Instant resolvedAt, Instant regressedAt, int failures, int openFailures) {
-    }
+    record Incident(
+            UUID id,
+            Cause cause,
+            String title,
+            String advice,
+            String state,
+            Instant firstSeen,
+            Instant lastSeen,
+            Instant resolvedAt,
+            Instant regressedAt,
+            int failures,
+            int openFailures) {}
 
     /**
      * Derives again the incidents of {@code causes} and writes what changed. Serialized per cause (an advisory lock
@@ -76,17 +90,22 @@ public class IncidentBook {
     public void derive(Collection<Cause> causes) {
         Set<Cause> sorted = new TreeSet<>(causes);
         List<UUID> changed = new ArrayList<>();
-        lockInOrder(jdbc, sorted.stream().map(cause -> "tasklane-incident/" + cause.taskType() + "/" + cause.source()
-                + "/" + cause.errorCode()).toList());
+        lockInOrder(
+                jdbc,
+                sorted.stream()
+                        .map(cause -> "tasklane-incident/" + cause.taskType() + "/" + cause.source() + "/"
+                                + cause.errorCode())
+                        .toList());
         for (Cause cause : sorted) {
             changed.addAll(deriveOne(cause));
         }
         // PostgreSQL refuses a payload over 8,000 bytes (about 200 ids): announce in chunks
         for (int from = 0; from < changed.size(); from += NOTIFY_CHUNK) {
             List<String> ids = changed.subList(from, Math.min(changed.size(), from + NOTIFY_CHUNK)).stream()
-                    .map(UUID::toString).toList();
-            jdbc.queryForObject("SELECT pg_notify(?, ?)::text", String.class, CHANNEL,
-                    JSON.writeValueAsString(Map.of("ids", ids)));
+                    .map(UUID::toString)
+                    .toList();
+            jdbc.queryForObject(
+                    "SELECT pg_notify(?, ?)::text", String.class, CHANNEL, JSON.writeValueAsString(Map.of("ids", ids)));
         }
     }
 
@@ -98,36 +117,58 @@ public class IncidentBook {
         if (keys.isEmpty()) {
             return;
         }
-        jdbc.query("SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 15) AS h "
-                + "FROM unnest(?::text[]) WITH ORDINALITY AS u (k, n) ORDER BY n) ordered", row -> {
-        }, (Object) new TreeSet<>(keys).toArray(String[]::new));
+        jdbc.query(
+                "SELECT pg_advisory_xact_lock(h) FROM (SELECT hashtextextended(k, 15) AS h "
+                        + "FROM unnest(?::text[]) WITH ORDINALITY AS u (k, n) ORDER BY n) ordered",
+                row -> {},
+                (Object) new TreeSet<>(keys).toArray(String[]::new));
     }
 
     private List<UUID> deriveOne(Cause cause) {
-        List<Failure> failures = jdbc.query("""
+        List<Failure> failures = jdbc.query(
+                """
                 SELECT task_id, attempt, source, error_code, failed_at, left_at, incident_id FROM task_failures
                 WHERE task_type = ? AND source = ? AND error_code = ? ORDER BY failed_at, task_id, attempt""",
-                (row, n) -> new Failure(row.getObject("task_id", UUID.class), row.getInt("attempt"),
-                        row.getString("source"), row.getString("error_code"), instant(row.getObject("failed_at",
-                        OffsetDateTime.class)), instant(row.getObject("left_at", OffsetDateTime.class)),
+                (row, n) -> new Failure(
+                        row.getObject("task_id", UUID.class),
+                        row.getInt("attempt"),
+                        row.getString("source"),
+                        row.getString("error_code"),
+                        instant(row.getObject("failed_at", OffsetDateTime.class)),
+                        instant(row.getObject("left_at", OffsetDateTime.class)),
                         row.getObject("incident_id", UUID.class)),
-                cause.taskType(), cause.source(), cause.errorCode());
+                cause.taskType(),
+                cause.source(),
+                cause.errorCode());
         Map<UUID, Incident> derived = new LinkedHashMap<>();
         Map<Failure, UUID> membership = new LinkedHashMap<>();
         fold(cause, failures, derived, membership);
 
         Map<UUID, Incident> stored = new LinkedHashMap<>();
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT id, title, advice, state, first_seen, last_seen, resolved_at, regressed_at, failures, open_failures
-                FROM task_incidents WHERE task_type = ? AND source = ? AND error_code = ?""", row -> {
-            UUID id = row.getObject("id", UUID.class);
-            stored.put(id, new Incident(id, cause, row.getString("title"), row.getString("advice"),
-                    row.getString("state"), instant(row.getObject("first_seen", OffsetDateTime.class)),
-                    instant(row.getObject("last_seen", OffsetDateTime.class)),
-                    instant(row.getObject("resolved_at", OffsetDateTime.class)),
-                    instant(row.getObject("regressed_at", OffsetDateTime.class)), row.getInt("failures"),
-                    row.getInt("open_failures")));
-        }, cause.taskType(), cause.source(), cause.errorCode());
+                FROM task_incidents WHERE task_type = ? AND source = ? AND error_code = ?""",
+                row -> {
+                    UUID id = row.getObject("id", UUID.class);
+                    stored.put(
+                            id,
+                            new Incident(
+                                    id,
+                                    cause,
+                                    row.getString("title"),
+                                    row.getString("advice"),
+                                    row.getString("state"),
+                                    instant(row.getObject("first_seen", OffsetDateTime.class)),
+                                    instant(row.getObject("last_seen", OffsetDateTime.class)),
+                                    instant(row.getObject("resolved_at", OffsetDateTime.class)),
+                                    instant(row.getObject("regressed_at", OffsetDateTime.class)),
+                                    row.getInt("failures"),
+                                    row.getInt("open_failures")));
+                },
+                cause.taskType(),
+                cause.source(),
+                cause.errorCode());
 
         List<UUID> changed = new ArrayList<>();
         for (Incident incident : derived.values()) {
@@ -136,10 +177,11 @@ public class IncidentBook {
                 changed.add(incident.id());
             }
         }
-        List<UUID> gone = stored.keySet().stream().filter(id -> !derived.containsKey(id)).toList();
+        List<UUID> gone =
+                stored.keySet().stream().filter(id -> !derived.containsKey(id)).toList();
         if (!gone.isEmpty()) {
-            jdbc.update("DELETE FROM task_incidents WHERE id = ANY(?::uuid[])",
-                    (Object) gone.stream().map(UUID::toString).toArray(String[]::new));
+            jdbc.update("DELETE FROM task_incidents WHERE id = ANY(?::uuid[])", (Object)
+                    gone.stream().map(UUID::toString).toArray(String[]::new));
             changed.addAll(gone);
         }
         assign(membership);
@@ -147,7 +189,8 @@ public class IncidentBook {
     }
 
     /** The incidents of one cause from its failures in the order they happened; see the class description. */
-    static void fold(Cause cause, List<Failure> failures, Map<UUID, Incident> incidents, Map<Failure, UUID> membership) {
+    static void fold(
+            Cause cause, List<Failure> failures, Map<UUID, Incident> incidents, Map<Failure, UUID> membership) {
         IncidentCatalog.Words words = IncidentCatalog.of(cause.taskType(), cause.source(), cause.errorCode());
         Draft current = null;
         for (Failure failure : failures) {
@@ -157,8 +200,7 @@ public class IncidentBook {
                     incidents.put(current.id, current.toIncident(cause, words));
                 }
                 current = new Draft(incidentId(cause, failure), failure.failedAt());
-            }
-            else if (allLeftAt != null && !failure.failedAt().isBefore(allLeftAt)) {
+            } else if (allLeftAt != null && !failure.failedAt().isBefore(allLeftAt)) {
                 current.regressedAt = failure.failedAt();
             }
             current.add(failure);
@@ -189,8 +231,7 @@ public class IncidentBook {
             lastSeen = failure.failedAt().isAfter(lastSeen) ? failure.failedAt() : lastSeen;
             if (failure.leftAt() == null) {
                 open++;
-            }
-            else if (lastLeftAt == null || failure.leftAt().isAfter(lastLeftAt)) {
+            } else if (lastLeftAt == null || failure.leftAt().isAfter(lastLeftAt)) {
                 lastLeftAt = failure.leftAt();
             }
         }
@@ -202,18 +243,30 @@ public class IncidentBook {
 
         Incident toIncident(Cause cause, IncidentCatalog.Words words) {
             String state = open > 0 ? (regressedAt != null ? "regressed" : "open") : "resolved";
-            return new Incident(id, cause, words.title(), words.advice(), state, firstSeen, lastSeen,
-                    open > 0 ? null : lastLeftAt, regressedAt, failures, open);
+            return new Incident(
+                    id,
+                    cause,
+                    words.title(),
+                    words.advice(),
+                    state,
+                    firstSeen,
+                    lastSeen,
+                    open > 0 ? null : lastLeftAt,
+                    regressedAt,
+                    failures,
+                    open);
         }
     }
 
     static UUID incidentId(Cause cause, Failure first) {
         return UUID.nameUUIDFromBytes(("tasklane-incident/" + cause.taskType() + "/" + cause.source() + "/"
-                + cause.errorCode() + "/" + first.taskId() + "/" + first.attempt()).getBytes(StandardCharsets.UTF_8));
+                        + cause.errorCode() + "/" + first.taskId() + "/" + first.attempt())
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private void upsert(Incident incident) {
-        jdbc.update("""
+        jdbc.update(
+                """
                 INSERT INTO task_incidents (id, task_type, source, error_code, title, advice, state, first_seen, last_seen,
                                             resolved_at, regressed_at, failures, open_failures)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -222,19 +275,30 @@ public class IncidentBook {
                     regressed_at = excluded.regressed_at, failures = excluded.failures,
                     open_failures = excluded.open_failures, updated_at = now(),
                     change_seq = nextval('public.task_incident_change_seq')""",
-                incident.id(), incident.cause().taskType(), incident.cause().source(), incident.cause().errorCode(),
-                incident.title(), incident.advice(), incident.state(), timestamp(incident.firstSeen()),
-                timestamp(incident.lastSeen()), timestamp(incident.resolvedAt()), timestamp(incident.regressedAt()),
-                incident.failures(), incident.openFailures());
+                incident.id(),
+                incident.cause().taskType(),
+                incident.cause().source(),
+                incident.cause().errorCode(),
+                incident.title(),
+                incident.advice(),
+                incident.state(),
+                timestamp(incident.firstSeen()),
+                timestamp(incident.lastSeen()),
+                timestamp(incident.resolvedAt()),
+                timestamp(incident.regressedAt()),
+                incident.failures(),
+                incident.openFailures());
     }
 
     private void assign(Map<Failure, UUID> membership) {
         List<Map.Entry<Failure, UUID>> moved = membership.entrySet().stream()
-                .filter(entry -> !Objects.equals(entry.getKey().incidentId(), entry.getValue())).toList();
+                .filter(entry -> !Objects.equals(entry.getKey().incidentId(), entry.getValue()))
+                .toList();
         if (moved.isEmpty()) {
             return;
         }
-        jdbc.update("""
+        jdbc.update(
+                """
                 UPDATE task_failures f SET incident_id = v.incident_id::uuid
                 FROM unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::text[]) AS v (task_id, attempt, source, error_code, incident_id)
                 WHERE f.task_id = v.task_id AND f.attempt = v.attempt AND f.source = v.source AND f.error_code = v.error_code""",

@@ -27,18 +27,18 @@ class IncidentController {
     }
 
     @GetMapping("/incidents")
-    Map<String, Object> incidents(Authentication authentication,
-            @RequestParam(required = false) String state, @RequestParam(required = false) String limit) {
+    Map<String, Object> incidents(
+            Authentication authentication,
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String limit) {
         boolean includeResolved;
         if (state == null || state.isBlank() || state.trim().equals("open")) {
             includeResolved = false;
-        }
-        else if (state.trim().equals("all")) {
+        } else if (state.trim().equals("all")) {
             includeResolved = true;
-        }
-        else {
-            throw ApiException.badField("state", "must be open (open and regressed incidents, the default) or all",
-                    state);
+        } else {
+            throw ApiException.badField(
+                    "state", "must be open (open and regressed incidents, the default) or all", state);
         }
         int parsedLimit = Paging.limit(limit);
         Caller caller = Caller.of(authentication);

@@ -16,8 +16,7 @@ public final class TaskWords {
             "quo", "Quo",
             "worker", "Tasklane");
 
-    private TaskWords() {
-    }
+    private TaskWords() {}
 
     /** What a task of {@code taskType} does, as a noun: "Drive times". */
     public static String label(String taskType) {

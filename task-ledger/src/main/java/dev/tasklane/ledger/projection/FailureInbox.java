@@ -3,8 +3,8 @@ package dev.tasklane.ledger.projection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,18 +127,25 @@ public class FailureInbox {
         });
         before.forEach(state -> addIfItMayHaveFailed(state, tasks));
         states.forEach(state -> addIfItMayHaveFailed(state, tasks));
-        List<TaskState> ended = states.stream().filter(state -> state.status().isTerminal()).toList();
-        tasks.addAll(supersede(ended.stream().map(TaskState::taskType).toList(),
-                ended.stream().map(TaskState::entityType).toList(), ended.stream().map(TaskState::entityId).toList()));
+        List<TaskState> ended =
+                states.stream().filter(state -> state.status().isTerminal()).toList();
+        tasks.addAll(supersede(
+                ended.stream().map(TaskState::taskType).toList(),
+                ended.stream().map(TaskState::entityType).toList(),
+                ended.stream().map(TaskState::entityId).toList()));
         Set<IncidentBook.Cause> causes = new HashSet<>(record(events));
         settleAndDerive(tasks, causes);
     }
 
     private void settleAndDerive(Set<UUID> tasks, Set<IncidentBook.Cause> causes) {
         if (!tasks.isEmpty()) {
-            jdbc.query(SETTLE, row -> {
-                causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
-            }, TaskRows.ids(tasks), TaskRows.ids(tasks));
+            jdbc.query(
+                    SETTLE,
+                    row -> {
+                        causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
+                    },
+                    TaskRows.ids(tasks),
+                    TaskRows.ids(tasks));
         }
         if (!causes.isEmpty()) {
             incidents.derive(causes);
@@ -157,12 +164,14 @@ public class FailureInbox {
         List<String> types = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
         List<UUID> records = new ArrayList<>();
-        jdbc.query("SELECT DISTINCT task_type, entity_type, entity_id FROM background_tasks "
-                + "WHERE status = 'failed' AND dismissed_at IS NULL", row -> {
-            types.add(row.getString(1));
-            kinds.add(row.getString(2));
-            records.add(row.getObject(3, UUID.class));
-        });
+        jdbc.query(
+                "SELECT DISTINCT task_type, entity_type, entity_id FROM background_tasks "
+                        + "WHERE status = 'failed' AND dismissed_at IS NULL",
+                row -> {
+                    types.add(row.getString(1));
+                    kinds.add(row.getString(2));
+                    records.add(row.getObject(3, UUID.class));
+                });
         Set<UUID> superseded = new LinkedHashSet<>(supersede(types, kinds, records));
         settleAndDerive(superseded, new HashSet<>());
     }
@@ -177,10 +186,9 @@ public class FailureInbox {
         jdbc.query("""
                 UPDATE task_failures f SET left_at = a.archived_at, left_how = 'archived'
                 FROM background_tasks_archive a WHERE a.id = f.task_id AND f.left_at IS NULL
-                RETURNING f.task_type, f.source, f.error_code""",
-                row -> {
-                    causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
-                });
+                RETURNING f.task_type, f.source, f.error_code""", row -> {
+            causes.add(new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)));
+        });
         if (!causes.isEmpty()) {
             incidents.derive(causes);
         }
@@ -202,8 +210,12 @@ public class FailureInbox {
         if (taskTypes.isEmpty()) {
             return List.of();
         }
-        return jdbc.queryForList(SUPERSEDE, UUID.class, taskTypes.toArray(String[]::new),
-                entityTypes.toArray(String[]::new), entityIds.stream().map(UUID::toString).toArray(String[]::new));
+        return jdbc.queryForList(
+                SUPERSEDE,
+                UUID.class,
+                taskTypes.toArray(String[]::new),
+                entityTypes.toArray(String[]::new),
+                entityIds.stream().map(UUID::toString).toArray(String[]::new));
     }
 
     /** Adds the batch's failures to the history (a duplicate within the batch once, its earliest report). */
@@ -211,16 +223,23 @@ public class FailureInbox {
         Map<List<Object>, TaskFailed> earliest = new LinkedHashMap<>();
         for (TaskEvent event : events) {
             if (event instanceof TaskFailed failed && !TaskProjection.recordIsGone(failed.error())) {
-                earliest.merge(List.of(failed.taskId(), failed.attempt(), failed.error().source(), failed.error().code()),
-                        failed, (known, other) -> other.occurredAt().isBefore(known.occurredAt()) ? other : known);
+                earliest.merge(
+                        List.of(
+                                failed.taskId(),
+                                failed.attempt(),
+                                failed.error().source(),
+                                failed.error().code()),
+                        failed,
+                        (known, other) -> other.occurredAt().isBefore(known.occurredAt()) ? other : known);
             }
         }
         List<TaskFailed> failures = new ArrayList<>(earliest.values());
         if (failures.isEmpty()) {
             return List.of();
         }
-        return jdbc.query(RECORD_FAILURES, (row, n) -> new IncidentBook.Cause(row.getString(1), row.getString(2),
-                        row.getString(3)),
+        return jdbc.query(
+                RECORD_FAILURES,
+                (row, n) -> new IncidentBook.Cause(row.getString(1), row.getString(2), row.getString(3)),
                 failures.stream().map(f -> f.taskId().toString()).toArray(String[]::new),
                 failures.stream().map(TaskFailed::attempt).toArray(Integer[]::new),
                 failures.stream().map(f -> f.error().source()).toArray(String[]::new),
@@ -229,7 +248,9 @@ public class FailureInbox {
                 failures.stream().map(TaskFailed::entityType).toArray(String[]::new),
                 failures.stream().map(f -> f.entityId().toString()).toArray(String[]::new),
                 failures.stream().map(TaskFailed::entityName).toArray(String[]::new),
-                failures.stream().map(f -> f.createdBy() == null ? null : f.createdBy().toString()).toArray(String[]::new),
+                failures.stream()
+                        .map(f -> f.createdBy() == null ? null : f.createdBy().toString())
+                        .toArray(String[]::new),
                 failures.stream().map(f -> f.error().message()).toArray(String[]::new),
                 failures.stream().map(f -> TaskProjection.at(f).toString()).toArray(String[]::new));
     }

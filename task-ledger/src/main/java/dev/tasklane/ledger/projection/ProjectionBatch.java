@@ -29,8 +29,7 @@ public class ProjectionBatch {
         for (int i = 0; i < records.size(); i++) {
             try {
                 events.add(EventContract.check(records.get(i)));
-            }
-            catch (ContractViolationException violation) {
+            } catch (ContractViolationException violation) {
                 projectOrIsolate(events);
                 throw new BatchListenerFailedException(violation.getMessage(), violation, i);
             }
@@ -41,20 +40,19 @@ public class ProjectionBatch {
     private void projectOrIsolate(List<TaskEvent> events) {
         try {
             projector.project(events);
-        }
-        catch (RuntimeException failure) {
+        } catch (RuntimeException failure) {
             if (!isPoison(failure)) {
                 throw failure;
             }
             for (int i = 0; i < events.size(); i++) {
                 try {
                     projector.project(List.of(events.get(i)));
-                }
-                catch (RuntimeException single) {
+                } catch (RuntimeException single) {
                     if (!isPoison(single)) {
                         throw single;
                     }
-                    String reason = single instanceof ContractViolationException ? single.getMessage()
+                    String reason = single instanceof ContractViolationException
+                            ? single.getMessage()
                             : "PostgreSQL refused task " + events.get(i).taskId() + ": " + sqlMessage(single);
                     throw new BatchListenerFailedException(reason, new ContractViolationException(reason, single), i);
                 }

@@ -24,7 +24,10 @@ class ProjectionListener {
         this.batch = batch;
     }
 
-    @KafkaListener(id = "task-ledger-projection", topicPattern = TOPICS, batch = "true",
+    @KafkaListener(
+            id = "task-ledger-projection",
+            topicPattern = TOPICS,
+            batch = "true",
             autoStartup = "${tasklane.ledger.projection.auto-startup:true}")
     void onEvents(List<ConsumerRecord<String, TaskEvent>> records) {
         batch.project(records);

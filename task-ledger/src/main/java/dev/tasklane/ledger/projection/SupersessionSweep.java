@@ -21,7 +21,8 @@ class SupersessionSweep {
         this.transactions = transactions;
     }
 
-    @Scheduled(fixedDelayString = "${tasklane.ledger.supersession-sweep:60s}",
+    @Scheduled(
+            fixedDelayString = "${tasklane.ledger.supersession-sweep:60s}",
             initialDelayString = "${tasklane.ledger.supersession-sweep:60s}")
     void sweep() {
         transactions.executeWithoutResult(status -> inbox.sweep());

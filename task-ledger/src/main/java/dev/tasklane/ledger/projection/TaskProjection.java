@@ -36,8 +36,7 @@ public final class TaskProjection {
     static final String NO_LONGER_NEEDED = "no_longer_needed";
     static final String RECOVERED = "recovered";
 
-    private TaskProjection() {
-    }
+    private TaskProjection() {}
 
     /** The state after {@code event}; {@code current} is {@code null} for a task not seen yet. */
     public static TaskState apply(TaskState current, TaskEvent event) {
@@ -69,9 +68,34 @@ public final class TaskProjection {
     }
 
     private static TaskState fresh(TaskEvent event) {
-        return new TaskState(event.taskId(), event.entityType(), event.entityId(), event.entityName(), event.taskType(),
-                event.createdBy(), event.status(), event.attempt(), Map.of(), null, null, null, null, null, null,
-                at(event), null, null, null, null, null, null, at(event), null, null, null, null);
+        return new TaskState(
+                event.taskId(),
+                event.entityType(),
+                event.entityId(),
+                event.entityName(),
+                event.taskType(),
+                event.createdBy(),
+                event.status(),
+                event.attempt(),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                at(event),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                at(event),
+                null,
+                null,
+                null,
+                null);
     }
 
     /** Writes what {@code event} says into a state already at the event's status and attempt. */
@@ -80,13 +104,11 @@ public final class TaskProjection {
         if (event instanceof TaskStarted started) {
             edit.startedAt = at(started);
             edit.worker = started.worker();
-        }
-        else if (event instanceof TaskCompleted completed) {
+        } else if (event instanceof TaskCompleted completed) {
             edit.completedAt = at(completed);
             edit.worker = completed.worker();
             edit.result = completed.result();
-        }
-        else if (event instanceof TaskFailed failed) {
+        } else if (event instanceof TaskFailed failed) {
             TaskError error = failed.error();
             edit.failedAt = at(failed);
             edit.worker = failed.worker();
@@ -138,12 +160,14 @@ public final class TaskProjection {
     private static boolean givesWayTo(TaskState current, TaskEvent event) {
         // no comparison of times: they come from different workers' clocks, and either order of arrival ends the same
         // (a completion or another failure that arrives first stands, the deadline failure having the same rank)
-        if (current.status() != TaskStatus.FAILED || !TaskError.WAIT_DEADLINE.equals(current.errorCode())
+        if (current.status() != TaskStatus.FAILED
+                || !TaskError.WAIT_DEADLINE.equals(current.errorCode())
                 || event.attempt() != current.attempt()) {
             return false;
         }
         return event instanceof TaskCompleted
-                || event instanceof TaskFailed failed && !TaskError.WAIT_DEADLINE.equals(failed.error().code());
+                || event instanceof TaskFailed failed
+                        && !TaskError.WAIT_DEADLINE.equals(failed.error().code());
     }
 
     /** The worker found the client, driver or appointment deleted: nothing is left to do, nobody needs telling. */
@@ -169,7 +193,8 @@ public final class TaskProjection {
      * ledger heard of a dismissal before or after a later run that superseded the failure.
      */
     private static boolean leavesEarlier(TaskState current, TaskEvent exit) {
-        return exit.attempt() == current.attempt() && current.status() == TaskStatus.FAILED
+        return exit.attempt() == current.attempt()
+                && current.status() == TaskStatus.FAILED
                 && (current.dismissedAt() == null || at(exit).isBefore(current.dismissedAt()));
     }
 

@@ -39,16 +39,22 @@ public class TaskProjector {
     private final Counter projected;
     private final Counter written;
 
-    TaskProjector(JdbcTemplate jdbc, TransactionTemplate transactions, TaskRows rows, FailureInbox inbox,
+    TaskProjector(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            TaskRows rows,
+            FailureInbox inbox,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.rows = rows;
         this.inbox = inbox;
         this.projected = Counter.builder("tasklane.ledger.events.projected")
-                .description("Task events applied to background_tasks, duplicates and late ones included").register(meters);
+                .description("Task events applied to background_tasks, duplicates and late ones included")
+                .register(meters);
         this.written = Counter.builder("tasklane.ledger.rows.written")
-                .description("Rows of background_tasks inserted or changed by the projection").register(meters);
+                .description("Rows of background_tasks inserted or changed by the projection")
+                .register(meters);
     }
 
     /** Applies {@code events}, in order, in one transaction of its own (or the caller's). Returns the rows written. */
@@ -67,9 +73,12 @@ public class TaskProjector {
         Set<UUID> ids = new TreeSet<>(IN_DATABASE_ORDER);
         events.forEach(event -> ids.add(event.taskId()));
         Set<UUID> archived = new HashSet<>(jdbc.queryForList(
-                "SELECT id FROM background_tasks_archive WHERE id = ANY(?::uuid[])", UUID.class, (Object) TaskRows.ids(ids)));
+                "SELECT id FROM background_tasks_archive WHERE id = ANY(?::uuid[])", UUID.class, (Object)
+                        TaskRows.ids(ids)));
         ids.removeAll(archived);
-        List<TaskEvent> live = events.stream().filter(event -> !archived.contains(event.taskId())).toList();
+        List<TaskEvent> live = events.stream()
+                .filter(event -> !archived.contains(event.taskId()))
+                .toList();
 
         Map<UUID, TaskState> before = lock(ids);
         Map<UUID, TaskState> after = fold(before, live);
@@ -79,8 +88,7 @@ public class TaskProjector {
         after.forEach((id, state) -> {
             if (!before.containsKey(id)) {
                 inserts.add(state);
-            }
-            else if (!state.equals(before.get(id))) {
+            } else if (!state.equals(before.get(id))) {
                 updates.add(state);
             }
         });
@@ -96,7 +104,9 @@ public class TaskProjector {
         if (!insertedElsewhere.isEmpty()) {
             Map<UUID, TaskState> theirs = lock(insertedElsewhere);
             previous.addAll(theirs.values());
-            List<TaskEvent> ours = live.stream().filter(event -> insertedElsewhere.contains(event.taskId())).toList();
+            List<TaskEvent> ours = live.stream()
+                    .filter(event -> insertedElsewhere.contains(event.taskId()))
+                    .toList();
             fold(theirs, ours).forEach((id, state) -> {
                 if (!state.equals(theirs.get(id))) {
                     updates.add(state);
@@ -134,10 +144,13 @@ public class TaskProjector {
     private Map<UUID, TaskState> lock(Set<UUID> ids) {
         Map<UUID, TaskState> states = new TreeMap<>(IN_DATABASE_ORDER);
         if (!ids.isEmpty()) {
-            jdbc.query(TaskRows.LOCK, row -> {
-                TaskState state = rows.read(row);
-                states.put(state.id(), state);
-            }, (Object) TaskRows.ids(ids));
+            jdbc.query(
+                    TaskRows.LOCK,
+                    row -> {
+                        TaskState state = rows.read(row);
+                        states.put(state.id(), state);
+                    },
+                    (Object) TaskRows.ids(ids));
         }
         return states;
     }

@@ -23,18 +23,20 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class TaskRows {
 
-    public static final String COLUMNS = "id, entity_type, entity_id, entity_name, task_type, created_by, status, attempt, "
-            + "payload, result, error_message, error_code, error_source, error_retryable, worker, created_at, started_at, "
-            + "completed_at, failed_at, dismissed_at, dismissed_by, created_by_name, attempt_at, waiting_since, waiting_for, "
-            + "resolution, resolved_by";
+    public static final String COLUMNS =
+            "id, entity_type, entity_id, entity_name, task_type, created_by, status, attempt, "
+                    + "payload, result, error_message, error_code, error_source, error_retryable, worker, created_at, started_at, "
+                    + "completed_at, failed_at, dismissed_at, dismissed_by, created_by_name, attempt_at, waiting_since, waiting_for, "
+                    + "resolution, resolved_by";
 
     /** The columns of {@code unnest(?::text[], …) AS v(…)} cast to their types, in {@link #COLUMNS} order. */
-    private static final String TYPED_VALUES = "v.id::uuid, v.entity_type, v.entity_id::uuid, v.entity_name, v.task_type, "
-            + "v.created_by::uuid, v.status, v.attempt::integer, v.payload::jsonb, v.result::jsonb, v.error_message, "
-            + "v.error_code, v.error_source, v.error_retryable::boolean, v.worker, v.created_at::timestamptz, "
-            + "v.started_at::timestamptz, v.completed_at::timestamptz, v.failed_at::timestamptz, "
-            + "v.dismissed_at::timestamptz, v.dismissed_by::uuid, v.created_by_name, v.attempt_at::timestamptz, "
-            + "v.waiting_since::timestamptz, v.waiting_for, v.resolution, v.resolved_by::uuid";
+    private static final String TYPED_VALUES =
+            "v.id::uuid, v.entity_type, v.entity_id::uuid, v.entity_name, v.task_type, "
+                    + "v.created_by::uuid, v.status, v.attempt::integer, v.payload::jsonb, v.result::jsonb, v.error_message, "
+                    + "v.error_code, v.error_source, v.error_retryable::boolean, v.worker, v.created_at::timestamptz, "
+                    + "v.started_at::timestamptz, v.completed_at::timestamptz, v.failed_at::timestamptz, "
+                    + "v.dismissed_at::timestamptz, v.dismissed_by::uuid, v.created_by_name, v.attempt_at::timestamptz, "
+                    + "v.waiting_since::timestamptz, v.waiting_for, v.resolution, v.resolved_by::uuid";
 
     private static final String UNNEST = "unnest(" + "?::text[], ".repeat(26) + "?::text[]) AS v(" + COLUMNS + ")";
 
@@ -62,10 +64,10 @@ public class TaskRows {
             FROM (SELECT %s FROM %s) AS x (%s)
             WHERE t.id = x.id""".formatted(TYPED_VALUES, UNNEST, COLUMNS);
 
-    static final String LOCK = "SELECT " + COLUMNS + " FROM background_tasks WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE";
+    static final String LOCK =
+            "SELECT " + COLUMNS + " FROM background_tasks WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE";
 
-    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
     private final JsonMapper json;
 
@@ -80,14 +82,34 @@ public class TaskRows {
 
     /** One text array per column of {@link #COLUMNS}, the i-th element of each being states[i]. */
     Object[] columns(List<TaskState> states) {
-        List<Function<TaskState, Object>> columns = List.of(TaskState::id, TaskState::entityType, TaskState::entityId,
-                TaskState::entityName, TaskState::taskType, TaskState::createdBy, s -> s.status().value(),
-                TaskState::attempt, s -> json.writeValueAsString(s.payload()),
-                s -> s.result() == null ? null : json.writeValueAsString(s.result()), TaskState::errorMessage,
-                TaskState::errorCode, TaskState::errorSource, TaskState::errorRetryable, TaskState::worker,
-                TaskState::createdAt, TaskState::startedAt, TaskState::completedAt, TaskState::failedAt,
-                TaskState::dismissedAt, TaskState::dismissedBy, TaskState::createdByName, TaskState::attemptAt,
-                TaskState::waitingSince, TaskState::waitingFor, TaskState::resolution, TaskState::resolvedBy);
+        List<Function<TaskState, Object>> columns = List.of(
+                TaskState::id,
+                TaskState::entityType,
+                TaskState::entityId,
+                TaskState::entityName,
+                TaskState::taskType,
+                TaskState::createdBy,
+                s -> s.status().value(),
+                TaskState::attempt,
+                s -> json.writeValueAsString(s.payload()),
+                s -> s.result() == null ? null : json.writeValueAsString(s.result()),
+                TaskState::errorMessage,
+                TaskState::errorCode,
+                TaskState::errorSource,
+                TaskState::errorRetryable,
+                TaskState::worker,
+                TaskState::createdAt,
+                TaskState::startedAt,
+                TaskState::completedAt,
+                TaskState::failedAt,
+                TaskState::dismissedAt,
+                TaskState::dismissedBy,
+                TaskState::createdByName,
+                TaskState::attemptAt,
+                TaskState::waitingSince,
+                TaskState::waitingFor,
+                TaskState::resolution,
+                TaskState::resolvedBy);
         Object[] arrays = new Object[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
             String[] values = new String[states.size()];
@@ -105,16 +127,34 @@ public class TaskRows {
     }
 
     TaskState read(ResultSet row) throws SQLException {
-        return new TaskState(row.getObject("id", UUID.class), row.getString("entity_type"),
-                row.getObject("entity_id", UUID.class), row.getString("entity_name"), row.getString("task_type"),
-                row.getObject("created_by", UUID.class), TaskStatus.fromValue(row.getString("status")),
-                row.getInt("attempt"), object(row.getString("payload")), nullableObject(row.getString("result")),
-                row.getString("error_message"), row.getString("error_code"), row.getString("error_source"),
-                (Boolean) row.getObject("error_retryable"), row.getString("worker"), instant(row, "created_at"),
-                instant(row, "started_at"), instant(row, "completed_at"), instant(row, "failed_at"),
-                instant(row, "dismissed_at"), row.getObject("dismissed_by", UUID.class), row.getString("created_by_name"),
-                instant(row, "attempt_at"), instant(row, "waiting_since"), row.getString("waiting_for"),
-                row.getString("resolution"), row.getObject("resolved_by", UUID.class));
+        return new TaskState(
+                row.getObject("id", UUID.class),
+                row.getString("entity_type"),
+                row.getObject("entity_id", UUID.class),
+                row.getString("entity_name"),
+                row.getString("task_type"),
+                row.getObject("created_by", UUID.class),
+                TaskStatus.fromValue(row.getString("status")),
+                row.getInt("attempt"),
+                object(row.getString("payload")),
+                nullableObject(row.getString("result")),
+                row.getString("error_message"),
+                row.getString("error_code"),
+                row.getString("error_source"),
+                (Boolean) row.getObject("error_retryable"),
+                row.getString("worker"),
+                instant(row, "created_at"),
+                instant(row, "started_at"),
+                instant(row, "completed_at"),
+                instant(row, "failed_at"),
+                instant(row, "dismissed_at"),
+                row.getObject("dismissed_by", UUID.class),
+                row.getString("created_by_name"),
+                instant(row, "attempt_at"),
+                instant(row, "waiting_since"),
+                row.getString("waiting_for"),
+                row.getString("resolution"),
+                row.getObject("resolved_by", UUID.class));
     }
 
     private Map<String, Object> object(String value) {

@@ -14,15 +14,37 @@ import dev.tasklane.events.TaskStatus;
  * database, not to the projection.
  */
 public record TaskState(
-        UUID id, String entityType, UUID entityId, String entityName, String taskType, UUID createdBy,
-        TaskStatus status, int attempt, Map<String, Object> payload, Map<String, Object> result,
-        String errorMessage, String errorCode, String errorSource, Boolean errorRetryable, String worker,
-        Instant createdAt, Instant startedAt, Instant completedAt, Instant failedAt,
-        Instant dismissedAt, UUID dismissedBy, String createdByName, Instant attemptAt, Instant waitingSince,
-        String waitingFor, String resolution, UUID resolvedBy) {
+        UUID id,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        String taskType,
+        UUID createdBy,
+        TaskStatus status,
+        int attempt,
+        Map<String, Object> payload,
+        Map<String, Object> result,
+        String errorMessage,
+        String errorCode,
+        String errorSource,
+        Boolean errorRetryable,
+        String worker,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Instant failedAt,
+        Instant dismissedAt,
+        UUID dismissedBy,
+        String createdByName,
+        Instant attemptAt,
+        Instant waitingSince,
+        String waitingFor,
+        String resolution,
+        UUID resolvedBy) {
 
     public TaskRef ref() {
-        return new TaskRef(id, taskType, entityType, entityId, entityName == null ? "" : entityName, createdBy, attempt);
+        return new TaskRef(
+                id, taskType, entityType, entityId, entityName == null ? "" : entityName, createdBy, attempt);
     }
 
     /** Whether the task is held back for an outage now. */
@@ -138,10 +160,34 @@ public record TaskState(
         }
 
         TaskState done() {
-            return new TaskState(from.id, from.entityType, from.entityId, from.entityName, from.taskType,
-                    from.createdBy, status, attempt, payload, result, errorMessage, errorCode, errorSource,
-                    errorRetryable, worker, createdAt, startedAt, completedAt, failedAt, dismissedAt, dismissedBy,
-                    createdByName, attemptAt, waitingSince, waitingFor, resolution, resolvedBy);
+            return new TaskState(
+                    from.id,
+                    from.entityType,
+                    from.entityId,
+                    from.entityName,
+                    from.taskType,
+                    from.createdBy,
+                    status,
+                    attempt,
+                    payload,
+                    result,
+                    errorMessage,
+                    errorCode,
+                    errorSource,
+                    errorRetryable,
+                    worker,
+                    createdAt,
+                    startedAt,
+                    completedAt,
+                    failedAt,
+                    dismissedAt,
+                    dismissedBy,
+                    createdByName,
+                    attemptAt,
+                    waitingSince,
+                    waitingFor,
+                    resolution,
+                    resolvedBy);
         }
     }
 }

@@ -21,6 +21,7 @@ public record Paging(int limit, OffsetDateTime before, Cursor after) {
 
     /** The times PostgreSQL and RFC 3339 can both hold: years 0001 to 9999. */
     private static final OffsetDateTime EARLIEST = OffsetDateTime.parse("0001-01-01T00:00:00Z");
+
     private static final OffsetDateTime LATEST = OffsetDateTime.parse("9999-12-31T23:59:59.999999Z");
 
     /**
@@ -34,14 +35,14 @@ public record Paging(int limit, OffsetDateTime before, Cursor after) {
             try {
                 if (separator > 0) {
                     Instant failedAt = Instant.parse(text.substring(0, separator));
-                    return new Cursor(failedAt.atOffset(ZoneOffset.UTC), UUID.fromString(text.substring(separator + 1)));
+                    return new Cursor(
+                            failedAt.atOffset(ZoneOffset.UTC), UUID.fromString(text.substring(separator + 1)));
                 }
-            }
-            catch (DateTimeParseException | IllegalArgumentException e) {
+            } catch (DateTimeParseException | IllegalArgumentException e) {
                 // reported below
             }
-            throw ApiException.badField("cursor", "must be the next_cursor of the previous page, passed back unchanged",
-                    text);
+            throw ApiException.badField(
+                    "cursor", "must be the next_cursor of the previous page, passed back unchanged", text);
         }
 
         @Override
@@ -60,8 +61,7 @@ public record Paging(int limit, OffsetDateTime before, Cursor after) {
         if (limit != null) {
             try {
                 parsedLimit = Integer.parseInt(limit.trim());
-            }
-            catch (NumberFormatException e) {
+            } catch (NumberFormatException e) {
                 throw ApiException.badField("limit", "must be a whole number from 1 to " + MAX_LIMIT, limit);
             }
             if (parsedLimit < 1 || parsedLimit > MAX_LIMIT) {
@@ -72,8 +72,7 @@ public record Paging(int limit, OffsetDateTime before, Cursor after) {
         if (before != null) {
             try {
                 parsedBefore = OffsetDateTime.parse(before.trim());
-            }
-            catch (DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw ApiException.badField("before", "must be a time such as 2026-11-30T14:03:27Z", before);
             }
             if (parsedBefore.isBefore(EARLIEST) || parsedBefore.isAfter(LATEST)) {

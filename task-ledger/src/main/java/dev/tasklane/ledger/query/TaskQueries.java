@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class TaskQueries {
 
-    private static final String UNDISMISSED_FAILURES = "SELECT " + TaskView.COLUMNS
-            + " FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL";
+    private static final String UNDISMISSED_FAILURES =
+            "SELECT " + TaskView.COLUMNS + " FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL";
 
     private final JdbcTemplate jdbc;
     private final CallerTransactions callers;
@@ -49,9 +49,10 @@ public class TaskQueries {
             parameters.add(taskType);
         }
         if (incidentId != null) {
-            sql.append(" AND EXISTS (SELECT FROM task_failures f WHERE f.incident_id = ? AND f.task_id = background_tasks.id"
-                    + " AND f.attempt = background_tasks.attempt AND f.source = background_tasks.error_source"
-                    + " AND f.error_code = background_tasks.error_code)");
+            sql.append(
+                    " AND EXISTS (SELECT FROM task_failures f WHERE f.incident_id = ? AND f.task_id = background_tasks.id"
+                            + " AND f.attempt = background_tasks.attempt AND f.source = background_tasks.error_source"
+                            + " AND f.error_code = background_tasks.error_code)");
             parameters.add(incidentId);
         }
         if (paging.before() != null) {
@@ -72,23 +73,31 @@ public class TaskQueries {
 
     /** Undismissed failures by task type and by user, with the oldest and newest of each type. */
     Map<String, Object> failureSummary(Caller caller) {
-        return callers.asCaller(caller, () -> Map.of(
-                "by_task_type", jdbc.queryForList("""
+        return callers.asCaller(
+                caller,
+                () -> Map.of(
+                        "by_task_type", jdbc.queryForList("""
                         SELECT task_type, failed_count, affected_users, oldest_failed_at, newest_failed_at
                         FROM failed_tasks_summary ORDER BY failed_count DESC, task_type"""),
-                "by_user", jdbc.queryForList("""
+                        "by_user", jdbc.queryForList("""
                         SELECT created_by, count(*) AS failed_count, max(failed_at) AS newest_failed_at
                         FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL
                         GROUP BY created_by ORDER BY failed_count DESC"""),
-                "total", jdbc.queryForObject(
-                        "SELECT count(*) FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL",
-                        Long.class)));
+                        "total",
+                                jdbc.queryForObject(
+                                        "SELECT count(*) FROM background_tasks WHERE status = 'failed' AND dismissed_at IS NULL",
+                                        Long.class)));
     }
 
     /** Every task of one client, driver or appointment the caller may see, newest first. */
     List<TaskView> ofEntity(Caller caller, String entityType, UUID entityId) {
-        return callers.asCaller(caller, () -> jdbc.query("SELECT " + TaskView.COLUMNS
-                + " FROM background_tasks WHERE entity_type = ? AND entity_id = ? ORDER BY created_at DESC",
-                TaskView.MAPPER, entityType, entityId));
+        return callers.asCaller(
+                caller,
+                () -> jdbc.query(
+                        "SELECT " + TaskView.COLUMNS
+                                + " FROM background_tasks WHERE entity_type = ? AND entity_id = ? ORDER BY created_at DESC",
+                        TaskView.MAPPER,
+                        entityType,
+                        entityId));
     }
 }

@@ -39,26 +39,37 @@ class TaskQueryController {
                 return new TaskPage(true, tasks, tasks.size(), null, null);
             }
             TaskView last = tasks.get(tasks.size() - 1);
-            return new TaskPage(true, tasks, tasks.size(), new Paging.Cursor(last.failedAt(), last.id()).toString(),
+            return new TaskPage(
+                    true,
+                    tasks,
+                    tasks.size(),
+                    new Paging.Cursor(last.failedAt(), last.id()).toString(),
                     last.failedAt());
         }
     }
 
-    record EntityTasks(boolean success, String entityType, UUID entityId, List<TaskView> tasks) {
-    }
+    record EntityTasks(boolean success, String entityType, UUID entityId, List<TaskView> tasks) {}
 
     @GetMapping("/get-failed-tasks")
-    TaskPage ownFailures(Authentication authentication, @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String before, @RequestParam(required = false) String cursor,
+    TaskPage ownFailures(
+            Authentication authentication,
+            @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String before,
+            @RequestParam(required = false) String cursor,
             @RequestParam(name = "incident_id", required = false) String incident) {
         Paging paging = Paging.parse(limit, before, cursor);
-        return TaskPage.of(queries.ownFailures(Caller.of(authentication), paging,
-                incident == null ? null : uuid("incident_id", incident)), paging);
+        return TaskPage.of(
+                queries.ownFailures(
+                        Caller.of(authentication), paging, incident == null ? null : uuid("incident_id", incident)),
+                paging);
     }
 
     @GetMapping("/get-all-failed-tasks")
-    TaskPage allFailures(Authentication authentication, @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String before, @RequestParam(required = false) String cursor,
+    TaskPage allFailures(
+            Authentication authentication,
+            @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String before,
+            @RequestParam(required = false) String cursor,
             @RequestParam(name = "task_type", required = false) String taskType,
             @RequestParam(name = "user", required = false) String user,
             @RequestParam(name = "incident_id", required = false) String incident) {
@@ -66,9 +77,14 @@ class TaskQueryController {
         if (taskType != null && !TaskTypes.isValid(taskType)) {
             throw ApiException.badField("task_type", "must be a task type such as calculate_drive_times", taskType);
         }
-        return TaskPage.of(queries.failures(Caller.of(authentication), paging,
-                user == null ? null : uuid("user", user), taskType,
-                incident == null ? null : uuid("incident_id", incident)), paging);
+        return TaskPage.of(
+                queries.failures(
+                        Caller.of(authentication),
+                        paging,
+                        user == null ? null : uuid("user", user),
+                        taskType,
+                        incident == null ? null : uuid("incident_id", incident)),
+                paging);
     }
 
     @GetMapping("/get-failed-tasks-summary")
@@ -80,7 +96,8 @@ class TaskQueryController {
     }
 
     @GetMapping("/tasks")
-    EntityTasks ofEntity(Authentication authentication,
+    EntityTasks ofEntity(
+            Authentication authentication,
             @RequestParam(name = "entity_type", required = false) String entityType,
             @RequestParam(name = "entity_id", required = false) String entityId) {
         if (entityType == null || entityType.isBlank()) {
@@ -96,8 +113,7 @@ class TaskQueryController {
     static UUID uuid(String field, String value) {
         try {
             return UUID.fromString(value.trim());
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw ApiException.badField(field, "must be an id (UUID)", value);
         }
     }

@@ -16,17 +16,39 @@ import org.springframework.jdbc.core.RowMapper;
  * {@code change_seq} is its position in the realtime stream.
  */
 public record TaskView(
-        UUID id, String taskType, String entityType, UUID entityId, String entityName, String summary, String status,
-        int attempt, String errorMessage, String errorCode, Boolean retryable, UUID createdBy, String createdByName,
-        OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime completedAt, OffsetDateTime failedAt,
-        OffsetDateTime dismissedAt, UUID dismissedBy, OffsetDateTime waitingSince, String waitingFor,
-        String waitingForName, String resolution, UUID resolvedBy, UUID incidentId, OffsetDateTime updatedAt,
+        UUID id,
+        String taskType,
+        String entityType,
+        UUID entityId,
+        String entityName,
+        String summary,
+        String status,
+        int attempt,
+        String errorMessage,
+        String errorCode,
+        Boolean retryable,
+        UUID createdBy,
+        String createdByName,
+        OffsetDateTime createdAt,
+        OffsetDateTime startedAt,
+        OffsetDateTime completedAt,
+        OffsetDateTime failedAt,
+        OffsetDateTime dismissedAt,
+        UUID dismissedBy,
+        OffsetDateTime waitingSince,
+        String waitingFor,
+        String waitingForName,
+        String resolution,
+        UUID resolvedBy,
+        UUID incidentId,
+        OffsetDateTime updatedAt,
         long changeSeq) {
 
     /** The incident of the task's current failure, from the failure history. */
-    private static final String INCIDENT = "(SELECT f.incident_id FROM task_failures f WHERE f.task_id = background_tasks.id "
-            + "AND f.attempt = background_tasks.attempt AND f.source = background_tasks.error_source "
-            + "AND f.error_code = background_tasks.error_code) AS incident_id";
+    private static final String INCIDENT =
+            "(SELECT f.incident_id FROM task_failures f WHERE f.task_id = background_tasks.id "
+                    + "AND f.attempt = background_tasks.attempt AND f.source = background_tasks.error_source "
+                    + "AND f.error_code = background_tasks.error_code) AS incident_id";
 
     /** The columns {@link #MAPPER} reads, for {@code SELECT} lists of {@code background_tasks} (not aliased). */
     public static final String COLUMNS = "id, task_type, entity_type, entity_id, entity_name, status, attempt, "
@@ -35,17 +57,33 @@ public record TaskView(
             + INCIDENT + ", updated_at, change_seq";
 
     public static final RowMapper<TaskView> MAPPER = (ResultSet row, int number) -> new TaskView(
-            row.getObject("id", UUID.class), row.getString("task_type"), row.getString("entity_type"),
-            row.getObject("entity_id", UUID.class), row.getString("entity_name"),
+            row.getObject("id", UUID.class),
+            row.getString("task_type"),
+            row.getString("entity_type"),
+            row.getObject("entity_id", UUID.class),
+            row.getString("entity_name"),
             TaskWords.summary(row.getString("task_type"), row.getString("entity_type"), row.getString("entity_name")),
-            row.getString("status"), row.getInt("attempt"), row.getString("error_message"),
-            row.getString("error_code"), (Boolean) row.getObject("error_retryable"),
-            row.getObject("created_by", UUID.class), row.getString("created_by_name"), time(row, "created_at"),
-            time(row, "started_at"), time(row, "completed_at"), time(row, "failed_at"), time(row, "dismissed_at"),
-            row.getObject("dismissed_by", UUID.class), time(row, "waiting_since"), row.getString("waiting_for"),
-            TaskWords.service(row.getString("waiting_for")), row.getString("resolution"),
-            row.getObject("resolved_by", UUID.class), row.getObject("incident_id", UUID.class),
-            time(row, "updated_at"), row.getLong("change_seq"));
+            row.getString("status"),
+            row.getInt("attempt"),
+            row.getString("error_message"),
+            row.getString("error_code"),
+            (Boolean) row.getObject("error_retryable"),
+            row.getObject("created_by", UUID.class),
+            row.getString("created_by_name"),
+            time(row, "created_at"),
+            time(row, "started_at"),
+            time(row, "completed_at"),
+            time(row, "failed_at"),
+            time(row, "dismissed_at"),
+            row.getObject("dismissed_by", UUID.class),
+            time(row, "waiting_since"),
+            row.getString("waiting_for"),
+            TaskWords.service(row.getString("waiting_for")),
+            row.getString("resolution"),
+            row.getObject("resolved_by", UUID.class),
+            row.getObject("incident_id", UUID.class),
+            time(row, "updated_at"),
+            row.getLong("change_seq"));
 
     private static OffsetDateTime time(ResultSet row, String column) throws SQLException {
         return row.getObject(column, OffsetDateTime.class);

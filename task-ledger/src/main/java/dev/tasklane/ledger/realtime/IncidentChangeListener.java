@@ -40,17 +40,28 @@ class IncidentChangeListener implements SmartLifecycle {
     private final PgNotificationListener listener;
 
     /** An incident's cause and state, as the {@code incident} event of {@code /task-events} carries it. */
-    record IncidentChange(UUID id, String taskType, String source, String errorCode, String title, String advice,
-            String state, OffsetDateTime firstSeen, OffsetDateTime lastSeen, OffsetDateTime resolvedAt,
-            OffsetDateTime regressedAt) {
-    }
+    record IncidentChange(
+            UUID id,
+            String taskType,
+            String source,
+            String errorCode,
+            String title,
+            String advice,
+            String state,
+            OffsetDateTime firstSeen,
+            OffsetDateTime lastSeen,
+            OffsetDateTime resolvedAt,
+            OffsetDateTime regressedAt) {}
 
     IncidentChangeListener(DataSourceProperties database, JdbcTemplate jdbc, TaskEventStream stream) {
         this.jdbc = jdbc;
         this.stream = stream;
-        this.listener = new PgNotificationListener(IncidentBook.CHANNEL, () -> DriverManager.getConnection(
-                database.determineUrl(), database.determineUsername(), database.determinePassword()), this::dispatch,
-                () -> { });
+        this.listener = new PgNotificationListener(
+                IncidentBook.CHANNEL,
+                () -> DriverManager.getConnection(
+                        database.determineUrl(), database.determineUsername(), database.determinePassword()),
+                this::dispatch,
+                () -> {});
     }
 
     @Override
@@ -79,24 +90,41 @@ class IncidentChangeListener implements SmartLifecycle {
         }
         Object idArray = ids.toArray(String[]::new);
         Map<UUID, Set<UUID>> concerned = new HashMap<>();
-        jdbc.query("SELECT DISTINCT incident_id, created_by FROM task_failures WHERE incident_id = ANY(?::uuid[]) "
-                + "AND created_by IS NOT NULL AND left_at IS NULL", row -> {
-            concerned.computeIfAbsent(row.getObject("incident_id", UUID.class), id -> new HashSet<>())
-                    .add(row.getObject("created_by", UUID.class));
-        }, idArray);
+        jdbc.query(
+                "SELECT DISTINCT incident_id, created_by FROM task_failures WHERE incident_id = ANY(?::uuid[]) "
+                        + "AND created_by IS NOT NULL AND left_at IS NULL",
+                row -> {
+                    concerned
+                            .computeIfAbsent(row.getObject("incident_id", UUID.class), id -> new HashSet<>())
+                            .add(row.getObject("created_by", UUID.class));
+                },
+                idArray);
         Set<String> gone = new LinkedHashSet<>(ids);
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT id, task_type, source, error_code, title, advice, state, first_seen, last_seen, resolved_at,
-                       regressed_at FROM task_incidents WHERE id = ANY(?::uuid[]) ORDER BY change_seq""", row -> {
-            IncidentChange change = new IncidentChange(row.getObject("id", UUID.class), row.getString("task_type"),
-                    row.getString("source"), row.getString("error_code"), row.getString("title"),
-                    row.getString("advice"), row.getString("state"), row.getObject("first_seen", OffsetDateTime.class),
-                    row.getObject("last_seen", OffsetDateTime.class), row.getObject("resolved_at", OffsetDateTime.class),
-                    row.getObject("regressed_at", OffsetDateTime.class));
-            gone.remove(change.id().toString());
-            stream.publishIncident(change.id(), change, IncidentCause.of(change),
-                    concerned.getOrDefault(change.id(), Set.of()));
-        }, idArray);
+                       regressed_at FROM task_incidents WHERE id = ANY(?::uuid[]) ORDER BY change_seq""",
+                row -> {
+                    IncidentChange change = new IncidentChange(
+                            row.getObject("id", UUID.class),
+                            row.getString("task_type"),
+                            row.getString("source"),
+                            row.getString("error_code"),
+                            row.getString("title"),
+                            row.getString("advice"),
+                            row.getString("state"),
+                            row.getObject("first_seen", OffsetDateTime.class),
+                            row.getObject("last_seen", OffsetDateTime.class),
+                            row.getObject("resolved_at", OffsetDateTime.class),
+                            row.getObject("regressed_at", OffsetDateTime.class));
+                    gone.remove(change.id().toString());
+                    stream.publishIncident(
+                            change.id(),
+                            change,
+                            IncidentCause.of(change),
+                            concerned.getOrDefault(change.id(), Set.of()));
+                },
+                idArray);
         // an incident merged into another (a late, earlier failure joined them): browsers drop it and reload
         gone.forEach(id -> {
             Map<String, String> merged = Map.of("id", id, "state", "gone");
@@ -108,8 +136,13 @@ class IncidentChangeListener implements SmartLifecycle {
     record IncidentCause(UUID id, String taskType, String source, String errorCode, String title, String advice) {
 
         static IncidentCause of(IncidentChange change) {
-            return new IncidentCause(change.id(), change.taskType(), change.source(), change.errorCode(),
-                    change.title(), change.advice());
+            return new IncidentCause(
+                    change.id(),
+                    change.taskType(),
+                    change.source(),
+                    change.errorCode(),
+                    change.title(),
+                    change.advice());
         }
     }
 }

@@ -54,8 +54,12 @@ class TaskChangeListener implements SmartLifecycle {
     TaskChangeListener(DataSourceProperties database, JdbcTemplate jdbc, TaskEventStream stream) {
         this.jdbc = jdbc;
         this.stream = stream;
-        this.listener = new PgNotificationListener(CHANNEL, () -> DriverManager.getConnection(database.determineUrl(),
-                database.determineUsername(), database.determinePassword()), this::dispatch, this::catchUp);
+        this.listener = new PgNotificationListener(
+                CHANNEL,
+                () -> DriverManager.getConnection(
+                        database.determineUrl(), database.determineUsername(), database.determinePassword()),
+                this::dispatch,
+                this::catchUp);
     }
 
     @Override
@@ -79,8 +83,14 @@ class TaskChangeListener implements SmartLifecycle {
         for (String payload : payloads) {
             JsonNode change = JSON.readTree(payload);
             long[] range = change.has("first_change_seq")
-                    ? new long[] {change.get("first_change_seq").asLong(), change.get("last_change_seq").asLong()}
-                    : new long[] {change.get("change_seq").asLong(), change.get("change_seq").asLong()};
+                    ? new long[] {
+                        change.get("first_change_seq").asLong(),
+                        change.get("last_change_seq").asLong()
+                    }
+                    : new long[] {
+                        change.get("change_seq").asLong(),
+                        change.get("change_seq").asLong()
+                    };
             ranges.add(range);
             lastSeen = Math.max(lastSeen, range[1]);
         }
@@ -88,10 +98,13 @@ class TaskChangeListener implements SmartLifecycle {
             return;
         }
         List<long[]> merged = merge(ranges);
-        jdbc.query("SELECT " + TaskView.COLUMNS + " FROM background_tasks JOIN unnest(?::bigint[], ?::bigint[]) "
-                + "AS r (first_seq, last_seq) ON change_seq BETWEEN r.first_seq AND r.last_seq ORDER BY change_seq",
-                TaskView.MAPPER, merged.stream().map(range -> range[0]).toArray(Long[]::new),
-                merged.stream().map(range -> range[1]).toArray(Long[]::new)).forEach(this::publishOnce);
+        jdbc.query(
+                        "SELECT " + TaskView.COLUMNS + " FROM background_tasks JOIN unnest(?::bigint[], ?::bigint[]) "
+                                + "AS r (first_seq, last_seq) ON change_seq BETWEEN r.first_seq AND r.last_seq ORDER BY change_seq",
+                        TaskView.MAPPER,
+                        merged.stream().map(range -> range[0]).toArray(Long[]::new),
+                        merged.stream().map(range -> range[1]).toArray(Long[]::new))
+                .forEach(this::publishOnce);
     }
 
     /** Sorted, with overlapping and adjacent ranges joined, so each row is read once. */
@@ -103,8 +116,7 @@ class TaskChangeListener implements SmartLifecycle {
             long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
             if (last != null && range[0] <= last[1] + 1) {
                 last[1] = Math.max(last[1], range[1]);
-            }
-            else {
+            } else {
                 merged.add(new long[] {range[0], range[1]});
             }
         }
@@ -122,8 +134,11 @@ class TaskChangeListener implements SmartLifecycle {
         if (!stream.hasSubscribers()) {
             return;
         }
-        List<TaskView> missed = jdbc.query("SELECT " + TaskView.COLUMNS
-                + " FROM background_tasks WHERE change_seq > ? ORDER BY change_seq LIMIT 10000", TaskView.MAPPER, lastSeen);
+        List<TaskView> missed = jdbc.query(
+                "SELECT " + TaskView.COLUMNS
+                        + " FROM background_tasks WHERE change_seq > ? ORDER BY change_seq LIMIT 10000",
+                TaskView.MAPPER,
+                lastSeen);
         missed.forEach(task -> {
             publishOnce(task);
             lastSeen = Math.max(lastSeen, task.changeSeq());

@@ -58,14 +58,17 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
         long every = settings.heartbeat().toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         Gauge.builder("tasklane.ledger.streams", subscribers, Set::size)
-                .description("Open /task-events streams on this instance").register(meters);
+                .description("Open /task-events streams on this instance")
+                .register(meters);
         taskEventsSent = sent("task", meters);
         incidentEventsSent = sent("incident", meters);
     }
 
     private static Counter sent(String event, MeterRegistry meters) {
-        return Counter.builder("tasklane.ledger.stream.events").tag("event", event)
-                .description("Events sent on /task-events streams (each stream counts once)").register(meters);
+        return Counter.builder("tasklane.ledger.stream.events")
+                .tag("event", event)
+                .description("Events sent on /task-events streams (each stream counts once)")
+                .register(meters);
     }
 
     /**
@@ -108,8 +111,7 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
             try {
                 emitter.send(event);
                 return true;
-            }
-            catch (IOException | IllegalStateException gone) {
+            } catch (IOException | IllegalStateException gone) {
                 LOG.debug("A task event stream's client has gone: " + gone.getMessage());
                 return false;
             }
@@ -138,8 +140,11 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
             }
         }
         Long position = jdbc.queryForObject("SELECT coalesce(max(change_seq), 0) FROM background_tasks", Long.class);
-        if (subscriber.send(SseEmitter.event().name("ready").id(String.valueOf(position))
-                .data(Map.of("change_seq", position), MediaType.APPLICATION_JSON)) && untilReady) {
+        if (subscriber.send(SseEmitter.event()
+                        .name("ready")
+                        .id(String.valueOf(position))
+                        .data(Map.of("change_seq", position), MediaType.APPLICATION_JSON))
+                && untilReady) {
             subscribers.remove(subscriber);
             emitter.complete();
         }
@@ -147,9 +152,15 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     }
 
     private List<TaskView> changesSince(Caller caller, long lastEventId) {
-        return callers.asCaller(caller, () -> jdbc.query("SELECT " + TaskView.COLUMNS + " FROM background_tasks "
-                + "WHERE change_seq > ? OR updated_at > now() - make_interval(secs => ?) ORDER BY change_seq LIMIT ?",
-                TaskView.MAPPER, lastEventId, settings.resumeOverlap().toSeconds(), settings.resumeLimit()));
+        return callers.asCaller(
+                caller,
+                () -> jdbc.query(
+                        "SELECT " + TaskView.COLUMNS + " FROM background_tasks "
+                                + "WHERE change_seq > ? OR updated_at > now() - make_interval(secs => ?) ORDER BY change_seq LIMIT ?",
+                        TaskView.MAPPER,
+                        lastEventId,
+                        settings.resumeOverlap().toSeconds(),
+                        settings.resumeLimit()));
     }
 
     boolean hasSubscribers() {
@@ -166,8 +177,7 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
             if (subscriber.maySee(task)) {
                 if (subscriber.send(event(task))) {
                     taskEventsSent.increment();
-                }
-                else {
+                } else {
                     subscribers.remove(subscriber);
                 }
             }
@@ -185,9 +195,14 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
     void publishIncident(UUID incidentId, Object forSupervisors, Object forUsers, Set<UUID> concerned) {
         for (Subscriber subscriber : subscribers) {
             boolean supervisor = subscriber.caller().seesEveryone();
-            Object data = supervisor ? forSupervisors
-                    : concerned == null || concerned.contains(subscriber.caller().userId()) ? forUsers : null;
-            if (data == null || !supervisor && data.equals(subscriber.causesTold().get(incidentId))) {
+            Object data = supervisor
+                    ? forSupervisors
+                    : concerned == null
+                                    || concerned.contains(subscriber.caller().userId())
+                            ? forUsers
+                            : null;
+            if (data == null
+                    || !supervisor && data.equals(subscriber.causesTold().get(incidentId))) {
                 continue;
             }
             if (subscriber.send(SseEmitter.event().name("incident").data(data, MediaType.APPLICATION_JSON))) {
@@ -195,15 +210,17 @@ public class TaskEventStream implements DisposableBean, ApplicationListener<Cont
                 if (!supervisor) {
                     subscriber.causesTold().put(incidentId, data);
                 }
-            }
-            else {
+            } else {
                 subscribers.remove(subscriber);
             }
         }
     }
 
     private static SseEmitter.SseEventBuilder event(TaskView task) {
-        return SseEmitter.event().name("task").id(String.valueOf(task.changeSeq())).data(task, MediaType.APPLICATION_JSON);
+        return SseEmitter.event()
+                .name("task")
+                .id(String.valueOf(task.changeSeq()))
+                .data(task, MediaType.APPLICATION_JSON);
     }
 
     private void heartbeat() {

@@ -26,7 +26,9 @@ class TaskEventsController {
     }
 
     @GetMapping(path = "/task-events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(Authentication authentication, HttpServletResponse response,
+    SseEmitter events(
+            Authentication authentication,
+            HttpServletResponse response,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
             @RequestParam(name = "last_event_id", required = false) String lastEventIdParameter,
             @RequestParam(name = "until", required = false) String until) {
@@ -35,17 +37,19 @@ class TaskEventsController {
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
                 resumeAfter = Long.parseLong(lastEventId.trim());
-            }
-            catch (NumberFormatException e) {
-                throw ApiException.badField("Last-Event-ID", "must be the id of an event of this stream (a number)",
-                        lastEventId);
+            } catch (NumberFormatException e) {
+                throw ApiException.badField(
+                        "Last-Event-ID", "must be the id of an event of this stream (a number)", lastEventId);
             }
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         if (until != null && !until.equals("ready")) {
-            throw ApiException.badField("until", "may only be 'ready' (end the stream after the events missed since "
-                    + "Last-Event-ID and the ready event)", until);
+            throw ApiException.badField(
+                    "until",
+                    "may only be 'ready' (end the stream after the events missed since "
+                            + "Last-Event-ID and the ready event)",
+                    until);
         }
         return stream.subscribe(Caller.of(authentication), resumeAfter, until != null);
     }

@@ -46,7 +46,11 @@ public class LedgerRebuild {
     private final FailureInbox inbox;
     private final TransactionTemplate transactions;
 
-    LedgerRebuild(JdbcTemplate jdbc, ProjectionBatch batch, KafkaProperties kafka, FailureInbox inbox,
+    LedgerRebuild(
+            JdbcTemplate jdbc,
+            ProjectionBatch batch,
+            KafkaProperties kafka,
+            FailureInbox inbox,
             TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.batch = batch;
@@ -56,22 +60,24 @@ public class LedgerRebuild {
     }
 
     /** What a rebuild did. */
-    public record Result(long events, long skipped, long tasks, List<String> topics) {
-    }
+    public record Result(long events, long skipped, long tasks, List<String> topics) {}
 
     public Result rebuild() {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        try (KafkaConsumer<String, TaskEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(new TaskEventDeserializer()))) {
+        try (KafkaConsumer<String, TaskEvent> consumer = new KafkaConsumer<>(
+                config, new StringDeserializer(), new ErrorHandlingDeserializer<>(new TaskEventDeserializer()))) {
             List<TopicPartition> partitions = new ArrayList<>();
             List<String> topics = new ArrayList<>();
-            for (Map.Entry<String, List<PartitionInfo>> topic : consumer.listTopics(Duration.ofSeconds(30)).entrySet()) {
-                if (TaskTopics.REQUESTED_PATTERN.matcher(topic.getKey()).matches() || topic.getKey().equals(TaskTopics.STATUS)) {
+            for (Map.Entry<String, List<PartitionInfo>> topic :
+                    consumer.listTopics(Duration.ofSeconds(30)).entrySet()) {
+                if (TaskTopics.REQUESTED_PATTERN.matcher(topic.getKey()).matches()
+                        || topic.getKey().equals(TaskTopics.STATUS)) {
                     topics.add(topic.getKey());
-                    topic.getValue().forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+                    topic.getValue()
+                            .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
                 }
             }
             consumer.assign(partitions);
@@ -80,8 +86,8 @@ public class LedgerRebuild {
 
             // the failure history and the incidents are derived from the same events
             jdbc.execute("TRUNCATE background_tasks, task_failures, task_incidents");
-            LOG.info("Rebuilding background_tasks from " + topics + " (" + ends.values().stream().mapToLong(Long::longValue).sum()
-                    + " records at most)");
+            LOG.info("Rebuilding background_tasks from " + topics + " ("
+                    + ends.values().stream().mapToLong(Long::longValue).sum() + " records at most)");
             long events = 0;
             long skipped = 0;
             while (!caughtUp(consumer, ends)) {
@@ -99,7 +105,8 @@ public class LedgerRebuild {
             // a failure and its superseding run may have been replayed in one batch each way round
             transactions.executeWithoutResult(status -> inbox.sweep());
             Long tasks = jdbc.queryForObject("SELECT count(*) FROM background_tasks", Long.class);
-            LOG.info("Rebuilt background_tasks: " + tasks + " tasks from " + events + " events, " + skipped + " skipped");
+            LOG.info("Rebuilt background_tasks: " + tasks + " tasks from " + events + " events, " + skipped
+                    + " skipped");
             return new Result(events, skipped, tasks == null ? 0 : tasks, topics);
         }
     }
@@ -111,8 +118,7 @@ public class LedgerRebuild {
             try {
                 batch.project(pending);
                 return skipped;
-            }
-            catch (BatchListenerFailedException poison) {
+            } catch (BatchListenerFailedException poison) {
                 LOG.warn("Skipped a record the contract rejects: " + poison.getMessage());
                 skipped++;
                 pending = pending.subList(poison.getIndex() + 1, pending.size());

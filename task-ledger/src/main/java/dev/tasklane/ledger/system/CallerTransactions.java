@@ -29,7 +29,8 @@ public class CallerTransactions {
     /** Runs {@code work} in a new transaction as {@code caller}. */
     public <T> T asCaller(Caller caller, Supplier<T> work) {
         return transactions.execute(status -> {
-            jdbc.queryForList("SELECT set_config('request.jwt.claims', ?, true), set_config('role', 'authenticated', true)",
+            jdbc.queryForList(
+                    "SELECT set_config('request.jwt.claims', ?, true), set_config('role', 'authenticated', true)",
                     JSON.writeValueAsString(caller.databaseClaims()));
             return work.get();
         });

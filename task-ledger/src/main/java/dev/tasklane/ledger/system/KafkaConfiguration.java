@@ -25,8 +25,9 @@ class KafkaConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics taskTopics(TopicsProperties topics) {
-        return new KafkaAdmin.NewTopics(TaskTopics.declarations(topics.taskTypes(), topics.partitions(),
-                topics.replicationFactor(), topics.minInsyncReplicas()).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(TaskTopics.declarations(
+                        topics.taskTypes(), topics.partitions(), topics.replicationFactor(), topics.minInsyncReplicas())
+                .toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
     }
 
     /**
@@ -46,8 +47,8 @@ class KafkaConfiguration {
     DefaultErrorHandler projectionErrorHandler(KafkaProperties kafka) {
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
-        DefaultErrorHandler handler = new DefaultErrorHandler(DeadLetters.recoverer(kafka.buildProducerProperties()),
-                backOff);
+        DefaultErrorHandler handler =
+                new DefaultErrorHandler(DeadLetters.recoverer(kafka.buildProducerProperties()), backOff);
         handler.addNotRetryableExceptions(ContractViolationException.class);
         return handler;
     }

@@ -33,8 +33,7 @@ public record LedgerProperties(
             @DefaultValue("0 0 3 * * *") String cron,
             @DefaultValue("UTC") String zone,
             @DefaultValue("1000") int batchSize,
-            URI slackWebhookUrl) {
-    }
+            URI slackWebhookUrl) {}
 
     /**
      * The realtime stream ({@code GET /task-events}).
@@ -49,6 +48,5 @@ public record LedgerProperties(
             @DefaultValue("15s") Duration heartbeat,
             @DefaultValue("30m") Duration timeout,
             @DefaultValue("10s") Duration resumeOverlap,
-            @DefaultValue("1000") int resumeLimit) {
-    }
+            @DefaultValue("1000") int resumeLimit) {}
 }

@@ -8,5 +8,4 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @Profile("!rebuild")
-class SchedulingConfiguration {
-}
+class SchedulingConfiguration {}

@@ -21,12 +21,17 @@ class SecurityConfiguration {
         return security.apply(http)
                 .authorizeHttpRequests(requests -> requests
                         // the stream's own async dispatches and error pages carry no token of their own
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
-                                "/actuator/prometheus").permitAll()
-                        .requestMatchers("/get-all-failed-tasks", "/get-failed-tasks-summary").hasRole("SUPERVISOR")
-                        .requestMatchers("/admin/**", "/actuator/**").hasRole("ADMIN")
-                        .anyRequest().authenticated())
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(
+                                "/actuator/health/**", "/actuator/health", "/actuator/info", "/actuator/prometheus")
+                        .permitAll()
+                        .requestMatchers("/get-all-failed-tasks", "/get-failed-tasks-summary")
+                        .hasRole("SUPERVISOR")
+                        .requestMatchers("/admin/**", "/actuator/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
                 .build();
     }
 }

@@ -18,5 +18,4 @@ public record TopicsProperties(
         @DefaultValue({"calculate_drive_times", "sync_quo"}) List<String> taskTypes,
         @DefaultValue("6") int partitions,
         @DefaultValue("1") short replicationFactor,
-        @DefaultValue("1") int minInsyncReplicas) {
-}
+        @DefaultValue("1") int minInsyncReplicas) {}

@@ -7,14 +7,13 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.sql.DataSource;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.projection.FailureInbox;
 import dev.tasklane.ledger.system.LedgerProperties;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -59,8 +58,9 @@ class ArchiveJobIntegrationTests {
     }
 
     private long archived(List<UUID> ids) {
-        return jdbc.queryForObject("SELECT count(*) FROM background_tasks_archive WHERE id = ANY(?::uuid[])", Long.class,
-                (Object) ids.stream().map(UUID::toString).toArray(String[]::new));
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM background_tasks_archive WHERE id = ANY(?::uuid[])", Long.class, (Object)
+                        ids.stream().map(UUID::toString).toArray(String[]::new));
     }
 
     /** Another ledger instance in the middle of its run: it holds the archive's advisory lock. */
@@ -85,10 +85,18 @@ class ArchiveJobIntegrationTests {
         slack.start();
         try {
             URI webhook = URI.create("http://127.0.0.1:" + slack.getAddress().getPort() + "/services/T000/B000/XXXX");
-            LedgerProperties withSlack = new LedgerProperties(new LedgerProperties.Archive("0 0 3 * * *", "UTC", 100, webhook),
-                    properties.stream(), properties.retryableTaskTypes(), properties.publishTimeout());
-            ArchiveJob posting = new ArchiveJob(dataSource, withSlack, new SlackNotifier(withSlack, RestClient.builder()),
-                    new SimpleMeterRegistry(), inbox, transactions);
+            LedgerProperties withSlack = new LedgerProperties(
+                    new LedgerProperties.Archive("0 0 3 * * *", "UTC", 100, webhook),
+                    properties.stream(),
+                    properties.retryableTaskTypes(),
+                    properties.publishTimeout());
+            ArchiveJob posting = new ArchiveJob(
+                    dataSource,
+                    withSlack,
+                    new SlackNotifier(withSlack, RestClient.builder()),
+                    new SimpleMeterRegistry(),
+                    inbox,
+                    transactions);
             List<UUID> old = finishedDaysAgo(250, 9);
             List<UUID> recent = finishedDaysAgo(3, 2);
 
@@ -98,10 +106,12 @@ class ArchiveJobIntegrationTests {
             assertThat(outcome.archived()).isGreaterThanOrEqualTo(250);
             assertThat(archived(old)).isEqualTo(250);
             assertThat(archived(recent)).isZero();
-            assertThat(posts).singleElement().satisfies(post -> assertThat(post)
-                    .contains("\"text\"").contains("Tasklane archived " + outcome.archived() + " background tasks"));
-        }
-        finally {
+            assertThat(posts)
+                    .singleElement()
+                    .satisfies(post -> assertThat(post)
+                            .contains("\"text\"")
+                            .contains("Tasklane archived " + outcome.archived() + " background tasks"));
+        } finally {
             slack.stop(0);
         }
     }
@@ -112,31 +122,40 @@ class ArchiveJobIntegrationTests {
         try (Connection other = anotherInstanceRunning()) {
 
             ArchiveJob.Outcome outcome = job.run();
-            HttpJson.Response response = new HttpJson(port).post("/admin/archive",
-                    TestTokens.admin(UUID.randomUUID()), null);
+            HttpJson.Response response =
+                    new HttpJson(port).post("/admin/archive", TestTokens.admin(UUID.randomUUID()), null);
 
             assertThat(outcome.ran()).isFalse();
             assertThat(archived(old)).isZero();
             assertThat(response.status()).isEqualTo(409);
             assertThat(response.body().get("message").asString()).contains("running on another ledger instance");
         }
-        assertThat(job.run().ran()).as("the lock is free again once the other run ends").isTrue();
+        assertThat(job.run().ran())
+                .as("the lock is free again once the other run ends")
+                .isTrue();
         assertThat(archived(old)).isEqualTo(5);
     }
 
     @Test
     void twoInstancesRunningAtOnceArchiveEachTaskOnce() throws Exception {
         List<UUID> old = finishedDaysAgo(5000, 10);
-        ArchiveJob secondInstance = new ArchiveJob(dataSource, properties,
-                new SlackNotifier(properties, RestClient.builder()), new SimpleMeterRegistry(), inbox, transactions);
+        ArchiveJob secondInstance = new ArchiveJob(
+                dataSource,
+                properties,
+                new SlackNotifier(properties, RestClient.builder()),
+                new SimpleMeterRegistry(),
+                inbox,
+                transactions);
 
         var first = java.util.concurrent.CompletableFuture.supplyAsync(job::run);
         var second = java.util.concurrent.CompletableFuture.supplyAsync(secondInstance::run);
 
         assertThat(first.get().ran() || second.get().ran()).isTrue();
         assertThat(archived(old)).isEqualTo(5000);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM background_tasks WHERE id = ANY(?::uuid[])", Long.class,
-                (Object) old.stream().map(UUID::toString).toArray(String[]::new))).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM background_tasks WHERE id = ANY(?::uuid[])", Long.class, (Object)
+                                old.stream().map(UUID::toString).toArray(String[]::new)))
+                .isZero();
     }
 
     @Autowired
@@ -150,8 +169,11 @@ class ArchiveJobIntegrationTests {
         java.time.Instant longAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(10));
         ledger.publish(task.requested(longAgo), task.failedWith(longAgo.plusSeconds(1), "quo", cause));
         ledger.awaitRow(task.id(), "failed", 1);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "open".equals(
-                jdbc.queryForObject("SELECT max(state) FROM task_incidents WHERE error_code = ?", String.class, cause)));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> "open"
+                        .equals(jdbc.queryForObject(
+                                "SELECT max(state) FROM task_incidents WHERE error_code = ?", String.class, cause)));
 
         job.run();
 
@@ -165,8 +187,8 @@ class ArchiveJobIntegrationTests {
     void anAdminRunsTheArchiveOnDemand() {
         List<UUID> old = finishedDaysAgo(4, 30);
 
-        HttpJson.Response response = new HttpJson(port).post("/admin/archive", TestTokens.admin(UUID.randomUUID()),
-                null);
+        HttpJson.Response response =
+                new HttpJson(port).post("/admin/archive", TestTokens.admin(UUID.randomUUID()), null);
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().get("archived").asInt()).isGreaterThanOrEqualTo(4);
@@ -175,11 +197,19 @@ class ArchiveJobIntegrationTests {
 
     @Test
     void aSlackWebhookThatFailsNeverFailsTheRunNorShowsItsUrl() {
-        LedgerProperties broken = new LedgerProperties(new LedgerProperties.Archive("0 0 3 * * *", "UTC", 100,
-                URI.create("http://127.0.0.1:9/services/SECRET-PATH")), properties.stream(),
-                properties.retryableTaskTypes(), properties.publishTimeout());
-        ArchiveJob posting = new ArchiveJob(dataSource, broken, new SlackNotifier(broken, RestClient.builder()),
-                new SimpleMeterRegistry(), inbox, transactions);
+        LedgerProperties broken = new LedgerProperties(
+                new LedgerProperties.Archive(
+                        "0 0 3 * * *", "UTC", 100, URI.create("http://127.0.0.1:9/services/SECRET-PATH")),
+                properties.stream(),
+                properties.retryableTaskTypes(),
+                properties.publishTimeout());
+        ArchiveJob posting = new ArchiveJob(
+                dataSource,
+                broken,
+                new SlackNotifier(broken, RestClient.builder()),
+                new SimpleMeterRegistry(),
+                inbox,
+                transactions);
 
         assertThat(posting.run().ran()).isTrue();
     }

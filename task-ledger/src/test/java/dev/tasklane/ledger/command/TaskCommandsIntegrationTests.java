@@ -9,12 +9,12 @@ import dev.tasklane.events.TaskDismissed;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTopics;
-import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.TaskEvents;
-import dev.tasklane.testsupport.TestTopics;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.TestTokens;
+import dev.tasklane.testsupport.TestTopics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,7 +65,11 @@ class TaskCommandsIntegrationTests {
         TaskDismissed event = TestTopics.awaitEvent(TaskTopics.STATUS, task.id(), TaskDismissed.class);
         assertThat(event.dismissedBy()).isEqualTo(owner);
         assertThat(event.attempt()).isEqualTo(1);
-        assertThat(client().get("/get-failed-tasks", TestTokens.user(owner)).body().get("count").asInt()).isZero();
+        assertThat(client().get("/get-failed-tasks", TestTokens.user(owner))
+                        .body()
+                        .get("count")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -73,8 +77,11 @@ class TaskCommandsIntegrationTests {
         UUID owner = UUID.randomUUID();
         TaskEvents task = ledger().aFailedTask(owner);
 
-        HttpJson.Response xml = client().call("POST", "/retry-task", Map.of("Authorization",
-                "Bearer " + TestTokens.user(owner), "Accept", "application/xml"), body(task.id()));
+        HttpJson.Response xml = client().call(
+                        "POST",
+                        "/retry-task",
+                        Map.of("Authorization", "Bearer " + TestTokens.user(owner), "Accept", "application/xml"),
+                        body(task.id()));
 
         assertThat(xml.status()).isEqualTo(406);
         assertThat(xml.body().get("error").asString()).isEqualTo("not_acceptable");
@@ -82,8 +89,7 @@ class TaskCommandsIntegrationTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"task_id\": 12}", "{\"task_id\": true}",
-            "{\"task_id\": 1.5e300}"})
+    @ValueSource(strings = {"{\"task_id\": 12}", "{\"task_id\": true}", "{\"task_id\": 1.5e300}"})
     void aTaskIdThatIsNotTextIsA400ThatNamesIt(String json) {
         HttpJson.Response response = client().post("/dismiss-task", TestTokens.user(UUID.randomUUID()), json);
 
@@ -94,10 +100,16 @@ class TaskCommandsIntegrationTests {
     @ParameterizedTest
     @ValueSource(strings = {"application/xml", "text/html"})
     void anInvalidRequestIsAnsweredInJsonWhateverTheAccept(String accept) {
-        HttpJson.Response response = client().call("POST", "/dismiss-task", Map.of("Authorization",
-                "Bearer " + TestTokens.user(UUID.randomUUID()), "Accept", accept), "{\"task_id\": \"12\"}");
-        HttpJson.Response unknown = client().call("GET", "/no-such-endpoint", Map.of("Authorization",
-                "Bearer " + TestTokens.user(UUID.randomUUID()), "Accept", accept), null);
+        HttpJson.Response response = client().call(
+                        "POST",
+                        "/dismiss-task",
+                        Map.of("Authorization", "Bearer " + TestTokens.user(UUID.randomUUID()), "Accept", accept),
+                        "{\"task_id\": \"12\"}");
+        HttpJson.Response unknown = client().call(
+                        "GET",
+                        "/no-such-endpoint",
+                        Map.of("Authorization", "Bearer " + TestTokens.user(UUID.randomUUID()), "Accept", accept),
+                        null);
         HttpJson.Response firewall = client().call("GET", "//get-failed-tasks", Map.of("Accept", accept), null);
 
         assertThat(response.status()).isEqualTo(406);
@@ -118,7 +130,8 @@ class TaskCommandsIntegrationTests {
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("already_dismissed").asBoolean()).isTrue();
-        assertThat(TestTopics.events(TaskTopics.STATUS, task.id(), TaskDismissed.class)).hasSize(1);
+        assertThat(TestTopics.events(TaskTopics.STATUS, task.id(), TaskDismissed.class))
+                .hasSize(1);
     }
 
     @Test
@@ -132,7 +145,8 @@ class TaskCommandsIntegrationTests {
         HttpJson.Response retry = client().post("/retry-task", TestTokens.user(owner), body(task.id()));
 
         assertThat(dismiss.status()).isEqualTo(409);
-        assertThat(dismiss.body().get("message").asString()).contains("is running: only a failed task can be dismissed");
+        assertThat(dismiss.body().get("message").asString())
+                .contains("is running: only a failed task can be dismissed");
         assertThat(retry.status()).isEqualTo(409);
         assertThat(retry.body().get("message").asString()).contains("only a failed task can be retried");
         assertThat(ledger().row(task.id())).containsEntry("status", "running").containsEntry("dismissed_at", null);
@@ -151,7 +165,10 @@ class TaskCommandsIntegrationTests {
         assertThat(ledger().row(mine1.id()).get("dismissed_at")).isNotNull();
         assertThat(ledger().row(mine2.id()).get("dismissed_at")).isNotNull();
         assertThat(ledger().row(theirs.id()).get("dismissed_at")).isNull();
-        assertThat(client().post("/dismiss-all-tasks", TestTokens.user(owner), null).body().get("dismissed").asInt())
+        assertThat(client().post("/dismiss-all-tasks", TestTokens.user(owner), null)
+                        .body()
+                        .get("dismissed")
+                        .asInt())
                 .isZero();
     }
 
@@ -164,21 +181,26 @@ class TaskCommandsIntegrationTests {
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.body().get("attempt").asInt()).isEqualTo(2);
-        assertThat(ledger().row(task.id())).containsEntry("status", "pending").containsEntry("attempt", 2)
+        assertThat(ledger().row(task.id()))
+                .containsEntry("status", "pending")
+                .containsEntry("attempt", 2)
                 .containsEntry("error_message", null);
-        TaskRequested request = await().atMost(20, TimeUnit.SECONDS).until(
-                () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.id(), TaskRequested.class),
-                requests -> requests.size() == 2).get(1);
+        TaskRequested request = await().atMost(20, TimeUnit.SECONDS)
+                .until(
+                        () -> TestTopics.events(TaskTopics.requested("sync_quo"), task.id(), TaskRequested.class),
+                        requests -> requests.size() == 2)
+                .get(1);
         assertThat(request.attempt()).isEqualTo(2);
         assertThat(request.createdBy()).isEqualTo(owner);
-        assertThat(request.payload()).containsEntry("client_id", task.ref().entityId().toString());
+        assertThat(request.payload())
+                .containsEntry("client_id", task.ref().entityId().toString());
     }
 
     @Test
     void aTaskNoWorkerHandlesCannotBeRetried() {
         UUID owner = UUID.randomUUID();
-        UUID id = jdbc.queryForObject("SELECT create_background_task('test', gen_random_uuid(), 'Test', 'test_task', ?)",
-                UUID.class, owner);
+        UUID id = jdbc.queryForObject(
+                "SELECT create_background_task('test', gen_random_uuid(), 'Test', 'test_task', ?)", UUID.class, owner);
         jdbc.queryForList("SELECT fail_background_task(?, 'It broke: try again.')", id);
 
         HttpJson.Response response = client().post("/retry-task", TestTokens.user(owner), body(id));
@@ -203,6 +225,8 @@ class TaskCommandsIntegrationTests {
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.body().get("message").asString()).contains("not the JSON this endpoint takes");
         assertThat(noBody.status()).isEqualTo(400);
-        assertThat(missing.body().toString() + notJson.body()).doesNotContain("Exception").doesNotContain("at dev.");
+        assertThat(missing.body().toString() + notJson.body())
+                .doesNotContain("Exception")
+                .doesNotContain("at dev.");
     }
 }

@@ -18,14 +18,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How failures of one cause become incidents: the rule a rebuild relies on, row by row. */
 class IncidentBookTests {
 
-    private static final IncidentBook.Cause CAUSE = new IncidentBook.Cause("calculate_drive_times", "google_maps",
-            "REQUEST_DENIED");
+    private static final IncidentBook.Cause CAUSE =
+            new IncidentBook.Cause("calculate_drive_times", "google_maps", "REQUEST_DENIED");
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
     /** A failure at day {@code failedDay} that left the inbox at day {@code leftDay} (negative: still there). */
     private static IncidentBook.Failure failure(int number, double failedDay, double leftDay) {
-        return new IncidentBook.Failure(new UUID(0, number), 1, CAUSE.source(), CAUSE.errorCode(), day(failedDay),
-                leftDay < 0 ? null : day(leftDay), null);
+        return new IncidentBook.Failure(
+                new UUID(0, number),
+                1,
+                CAUSE.source(),
+                CAUSE.errorCode(),
+                day(failedDay),
+                leftDay < 0 ? null : day(leftDay),
+                null);
     }
 
     private static Instant day(double day) {
@@ -39,21 +45,23 @@ class IncidentBookTests {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // failures as failedDay:leftDay (-1 = still in an inbox) | incidents as state:failures:open
-            "0:-1 0.1:-1 0.2:-1            | open:3:3",
-            "0:1 0.5:2                     | resolved:2:0",
-            "0:1 0.5:-1                    | open:2:1",
-            // after every earlier failure left: within 7 days regresses, later opens a new incident
-            "0:1 3:-1                      | regressed:2:1",
-            "0:1 3:4                       | resolved:2:0",
-            "0:1 9:-1                      | resolved:1:0 open:1:1",
-            // a failure while another is still open joins it, however long the incident has lasted
-            "0:-1 30:-1                    | open:2:2",
-            // the 7 days count from when the last one left, not from the first failure
-            "0:5 2:6 12:-1                 | regressed:3:1",
-            "0:5 2:6 14:-1                 | resolved:2:0 open:1:1"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // failures as failedDay:leftDay (-1 = still in an inbox) | incidents as state:failures:open
+                "0:-1 0.1:-1 0.2:-1            | open:3:3",
+                "0:1 0.5:2                     | resolved:2:0",
+                "0:1 0.5:-1                    | open:2:1",
+                // after every earlier failure left: within 7 days regresses, later opens a new incident
+                "0:1 3:-1                      | regressed:2:1",
+                "0:1 3:4                       | resolved:2:0",
+                "0:1 9:-1                      | resolved:1:0 open:1:1",
+                // a failure while another is still open joins it, however long the incident has lasted
+                "0:-1 30:-1                    | open:2:2",
+                // the 7 days count from when the last one left, not from the first failure
+                "0:5 2:6 12:-1                 | regressed:3:1",
+                "0:5 2:6 14:-1                 | resolved:2:0 open:1:1"
+            })
     void failuresOfOneCauseBecomeIncidents(String failures, String expected) {
         List<IncidentBook.Failure> given = new ArrayList<>();
         int number = 0;
@@ -63,14 +71,16 @@ class IncidentBookTests {
         }
 
         List<String> incidents = fold(given).stream()
-                .map(incident -> incident.state() + ":" + incident.failures() + ":" + incident.openFailures()).toList();
+                .map(incident -> incident.state() + ":" + incident.failures() + ":" + incident.openFailures())
+                .toList();
 
         assertThat(String.join(" ", incidents)).isEqualTo(expected.trim());
     }
 
     @Test
     void anIncidentIsNamedInBusinessWordsAndDatedByItsFailures() {
-        IncidentBook.Incident incident = fold(List.of(failure(1, 0, 1), failure(2, 0.5, 2), failure(3, 3, -1))).get(0);
+        IncidentBook.Incident incident = fold(List.of(failure(1, 0, 1), failure(2, 0.5, 2), failure(3, 3, -1)))
+                .get(0);
 
         assertThat(incident.title()).isEqualTo("Google Maps refused Tasklane's API key");
         assertThat(incident.advice()).contains("GOOGLE_MAPS_API_KEY");
@@ -78,13 +88,14 @@ class IncidentBookTests {
         assertThat(incident.lastSeen()).isEqualTo(day(3));
         assertThat(incident.regressedAt()).isEqualTo(day(3));
         assertThat(incident.resolvedAt()).isNull();
-        assertThat(fold(List.of(failure(1, 0, 1), failure(2, 0.5, 2))).get(0).resolvedAt()).isEqualTo(day(2));
+        assertThat(fold(List.of(failure(1, 0, 1), failure(2, 0.5, 2))).get(0).resolvedAt())
+                .isEqualTo(day(2));
     }
 
     @Test
     void theIncidentsDoNotDependOnTheOrderTheFailuresWereRecordedIn() {
-        List<IncidentBook.Failure> failures = new ArrayList<>(List.of(failure(1, 0, 1), failure(2, 3, 4),
-                failure(3, 12, -1), failure(4, 12.5, 13), failure(5, 0.2, 0.9)));
+        List<IncidentBook.Failure> failures = new ArrayList<>(List.of(
+                failure(1, 0, 1), failure(2, 3, 4), failure(3, 12, -1), failure(4, 12.5, 13), failure(5, 0.2, 0.9)));
         List<IncidentBook.Incident> expected = fold(sorted(failures));
 
         for (int i = 0; i < 20; i++) {
@@ -107,7 +118,8 @@ class IncidentBookTests {
     void aCauseNotInTheCatalogIsStillNamedAndAWaitDeadlineSaysNothingIsToBeDone() {
         assertThat(IncidentCatalog.of("sync_quo", "quo", "HTTP_418").title())
                 .isEqualTo("Quo contact sync failed: Quo answered HTTP_418");
-        assertThat(IncidentCatalog.of("calculate_drive_times", "google_maps", "WAIT_DEADLINE").advice())
+        assertThat(IncidentCatalog.of("calculate_drive_times", "google_maps", "WAIT_DEADLINE")
+                        .advice())
                 .startsWith("Nothing to do for now");
     }
 }

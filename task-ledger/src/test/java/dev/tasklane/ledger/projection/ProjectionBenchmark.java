@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.ledger.incident.IncidentBook;
 import dev.tasklane.ledger.TaskEvents;
+import dev.tasklane.ledger.incident.IncidentBook;
 import dev.tasklane.testsupport.TestDatabase;
 import dev.tasklane.testsupport.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,19 +36,20 @@ public final class ProjectionBenchmark {
     private static final int BATCH = 500;
     private static final int ROUNDS = 3;
 
-    private ProjectionBenchmark() {
-    }
+    private ProjectionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         System.out.printf("%-52s %12s%n", "run (" + TASKS + " tasks, batches of " + BATCH + ")", "per second");
         double raw = median(() -> rawInserts(TestPostgres.newDatabase()));
         System.out.printf("%-52s %,12.0f rows%n", "raw JDBC batch INSERT (the ceiling)", raw);
         double spread = median(() -> projection(TestPostgres.newDatabase(), false));
-        System.out.printf("%-52s %,12.0f events (%.0f%% of the ceiling)%n", "projection, one event per task per batch",
-                spread, 100 * spread / raw);
+        System.out.printf(
+                "%-52s %,12.0f events (%.0f%% of the ceiling)%n",
+                "projection, one event per task per batch", spread, 100 * spread / raw);
         double interleaved = median(() -> projection(TestPostgres.newDatabase(), true));
-        System.out.printf("%-52s %,12.0f events (%.0f%% of the ceiling)%n", "projection, a task's events in one batch",
-                interleaved, 100 * interleaved / raw);
+        System.out.printf(
+                "%-52s %,12.0f events (%.0f%% of the ceiling)%n",
+                "projection, a task's events in one batch", interleaved, 100 * interleaved / raw);
         System.exit(0);
     }
 
@@ -72,13 +72,15 @@ public final class ProjectionBenchmark {
         String insert = "INSERT INTO background_tasks (id, entity_type, entity_id, entity_name, task_type, created_by, "
                 + "status, attempt, payload, worker, created_at, started_at, completed_at, result) "
                 + "VALUES (?, 'client', ?, 'Jane Doe', 'sync_quo', ?, 'completed', 1, ?::jsonb, 'w', ?, ?, ?, ?::jsonb)";
-        try (Connection connection = java.sql.DriverManager.getConnection(database.url() + (database.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true",
-                database.user(), database.password())) {
+        try (Connection connection = java.sql.DriverManager.getConnection(
+                database.url() + (database.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true",
+                database.user(),
+                database.password())) {
             connection.setAutoCommit(false);
             long start = System.nanoTime();
             try (PreparedStatement statement = connection.prepareStatement(insert);
-                    PreparedStatement likeTheProjection = connection.prepareStatement(
-                            "SELECT set_config('tasklane.writer', 'projection', true)")) {
+                    PreparedStatement likeTheProjection =
+                            connection.prepareStatement("SELECT set_config('tasklane.writer', 'projection', true)")) {
                 for (int i = 1; i <= TASKS; i++) {
                     if (i % BATCH == 1) {
                         // the same trigger work as the projection: notified, not announced to the outbox again
@@ -105,9 +107,12 @@ public final class ProjectionBenchmark {
     }
 
     private static double projection(TestDatabase database, boolean interleaved) throws Exception {
-        DataSource dataSource = new SingleConnectionDataSource(database.url(), database.user(), database.password(), true);
-        TaskProjector projector = new TaskProjector(new JdbcTemplate(dataSource),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new TaskRows(),
+        DataSource dataSource =
+                new SingleConnectionDataSource(database.url(), database.user(), database.password(), true);
+        TaskProjector projector = new TaskProjector(
+                new JdbcTemplate(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new TaskRows(),
                 new FailureInbox(new JdbcTemplate(dataSource), new IncidentBook(new JdbcTemplate(dataSource))),
                 new SimpleMeterRegistry());
         List<List<TaskEvent>> batches = interleaved ? interleavedBatches() : spreadBatches();

@@ -3,8 +3,6 @@ package dev.tasklane.ledger.projection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskStarted;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.ledger.LedgerFixture;
@@ -66,11 +63,15 @@ class ProjectionIntegrationTests {
         ledger().publish(task.requested(t0), task.started(t0.plusSeconds(1)), task.completed(t0.plusSeconds(2)));
 
         Map<String, Object> row = ledger().awaitRow(task.id(), "completed", 1);
-        assertThat(row).containsEntry("entity_name", "Jane Doe").containsEntry("created_by", OWNER)
-                .containsEntry("task_type", "sync_quo").containsEntry("worker", "worker-1");
+        assertThat(row)
+                .containsEntry("entity_name", "Jane Doe")
+                .containsEntry("created_by", OWNER)
+                .containsEntry("task_type", "sync_quo")
+                .containsEntry("worker", "worker-1");
         assertThat(row.get("completed_at")).isNotNull();
-        assertThat(jdbc.queryForObject("SELECT result ->> 'contact' FROM background_tasks WHERE id = ?", String.class,
-                task.id())).isEqualTo("c1");
+        assertThat(jdbc.queryForObject(
+                        "SELECT result ->> 'contact' FROM background_tasks WHERE id = ?", String.class, task.id()))
+                .isEqualTo("c1");
     }
 
     @Test
@@ -83,14 +84,15 @@ class ProjectionIntegrationTests {
         Map<String, Object> completed = ledger().awaitRow(task.id(), "completed", 1);
         ledger().publish(task.requested(t0), task.requested(t0));
 
-        await().atMost(20, TimeUnit.SECONDS).until(() -> ledger().row(task.id()).get("created_at")
-                .equals(java.sql.Timestamp.from(t0)));
+        await().atMost(20, TimeUnit.SECONDS)
+                .until(() -> ledger().row(task.id()).get("created_at").equals(java.sql.Timestamp.from(t0)));
         Map<String, Object> row = ledger().row(task.id());
         assertThat(row).containsEntry("status", "completed").containsEntry("attempt", 1);
         assertThat(row.get("started_at")).isEqualTo(java.sql.Timestamp.from(t0.plusSeconds(1)));
         assertThat(row.get("completed_at")).isEqualTo(completed.get("completed_at"));
-        assertThat(jdbc.queryForObject("SELECT payload ->> 'client_id' FROM background_tasks WHERE id = ?", String.class,
-                task.id())).isEqualTo(task.ref().entityId().toString());
+        assertThat(jdbc.queryForObject(
+                        "SELECT payload ->> 'client_id' FROM background_tasks WHERE id = ?", String.class, task.id()))
+                .isEqualTo(task.ref().entityId().toString());
     }
 
     @Test
@@ -98,7 +100,10 @@ class ProjectionIntegrationTests {
         TaskEvents task = aTask(OWNER);
         Instant t0 = Instant.now().minusSeconds(60);
 
-        ledger().publish(task.requested(t0), task.failed(t0.plusSeconds(1)), task.attempt(2).requested(t0.plusSeconds(5)));
+        ledger().publish(
+                        task.requested(t0),
+                        task.failed(t0.plusSeconds(1)),
+                        task.attempt(2).requested(t0.plusSeconds(5)));
         ledger().awaitRow(task.id(), "pending", 2);
         ledger().publish(task.started(t0.plusSeconds(2)), task.failed(t0.plusSeconds(3)));
         ledger().publish(task.attempt(2).started(t0.plusSeconds(6)));
@@ -119,7 +124,9 @@ class ProjectionIntegrationTests {
         ledger().awaitRow(task.id(), "running", 1);
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter(TaskTopics.deadLetter(TaskTopics.STATUS), key);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).startsWith("{\"event_type\": \"TaskStarted\"");
-        assertThat(header(dead, "tasklane_dlt-reason")).contains("failed to deserialize").contains("end-of-input");
+        assertThat(header(dead, "tasklane_dlt-reason"))
+                .contains("failed to deserialize")
+                .contains("end-of-input");
         assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo(TaskTopics.STATUS);
     }
 
@@ -132,9 +139,11 @@ class ProjectionIntegrationTests {
         ledger().publish(task.requested(Instant.now()));
 
         ledger().awaitRow(task.id(), "pending", 1);
-        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(TaskTopics.deadLetter(requestTopic), task.id().toString());
+        ConsumerRecord<String, byte[]> dead =
+                awaitDeadLetter(TaskTopics.deadLetter(requestTopic), task.id().toString());
         assertThat(header(dead, "tasklane_dlt-reason"))
-                .contains("A TaskStarted was published to the request topic").contains("only TaskRequested belongs there");
+                .contains("A TaskStarted was published to the request topic")
+                .contains("only TaskRequested belongs there");
     }
 
     @Test
@@ -145,8 +154,8 @@ class ProjectionIntegrationTests {
         ledger().publish(poisoned.started(Instant.now()), next.started(Instant.now()));
 
         ledger().awaitRow(next.id(), "running", 1);
-        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(TaskTopics.deadLetter(TaskTopics.STATUS),
-                poisoned.id().toString());
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(
+                TaskTopics.deadLetter(TaskTopics.STATUS), poisoned.id().toString());
         assertThat(header(dead, "tasklane_dlt-reason")).contains("PostgreSQL refused task " + poisoned.id());
         assertThat(ledger().row(poisoned.id())).isNull();
     }
@@ -157,12 +166,22 @@ class ProjectionIntegrationTests {
         ledger().publish(task.started(Instant.now()));
         ledger().awaitRow(task.id(), "running", 1);
         TaskEvents impostor = aTask(OWNER, "calculate_drive_times", "Jane Doe");
-        TaskStarted sameIdOtherType = new TaskStarted(UUID.randomUUID(), Instant.now(), task.id(), "calculate_drive_times",
-                "client", impostor.ref().entityId(), "Jane Doe", OWNER, 1, "w");
+        TaskStarted sameIdOtherType = new TaskStarted(
+                UUID.randomUUID(),
+                Instant.now(),
+                task.id(),
+                "calculate_drive_times",
+                "client",
+                impostor.ref().entityId(),
+                "Jane Doe",
+                OWNER,
+                1,
+                "w");
 
         ledger().publish(sameIdOtherType);
 
-        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(TaskTopics.deadLetter(TaskTopics.STATUS), task.id().toString());
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(
+                TaskTopics.deadLetter(TaskTopics.STATUS), task.id().toString());
         assertThat(header(dead, "tasklane_dlt-reason")).contains("is a sync_quo task");
         assertThat(ledger().row(task.id())).containsEntry("task_type", "sync_quo");
     }
@@ -170,43 +189,55 @@ class ProjectionIntegrationTests {
     @Test
     void aDatabaseOutageIsRetriedUntilItEndsAndNothingIsDeadLettered() {
         TaskEvents task = aTask(OWNER);
-        JdbcTemplate admin = new JdbcTemplate(dev.tasklane.testsupport.TestPostgres.newEmptyDatabase().dataSource());
+        JdbcTemplate admin = new JdbcTemplate(
+                dev.tasklane.testsupport.TestPostgres.newEmptyDatabase().dataSource());
         admin.execute("ALTER DATABASE " + databaseName + " ALLOW_CONNECTIONS false");
         try {
-            admin.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?", databaseName);
+            admin.queryForList(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?", databaseName);
             ledger().publish(task.requested(Instant.now()), task.failed(Instant.now()));
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
-        }
-        finally {
+            await().pollDelay(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> true);
+        } finally {
             admin.execute("ALTER DATABASE " + databaseName + " ALLOW_CONNECTIONS true");
         }
 
         ledger().awaitRow(task.id(), "failed", 1);
-        assertThat(deadLetters(TaskTopics.deadLetter(TaskTopics.STATUS), task.id().toString())).isEmpty();
+        assertThat(deadLetters(
+                        TaskTopics.deadLetter(TaskTopics.STATUS), task.id().toString()))
+                .isEmpty();
     }
 
     private static void sendRaw(String topic, String key, String value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8))).get();
-        }
-        catch (Exception e) {
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String topic, String key) {
-        return await().atMost(30, TimeUnit.SECONDS).until(() -> deadLetters(topic, key), records -> !records.isEmpty()).get(0);
+        return await().atMost(30, TimeUnit.SECONDS)
+                .until(() -> deadLetters(topic, key), records -> !records.isEmpty())
+                .get(0);
     }
 
     private static List<ConsumerRecord<String, byte[]>> deadLetters(String topic, String key) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestKafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlt-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 3000;
             while (System.currentTimeMillis() < deadline) {

@@ -7,12 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.ledger.incident.IncidentBook;
 import dev.tasklane.ledger.TaskEvents;
+import dev.tasklane.ledger.incident.IncidentBook;
 import dev.tasklane.testsupport.TestDatabase;
 import dev.tasklane.testsupport.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,11 +41,15 @@ class ProjectionNotificationIntegrationTests {
     private static final int TASKS = 300;
 
     private final TestDatabase database = TestPostgres.newDatabase();
-    private final DataSource dataSource = new DriverManagerDataSource(database.url(), database.user(), database.password());
+    private final DataSource dataSource =
+            new DriverManagerDataSource(database.url(), database.user(), database.password());
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-    private final TaskProjector projector = new TaskProjector(jdbc,
-            new TransactionTemplate(new DataSourceTransactionManager(dataSource)), new TaskRows(),
-            new FailureInbox(jdbc, new IncidentBook(jdbc)), new SimpleMeterRegistry());
+    private final TaskProjector projector = new TaskProjector(
+            jdbc,
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new TaskRows(),
+            new FailureInbox(jdbc, new IncidentBook(jdbc)),
+            new SimpleMeterRegistry());
     private final List<JsonNode> received = new ArrayList<>();
     private Connection listener;
 
@@ -101,8 +104,10 @@ class ProjectionNotificationIntegrationTests {
 
         assertThat(notifications(1)).singleElement().satisfies(n -> {
             assertThat(n.get("changes").asLong()).isEqualTo(TASKS);
-            assertThat(n.get("first_change_seq").asLong()).isEqualTo(seq("SELECT min(change_seq) FROM background_tasks"));
-            assertThat(n.get("last_change_seq").asLong()).isEqualTo(seq("SELECT max(change_seq) FROM background_tasks"));
+            assertThat(n.get("first_change_seq").asLong())
+                    .isEqualTo(seq("SELECT min(change_seq) FROM background_tasks"));
+            assertThat(n.get("last_change_seq").asLong())
+                    .isEqualTo(seq("SELECT max(change_seq) FROM background_tasks"));
         });
 
         long before = seq("SELECT max(change_seq) FROM background_tasks");
@@ -116,8 +121,10 @@ class ProjectionNotificationIntegrationTests {
         projector.project(next);
 
         // one INSERT (the newcomer) and one UPDATE (every started task), each one notification
-        assertThat(notifications(2)).extracting(n -> n.get("changes").asLong()).containsExactlyInAnyOrder(1L, (long) TASKS);
-        assertThat(seq("SELECT count(*) FROM background_tasks WHERE change_seq > " + before)).isEqualTo(TASKS + 1);
+        assertThat(notifications(2)).extracting(n -> n.get("changes").asLong()).containsExactlyInAnyOrder(1L, (long)
+                TASKS);
+        assertThat(seq("SELECT count(*) FROM background_tasks WHERE change_seq > " + before))
+                .isEqualTo(TASKS + 1);
         assertThat(seq("SELECT count(*) FROM background_tasks WHERE status = 'running' AND updated_at > created_at"))
                 .isEqualTo(TASKS);
     }
@@ -134,7 +141,8 @@ class ProjectionNotificationIntegrationTests {
         // the request arrives last: it fills in the payload and the creation time, the status stays completed
         projector.project(List.of(task.requested(t0)));
 
-        assertThat(jdbc.queryForObject("SELECT payload ->> 'client_id' IS NOT NULL" + where, Boolean.class)).isTrue();
+        assertThat(jdbc.queryForObject("SELECT payload ->> 'client_id' IS NOT NULL" + where, Boolean.class))
+                .isTrue();
         assertThat(poll(300)).isZero();
         assertThat(seq("SELECT change_seq" + where)).isEqualTo(position);
     }

@@ -42,10 +42,11 @@ class RowLevelSecurityGuardIntegrationTests {
         TaskEvents alices = ledger.aFailedTask(alice);
         TaskEvents bobs = ledger.aFailedTask(UUID.randomUUID());
 
-        List<UUID> asAlice = callers.asCaller(new Caller(alice, Role.USER),
-                () -> jdbc.queryForList(EVERY_FAILURE_UNFILTERED, UUID.class));
+        List<UUID> asAlice = callers.asCaller(
+                new Caller(alice, Role.USER), () -> jdbc.queryForList(EVERY_FAILURE_UNFILTERED, UUID.class));
         List<UUID> asOwner = jdbc.queryForList(EVERY_FAILURE_UNFILTERED, UUID.class);
-        List<UUID> asSupervisor = callers.asCaller(new Caller(UUID.randomUUID(), Role.SUPERVISOR),
+        List<UUID> asSupervisor = callers.asCaller(
+                new Caller(UUID.randomUUID(), Role.SUPERVISOR),
                 () -> jdbc.queryForList(EVERY_FAILURE_UNFILTERED, UUID.class));
 
         assertThat(asOwner).contains(alices.id(), bobs.id());
@@ -55,10 +56,13 @@ class RowLevelSecurityGuardIntegrationTests {
 
     @Test
     void theCallersRoleAndClaimsDoNotOutliveTheTransaction() {
-        callers.asCaller(new Caller(UUID.randomUUID(), Role.USER), () -> jdbc.queryForObject("SELECT 1", Integer.class));
+        callers.asCaller(
+                new Caller(UUID.randomUUID(), Role.USER), () -> jdbc.queryForObject("SELECT 1", Integer.class));
 
-        assertThat(jdbc.queryForObject("SELECT current_user = session_user", Boolean.class)).isTrue();
-        assertThat(jdbc.queryForObject("SELECT coalesce(current_setting('request.jwt.claims', true), '')", String.class))
+        assertThat(jdbc.queryForObject("SELECT current_user = session_user", Boolean.class))
+                .isTrue();
+        assertThat(jdbc.queryForObject(
+                        "SELECT coalesce(current_setting('request.jwt.claims', true), '')", String.class))
                 .isEmpty();
     }
 }

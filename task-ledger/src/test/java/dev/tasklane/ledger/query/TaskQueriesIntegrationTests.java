@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.TaskEvents;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,7 +60,8 @@ class TaskQueriesIntegrationTests {
         assertThat(ids(response.body())).containsExactly(failure.id().toString());
         JsonNode task = response.body().get("tasks").get(0);
         assertThat(task.get("entity_type").asString()).isEqualTo("client");
-        assertThat(task.get("entity_id").asString()).isEqualTo(failure.ref().entityId().toString());
+        assertThat(task.get("entity_id").asString())
+                .isEqualTo(failure.ref().entityId().toString());
         assertThat(task.get("entity_name").asString()).isEqualTo("Jane Doe");
         assertThat(task.get("task_type").asString()).isEqualTo("sync_quo");
         assertThat(task.get("error_message").asString()).contains("QUO_API_KEY");
@@ -76,11 +77,18 @@ class TaskQueriesIntegrationTests {
             newestFirst.add(0, ledger().aFailedTask(bob).id().toString());
         }
 
-        JsonNode first = client().get("/get-failed-tasks?limit=2", TestTokens.user(bob)).body();
-        JsonNode second = client().get("/get-failed-tasks?limit=2&before=" + first.get("next_before").asString(),
-                TestTokens.user(bob)).body();
-        JsonNode last = client().get("/get-failed-tasks?limit=2&before=" + second.get("next_before").asString(),
-                TestTokens.user(bob)).body();
+        JsonNode first =
+                client().get("/get-failed-tasks?limit=2", TestTokens.user(bob)).body();
+        JsonNode second = client().get(
+                        "/get-failed-tasks?limit=2&before="
+                                + first.get("next_before").asString(),
+                        TestTokens.user(bob))
+                .body();
+        JsonNode last = client().get(
+                        "/get-failed-tasks?limit=2&before="
+                                + second.get("next_before").asString(),
+                        TestTokens.user(bob))
+                .body();
 
         assertThat(ids(first)).isEqualTo(newestFirst.subList(0, 2));
         assertThat(ids(second)).isEqualTo(newestFirst.subList(2, 4));
@@ -108,16 +116,27 @@ class TaskQueriesIntegrationTests {
             JsonNode page = client().get(path, token).body();
             seen.addAll(ids(page));
             pageSizes.add(page.get("count").asInt());
-            path = page.get("next_cursor").isNull() ? null
-                    : "/get-failed-tasks?limit=3&cursor=" + page.get("next_cursor").asString();
+            path = page.get("next_cursor").isNull()
+                    ? null
+                    : "/get-failed-tasks?limit=3&cursor="
+                            + page.get("next_cursor").asString();
         }
 
-        assertThat(seen).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(tasks.stream().map(task -> task.id().toString()).toList());
+        assertThat(seen)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        tasks.stream().map(task -> task.id().toString()).toList());
         assertThat(pageSizes).containsExactly(3, 3, 1);
         // a time for before still means "failed before then", as it did, and combines with the cursor
-        assertThat(client().get("/get-failed-tasks?before=" + at, token).body().get("count").asInt()).isZero();
-        assertThat(client().get("/get-failed-tasks?before=" + at.plusMillis(1), token).body().get("count").asInt())
+        assertThat(client().get("/get-failed-tasks?before=" + at, token)
+                        .body()
+                        .get("count")
+                        .asInt())
+                .isZero();
+        assertThat(client().get("/get-failed-tasks?before=" + at.plusMillis(1), token)
+                        .body()
+                        .get("count")
+                        .asInt())
                 .isEqualTo(7);
     }
 
@@ -158,13 +177,21 @@ class TaskQueriesIntegrationTests {
         TaskEvents daves = ledger().aFailedTask(dave);
         String supervisor = TestTokens.supervisor(UUID.randomUUID());
 
-        assertThat(ids(client().get("/get-all-failed-tasks?limit=200", supervisor).body()))
+        assertThat(ids(client().get("/get-all-failed-tasks?limit=200", supervisor)
+                        .body()))
                 .contains(carols.id().toString(), daves.id().toString());
-        assertThat(ids(client().get("/get-all-failed-tasks?user=" + carol, supervisor).body()))
+        assertThat(ids(client().get("/get-all-failed-tasks?user=" + carol, supervisor)
+                        .body()))
                 .containsExactly(carols.id().toString());
-        assertThat(ids(client().get("/get-all-failed-tasks?user=" + carol + "&task_type=calculate_drive_times",
-                supervisor).body())).isEmpty();
-        assertThat(client().get("/get-all-failed-tasks?user=carol", supervisor).body().get("fields").has("user")).isTrue();
+        assertThat(ids(client().get(
+                                "/get-all-failed-tasks?user=" + carol + "&task_type=calculate_drive_times", supervisor)
+                        .body()))
+                .isEmpty();
+        assertThat(client().get("/get-all-failed-tasks?user=carol", supervisor)
+                        .body()
+                        .get("fields")
+                        .has("user"))
+                .isTrue();
     }
 
     @Test
@@ -173,7 +200,8 @@ class TaskQueriesIntegrationTests {
         ledger().aFailedTask(erin);
         ledger().aFailedTask(erin);
 
-        JsonNode summary = client().get("/get-failed-tasks-summary", TestTokens.admin(UUID.randomUUID())).body();
+        JsonNode summary = client().get("/get-failed-tasks-summary", TestTokens.admin(UUID.randomUUID()))
+                .body();
 
         JsonNode byType = summary.get("by_task_type");
         assertThat(byType.isArray()).isTrue();
@@ -191,7 +219,9 @@ class TaskQueriesIntegrationTests {
                 erins.add(row);
             }
         });
-        assertThat(erins).singleElement().satisfies(row -> assertThat(row.get("failed_count").asInt()).isEqualTo(2));
+        assertThat(erins)
+                .singleElement()
+                .satisfies(row -> assertThat(row.get("failed_count").asInt()).isEqualTo(2));
         assertThat(summary.get("total").asLong()).isGreaterThanOrEqualTo(2);
     }
 
@@ -209,8 +239,13 @@ class TaskQueriesIntegrationTests {
         assertThat(ids(own)).containsExactly(task.id().toString());
         assertThat(own.get("tasks").get(0).get("status").asString()).isEqualTo("running");
         assertThat(ids(others)).isEmpty();
-        assertThat(client().get("/tasks?entity_type=client", TestTokens.user(frank)).body().get("fields").has("entity_id"))
+        assertThat(client().get("/tasks?entity_type=client", TestTokens.user(frank))
+                        .body()
+                        .get("fields")
+                        .has("entity_id"))
                 .isTrue();
-        assertThat(client().get("/tasks?entity_type=client&entity_id=42", TestTokens.user(frank)).status()).isEqualTo(400);
+        assertThat(client().get("/tasks?entity_type=client&entity_id=42", TestTokens.user(frank))
+                        .status())
+                .isEqualTo(400);
     }
 }

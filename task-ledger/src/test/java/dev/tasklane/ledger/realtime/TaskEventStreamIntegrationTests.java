@@ -11,13 +11,13 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.tasklane.events.TaskEvent;
-import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
+import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.ledger.projection.TaskProjector;
+import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.RawSseStream;
 import dev.tasklane.testsupport.SseClient;
-import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +66,8 @@ class TaskEventStreamIntegrationTests {
             assertThat(failure.data().get("error_message").asString()).contains("QUO_API_KEY");
             assertThat(failure.id()).isEqualTo(failure.data().get("change_seq").asString());
             supervisors.awaitTask(task.id().toString(), "failed");
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2))
                     .until(() -> !others.sawTask(task.id().toString()));
         }
     }
@@ -99,7 +100,9 @@ class TaskEventStreamIntegrationTests {
 
         try (SseClient resumed = SseClient.open(client(), TestTokens.user(owner), lastSeen)) {
             resumed.awaitTask(missed.id().toString(), "failed");
-            assertThat(resumed.sawTask(someoneElses.id().toString())).as("resume runs under row-level security").isFalse();
+            assertThat(resumed.sawTask(someoneElses.id().toString()))
+                    .as("resume runs under row-level security")
+                    .isFalse();
         }
     }
 
@@ -112,7 +115,8 @@ class TaskEventStreamIntegrationTests {
         }
         TaskEvents missed = ledger().aFailedTask(owner);
 
-        try (SseClient replay = SseClient.open(client(), "/task-events?until=ready", TestTokens.user(owner), lastSeen)) {
+        try (SseClient replay =
+                SseClient.open(client(), "/task-events?until=ready", TestTokens.user(owner), lastSeen)) {
             replay.awaitEnd();
 
             assertThat(replay.sawTask(missed.id().toString())).isTrue();
@@ -143,8 +147,8 @@ class TaskEventStreamIntegrationTests {
 
     @Test
     void aBadLastEventIdIsA400() {
-        HttpJson.Response response = client().get("/task-events?last_event_id=yesterday",
-                TestTokens.user(UUID.randomUUID()));
+        HttpJson.Response response =
+                client().get("/task-events?last_event_id=yesterday", TestTokens.user(UUID.randomUUID()));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().get("fields").has("Last-Event-ID")).isTrue();
@@ -190,20 +194,29 @@ class TaskEventStreamIntegrationTests {
 
             others.awaitTask(othersTask.id().toString(), "pending");
             await().atMost(Duration.ofSeconds(20)).until(() -> tasksSeen(owners).containsAll(ownersTasks));
-            List<SseClient.Event> received = owners.events().stream().filter(event -> event.name().equals("task")).toList();
-            assertThat(received).extracting(event -> event.data().get("id").asString()).doesNotHaveDuplicates()
+            List<SseClient.Event> received = owners.events().stream()
+                    .filter(event -> event.name().equals("task"))
+                    .toList();
+            assertThat(received)
+                    .extracting(event -> event.data().get("id").asString())
+                    .doesNotHaveDuplicates()
                     .doesNotContain(othersTask.id().toString());
             assertThat(received).extracting(event -> Long.parseLong(event.id())).isSorted();
-            assertThat(others.events()).filteredOn(event -> event.name().equals("task"))
-                    .extracting(event -> event.data().get("id").asString()).containsOnly(othersTask.id().toString());
-            await().atMost(Duration.ofSeconds(20)).until(() -> tasksSeen(supervisors).containsAll(ownersTasks)
-                    && supervisors.sawTask(othersTask.id().toString()));
+            assertThat(others.events())
+                    .filteredOn(event -> event.name().equals("task"))
+                    .extracting(event -> event.data().get("id").asString())
+                    .containsOnly(othersTask.id().toString());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> tasksSeen(supervisors).containsAll(ownersTasks)
+                            && supervisors.sawTask(othersTask.id().toString()));
         }
     }
 
     private static Set<String> tasksSeen(SseClient stream) {
-        return stream.events().stream().filter(event -> event.name().equals("task"))
-                .map(event -> event.data().get("id").asString()).collect(Collectors.toSet());
+        return stream.events().stream()
+                .filter(event -> event.name().equals("task"))
+                .map(event -> event.data().get("id").asString())
+                .collect(Collectors.toSet());
     }
 
     @Autowired
