@@ -596,14 +596,9 @@
         close: function () { if (panel) { closePanel(); } }
     };
 
-    function autoInit() {
-        if ((global.TasklaneConfig || {}).autoInit !== false) {
-            init();
-        }
-    }
-    if (document.readyState === 'loading') {
-        document.addEventListener('DOMContentLoaded', autoInit);
-    } else {
-        autoInit();
+    if (global.TasklaneApi) {
+        global.TasklaneApi.dom.autoInit(init);
+    } else if (global.console) {
+        global.console.error('Tasklane: load js/core/api-client.js before ' + (document.currentScript || {}).src);
     }
 })(window, document);

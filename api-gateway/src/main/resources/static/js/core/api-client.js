@@ -271,6 +271,19 @@
             if (!global.document.getElementById(id)) {
                 global.document.head.appendChild(dom.el('style', { id: id, text: css }));
             }
+        },
+        /** Runs a component's init once the page is parsed, unless the page set TasklaneConfig.autoInit to false. */
+        autoInit: function (init) {
+            function run() {
+                if ((global.TasklaneConfig || {}).autoInit !== false) {
+                    init();
+                }
+            }
+            if (global.document.readyState === 'loading') {
+                global.document.addEventListener('DOMContentLoaded', run);
+            } else {
+                run();
+            }
         }
     };
 
