@@ -44,6 +44,20 @@ class GatewayOperationsIntegrationTests {
                         .asString())
                 .isEqualTo("bearer");
         assertThat(api.get("info").get("description").asString()).contains("/task-events");
+        for (String[] answer : new String[][] {
+            {"/add-client", "ClientAnswer", "client_id"},
+            {"/update-driver", "DriverAnswer", "driver_id"},
+            {"/save-appointment", "AppointmentAnswer", "appointment_id"}
+        }) {
+            JsonNode ok = api.at("/paths/" + answer[0].replace("/", "~1") + "/post/responses/200/content");
+            assertThat(ok.findValuesAsString("$ref"))
+                    .as("%s documents its answer", answer[0])
+                    .contains("#/components/schemas/" + answer[1]);
+            assertThat(api.at("/components/schemas/" + answer[1] + "/properties")
+                            .propertyNames())
+                    .as("as the endpoint writes it")
+                    .contains("success", answer[2], "task_ids", "message");
+        }
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.tasklane.gateway.appointments;
 
-import java.util.Map;
-
 import dev.tasklane.auth.Caller;
 import dev.tasklane.gateway.idempotency.IdempotentRequests;
 import io.swagger.v3.oas.annotations.Operation;
@@ -33,13 +31,14 @@ class AppointmentController {
             summary = "Save an appointment and queue the update of its client's Quo contact",
             description = "Body: {appointment_id?, client_id, scheduled_at (RFC 3339), driver_id?, pickup_address?, "
                     + "dropoff_address?, status? (scheduled|completed|cancelled), notes?}.")
-    ResponseEntity<Map<String, Object>> save(
+    ResponseEntity<AppointmentAnswer> save(
             Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) AppointmentRequest request) {
         AppointmentRequest body =
                 request == null ? new AppointmentRequest(null, null, null, null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.runLocked(caller, key, "/save-appointment", body, () -> appointments.save(caller, body));
+        return idempotent.runLocked(
+                caller, key, "/save-appointment", body, AppointmentAnswer.class, () -> appointments.save(caller, body));
     }
 }

@@ -16,6 +16,8 @@ import dev.tasklane.gateway.system.Validation;
 import dev.tasklane.http.ApiException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Saves an appointment and queues the update of its client's Quo contact with it ({@code sync_quo}, entity appointment). */
 @Component
@@ -31,6 +33,11 @@ class AppointmentService {
         this.properties = properties;
     }
 
+    /**
+     * Locks the appointment to change ({@code FOR SHARE}) until the write commits, so it must run in that transaction:
+     * without one it refuses to start.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
     Write save(Caller caller, AppointmentRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         UUID appointmentId = check.optionalId("appointment_id", request.appointmentId());
@@ -108,11 +115,7 @@ class AppointmentService {
                 payload,
                 caller.name());
 
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("success", true);
-        answer.put("appointment_id", id);
-        answer.put("task_ids", Map.of(TaskTypes.SYNC_QUO, taskId));
-        answer.put("message", "Appointment saved. Quo sync processing in background.");
-        return write.answer(answer);
+        return write.answer(new AppointmentAnswer(
+                true, id, Map.of(TaskTypes.SYNC_QUO, taskId), "Appointment saved. Quo sync processing in background."));
     }
 }

@@ -1,7 +1,5 @@
 package dev.tasklane.gateway.clients;
 
-import java.util.Map;
-
 import dev.tasklane.auth.Caller;
 import dev.tasklane.gateway.idempotency.IdempotentRequests;
 import io.swagger.v3.oas.annotations.Operation;
@@ -34,13 +32,13 @@ class ClientController {
             description =
                     "Body: {name, phone?, email?, address, notes?}. Answers {success, client_id, task_ids: "
                             + "{calculate_drive_times, sync_quo}, message} as soon as they are saved. 400 names every field at fault.")
-    ResponseEntity<Map<String, Object>> add(
+    ResponseEntity<ClientAnswer> add(
             Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) ClientRequest request) {
         ClientRequest body = request == null ? new ClientRequest(null, null, null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.run(caller, key, "/add-client", body, () -> clients.add(caller, body));
+        return idempotent.run(caller, key, "/add-client", body, ClientAnswer.class, () -> clients.add(caller, body));
     }
 
     @PostMapping("/update-client")
@@ -48,12 +46,13 @@ class ClientController {
             summary = "Change a client and queue only what the change needs",
             description = "Body: {client_id, and any of name, phone, email, address, notes, active}. A new address "
                     + "queues drive times; a new name, phone or email queues the Quo sync; no change queues nothing.")
-    ResponseEntity<Map<String, Object>> update(
+    ResponseEntity<ClientAnswer> update(
             Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) ClientRequest request) {
         ClientRequest body = request == null ? new ClientRequest(null, null, null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.runLocked(caller, key, "/update-client", body, () -> clients.update(caller, body));
+        return idempotent.runLocked(
+                caller, key, "/update-client", body, ClientAnswer.class, () -> clients.update(caller, body));
     }
 }

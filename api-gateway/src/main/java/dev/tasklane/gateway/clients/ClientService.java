@@ -17,6 +17,8 @@ import dev.tasklane.gateway.system.Validation;
 import dev.tasklane.http.ApiException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Prepares the write of a client and the tasks a change needs: a new client needs its drive times and its Quo contact;
@@ -55,19 +57,22 @@ class ClientService {
                         address,
                         notes,
                         caller.userId());
-        Map<String, Object> taskIds = new LinkedHashMap<>();
+        Map<String, UUID> taskIds = new LinkedHashMap<>();
         taskIds.put(TaskTypes.CALCULATE_DRIVE_TIMES, queue(write, TaskTypes.CALCULATE_DRIVE_TIMES, id, name, caller));
         taskIds.put(TaskTypes.SYNC_QUO, queue(write, TaskTypes.SYNC_QUO, id, name, caller));
-
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("success", true);
-        answer.put("client_id", id);
-        answer.put("task_ids", taskIds);
-        answer.put("message", "Client saved. Drive times and Quo sync processing in background.");
-        return write.answer(answer);
+        return write.answer(new ClientAnswer(
+                true, id, null, taskIds, "Client saved. Drive times and Quo sync processing in background."));
     }
 
-    /** Reads the client with {@code FOR UPDATE}: call it in the transaction the write commits. */
+    /** A client as stored, read to decide what an update changes. */
+    private record StoredClient(
+            String name, String phone, String email, String address, String notes, boolean active) {}
+
+    /**
+     * Reads the client with {@code FOR UPDATE}, so it must run in the transaction that commits the write (a lock taken
+     * in autocommit would be gone before the write): without one it refuses to start.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
     Write update(Caller caller, ClientRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         UUID id = check.id("client_id", request.clientId());
@@ -78,28 +83,36 @@ class ClientService {
         String notes = request.notes() == null ? null : check.optional("notes", request.notes());
         check.throwIfInvalid();
 
-        List<Map<String, Object>> found = jdbc.queryForList(
-                "SELECT name, phone, email, address, notes, active FROM clients WHERE id = ? FOR UPDATE", id);
+        List<StoredClient> found = jdbc.query(
+                "SELECT name, phone, email, address, notes, active FROM clients WHERE id = ? FOR UPDATE",
+                (row, n) -> new StoredClient(
+                        row.getString("name"),
+                        row.getString("phone"),
+                        row.getString("email"),
+                        row.getString("address"),
+                        row.getString("notes"),
+                        row.getBoolean("active")),
+                id);
         if (found.isEmpty()) {
             throw ApiException.notFound("There is no client " + id + ". Check the client_id, or add the client first.");
         }
-        Map<String, Object> current = found.get(0);
-        String newName = request.name() == null ? (String) current.get("name") : name;
-        String newPhone = request.phone() == null ? (String) current.get("phone") : phone;
-        String newEmail = request.email() == null ? (String) current.get("email") : email;
-        String newAddress = request.address() == null ? (String) current.get("address") : address;
-        String newNotes = request.notes() == null ? (String) current.get("notes") : notes;
-        boolean active = request.active() == null ? (Boolean) current.get("active") : request.active();
+        StoredClient current = found.get(0);
+        String newName = request.name() == null ? current.name() : name;
+        String newPhone = request.phone() == null ? current.phone() : phone;
+        String newEmail = request.email() == null ? current.email() : email;
+        String newAddress = request.address() == null ? current.address() : address;
+        String newNotes = request.notes() == null ? current.notes() : notes;
+        boolean active = request.active() == null ? current.active() : request.active();
         List<String> changed = new ArrayList<>();
-        note(changed, "name", current, newName);
-        note(changed, "phone", current, newPhone);
-        note(changed, "email", current, newEmail);
-        note(changed, "address", current, newAddress);
-        note(changed, "notes", current, newNotes);
-        note(changed, "active", current, active);
+        note(changed, "name", current.name(), newName);
+        note(changed, "phone", current.phone(), newPhone);
+        note(changed, "email", current.email(), newEmail);
+        note(changed, "address", current.address(), newAddress);
+        note(changed, "notes", current.notes(), newNotes);
+        note(changed, "active", current.active(), active);
 
         Write write = new Write();
-        Map<String, Object> taskIds = new LinkedHashMap<>();
+        Map<String, UUID> taskIds = new LinkedHashMap<>();
         if (!changed.isEmpty()) {
             write.part(
                     "client",
@@ -122,19 +135,12 @@ class ClientService {
                 taskIds.put(TaskTypes.SYNC_QUO, queue(write, TaskTypes.SYNC_QUO, id, newName, caller));
             }
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("success", true);
-        answer.put("client_id", id);
-        answer.put("changed", changed);
-        answer.put("task_ids", taskIds);
-        answer.put(
-                "message",
-                changed.isEmpty()
-                        ? "Nothing changed."
-                        : taskIds.isEmpty()
-                                ? "Client updated."
-                                : "Client updated. " + describe(taskIds) + " processing in background.");
-        return write.answer(answer);
+        String message = changed.isEmpty()
+                ? "Nothing changed."
+                : taskIds.isEmpty()
+                        ? "Client updated."
+                        : "Client updated. " + describe(taskIds) + " processing in background.";
+        return write.answer(new ClientAnswer(true, id, changed, taskIds, message));
     }
 
     private static UUID queue(Write write, String taskType, UUID clientId, String name, Caller caller) {
@@ -144,13 +150,13 @@ class ClientService {
                 caller.name());
     }
 
-    private static void note(List<String> changed, String field, Map<String, Object> current, Object value) {
-        if (!Objects.equals(current.get(field), value)) {
+    private static void note(List<String> changed, String field, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
             changed.add(field);
         }
     }
 
-    static String describe(Map<String, Object> taskIds) {
+    static String describe(Map<String, UUID> taskIds) {
         List<String> work = new ArrayList<>();
         if (taskIds.containsKey(TaskTypes.CALCULATE_DRIVE_TIMES)) {
             work.add("Drive times");

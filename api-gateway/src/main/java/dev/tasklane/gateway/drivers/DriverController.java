@@ -1,7 +1,5 @@
 package dev.tasklane.gateway.drivers;
 
-import java.util.Map;
-
 import dev.tasklane.auth.Caller;
 import dev.tasklane.gateway.idempotency.IdempotentRequests;
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,25 +30,26 @@ class DriverController {
     @Operation(
             summary = "Save a new driver and queue drive times from their home to every active client",
             description = "Body: {name, phone?, home_address}. Answers {success, driver_id, task_ids, message}.")
-    ResponseEntity<Map<String, Object>> add(
+    ResponseEntity<DriverAnswer> add(
             Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) DriverRequest request) {
         DriverRequest body = request == null ? new DriverRequest(null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.run(caller, key, "/add-driver", body, () -> drivers.add(caller, body));
+        return idempotent.run(caller, key, "/add-driver", body, DriverAnswer.class, () -> drivers.add(caller, body));
     }
 
     @PostMapping("/update-driver")
     @Operation(
             summary = "Change a driver; a new home address queues drive times, deactivating stops their use",
             description = "Body: {driver_id, and any of name, phone, home_address, active}.")
-    ResponseEntity<Map<String, Object>> update(
+    ResponseEntity<DriverAnswer> update(
             Authentication authentication,
             @RequestHeader(name = IdempotentRequests.HEADER, required = false) String key,
             @RequestBody(required = false) DriverRequest request) {
         DriverRequest body = request == null ? new DriverRequest(null, null, null, null, null) : request;
         Caller caller = Caller.of(authentication);
-        return idempotent.runLocked(caller, key, "/update-driver", body, () -> drivers.update(caller, body));
+        return idempotent.runLocked(
+                caller, key, "/update-driver", body, DriverAnswer.class, () -> drivers.update(caller, body));
     }
 }

@@ -17,6 +17,8 @@ import dev.tasklane.gateway.system.Validation;
 import dev.tasklane.http.ApiException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Saves drivers. A new driver, a changed home address or a driver back from inactive needs drive times from that
@@ -52,13 +54,22 @@ class DriverService {
                         phone,
                         homeAddress,
                         caller.userId());
-        Map<String, Object> answer =
-                answer(id, List.of(), Map.of(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, name, caller)));
-        answer.put("message", "Driver saved. Drive times to every active client processing in background.");
-        return write.answer(answer);
+        return write.answer(new DriverAnswer(
+                true,
+                id,
+                List.of(),
+                Map.of(TaskTypes.CALCULATE_DRIVE_TIMES, driveTimes(write, id, name, caller)),
+                "Driver saved. Drive times to every active client processing in background."));
     }
 
-    /** Reads the driver with {@code FOR UPDATE}: call it in the transaction the write commits. */
+    /** A driver as stored, read to decide what an update changes. */
+    private record StoredDriver(String name, String phone, String homeAddress, boolean active) {}
+
+    /**
+     * Reads the driver with {@code FOR UPDATE}, so it must run in the transaction that commits the write (a lock taken
+     * in autocommit would be gone before the write): without one it refuses to start.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
     Write update(Caller caller, DriverRequest request) {
         Validation check = new Validation(properties.defaultPhoneRegion());
         UUID id = check.id("driver_id", request.driverId());
@@ -68,24 +79,30 @@ class DriverService {
                 request.homeAddress() == null ? null : check.required("home_address", request.homeAddress());
         check.throwIfInvalid();
 
-        List<Map<String, Object>> found =
-                jdbc.queryForList("SELECT name, phone, home_address, active FROM drivers WHERE id = ? FOR UPDATE", id);
+        List<StoredDriver> found = jdbc.query(
+                "SELECT name, phone, home_address, active FROM drivers WHERE id = ? FOR UPDATE",
+                (row, n) -> new StoredDriver(
+                        row.getString("name"),
+                        row.getString("phone"),
+                        row.getString("home_address"),
+                        row.getBoolean("active")),
+                id);
         if (found.isEmpty()) {
             throw ApiException.notFound("There is no driver " + id + ". Check the driver_id, or add the driver first.");
         }
-        Map<String, Object> current = found.get(0);
+        StoredDriver current = found.get(0);
         List<String> changed = new ArrayList<>();
-        String newName = request.name() == null ? (String) current.get("name") : name;
-        String newPhone = request.phone() == null ? (String) current.get("phone") : phone;
-        String newAddress = request.homeAddress() == null ? (String) current.get("home_address") : homeAddress;
-        boolean active = request.active() == null ? (Boolean) current.get("active") : request.active();
-        note(changed, "name", current.get("name"), newName);
-        note(changed, "phone", current.get("phone"), newPhone);
-        note(changed, "home_address", current.get("home_address"), newAddress);
-        note(changed, "active", current.get("active"), active);
+        String newName = request.name() == null ? current.name() : name;
+        String newPhone = request.phone() == null ? current.phone() : phone;
+        String newAddress = request.homeAddress() == null ? current.homeAddress() : homeAddress;
+        boolean active = request.active() == null ? current.active() : request.active();
+        note(changed, "name", current.name(), newName);
+        note(changed, "phone", current.phone(), newPhone);
+        note(changed, "home_address", current.homeAddress(), newAddress);
+        note(changed, "active", current.active(), active);
 
         Write write = new Write();
-        Map<String, Object> taskIds = new LinkedHashMap<>();
+        Map<String, UUID> taskIds = new LinkedHashMap<>();
         String message = "Nothing changed.";
         if (!changed.isEmpty()) {
             write.part(
@@ -111,9 +128,7 @@ class DriverService {
                 message = "Driver updated. Drive times to every active client processing in background.";
             }
         }
-        Map<String, Object> answer = answer(id, changed, taskIds);
-        answer.put("message", message);
-        return write.answer(answer);
+        return write.answer(new DriverAnswer(true, id, changed, taskIds, message));
     }
 
     private static UUID driveTimes(Write write, UUID driverId, String name, Caller caller) {
@@ -121,15 +136,6 @@ class DriverService {
                 TaskRef.newTask(TaskTypes.CALCULATE_DRIVE_TIMES, EntityTypes.DRIVER, driverId, name, caller.userId()),
                 Map.of("driver_id", driverId.toString()),
                 caller.name());
-    }
-
-    private static Map<String, Object> answer(UUID id, List<String> changed, Map<String, Object> taskIds) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("success", true);
-        answer.put("driver_id", id);
-        answer.put("changed", changed);
-        answer.put("task_ids", taskIds);
-        return answer;
     }
 
     private static void note(List<String> changed, String field, Object before, Object after) {

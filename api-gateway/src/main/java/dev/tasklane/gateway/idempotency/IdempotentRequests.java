@@ -39,6 +39,7 @@ public class IdempotentRequests {
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED = "Idempotent-Replayed";
 
+    /** Hashes requests (as it always has: a stored key's hash must not change with the answers' naming). */
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final String KEY = "INSERT INTO idempotency_keys (user_id, idempotency_key, endpoint, request_hash, "
@@ -49,10 +50,17 @@ public class IdempotentRequests {
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final GatewayProperties properties;
+    /** Writes and reads answers as the endpoints give them (snake_case, the application's JSON settings). */
+    private final JsonMapper answers;
 
     IdempotentRequests(
-            JdbcTemplate jdbc, TransactionTemplate transactions, Outbox outbox, GatewayProperties properties) {
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            Outbox outbox,
+            GatewayProperties properties,
+            JsonMapper answers) {
         this.jdbc = jdbc;
+        this.answers = answers;
         this.transactions = transactions;
         this.outbox = outbox;
         this.properties = properties;
@@ -60,30 +68,30 @@ public class IdempotentRequests {
 
     /**
      * Prepares the write with {@code work}, which must not write (it may read, in autocommit), then commits it as one
-     * statement, once per key; answers 200 with the write's answer.
+     * statement, once per key; answers 200 with the write's answer, an {@code answer}.
      *
      * @param request the parsed request, to tell a retry from a different request with the same key
      */
-    public ResponseEntity<Map<String, Object>> run(
-            Caller caller, String key, String endpoint, Object request, Supplier<Write> work) {
-        return attempt(caller, key, endpoint, request, work);
+    public <A> ResponseEntity<A> run(
+            Caller caller, String key, String endpoint, Object request, Class<A> answer, Supplier<Write> work) {
+        return attempt(caller, key, endpoint, request, answer, work);
     }
 
     /**
      * As {@link #run}, for work that reads rows with {@code FOR UPDATE} to decide what to write: the reads and the write
      * share one transaction, whose {@code COMMIT} is sent with the write.
      */
-    public ResponseEntity<Map<String, Object>> runLocked(
-            Caller caller, String key, String endpoint, Object request, Supplier<Write> work) {
-        return transactions.execute(status -> attempt(caller, key, endpoint, request, work));
+    public <A> ResponseEntity<A> runLocked(
+            Caller caller, String key, String endpoint, Object request, Class<A> answer, Supplier<Write> work) {
+        return transactions.execute(status -> attempt(caller, key, endpoint, request, answer, work));
     }
 
-    private ResponseEntity<Map<String, Object>> attempt(
-            Caller caller, String key, String endpoint, Object request, Supplier<Write> work) {
+    private <A> ResponseEntity<A> attempt(
+            Caller caller, String key, String endpoint, Object request, Class<A> answer, Supplier<Write> work) {
         if (key == null) {
             Write write = work.get();
             outbox.commit(write);
-            return ResponseEntity.ok(write.answer());
+            return ResponseEntity.ok(answer.cast(write.answer()));
         }
         if (key.isBlank() || key.length() > 255) {
             throw ApiException.badField(
@@ -98,12 +106,13 @@ public class IdempotentRequests {
             if (stored(caller.userId(), key).isEmpty()) {
                 throw refused;
             }
-            return replay(caller.userId(), key, endpoint, hash);
+            return replay(caller.userId(), key, endpoint, hash, answer);
         }
-        if (outbox.commit(write, KEY, caller.userId(), key, endpoint, hash, JSON.writeValueAsString(write.answer()))) {
-            return ResponseEntity.ok(write.answer());
+        if (outbox.commit(
+                write, KEY, caller.userId(), key, endpoint, hash, answers.writeValueAsString(write.answer()))) {
+            return ResponseEntity.ok(answer.cast(write.answer()));
         }
-        return replay(caller.userId(), key, endpoint, hash);
+        return replay(caller.userId(), key, endpoint, hash, answer);
     }
 
     private List<Map<String, Object>> stored(UUID user, String key) {
@@ -114,8 +123,7 @@ public class IdempotentRequests {
                 key);
     }
 
-    @SuppressWarnings("unchecked")
-    private ResponseEntity<Map<String, Object>> replay(UUID user, String key, String endpoint, String hash) {
+    private <A> ResponseEntity<A> replay(UUID user, String key, String endpoint, String hash, Class<A> answer) {
         Map<String, Object> first = stored(user, key).get(0);
         if (!endpoint.equals(first.get("endpoint")) || !hash.equals(first.get("request_hash"))) {
             throw new ApiException(
@@ -127,7 +135,7 @@ public class IdempotentRequests {
         }
         return ResponseEntity.status((Integer) first.get("response_status"))
                 .header(REPLAYED, "true")
-                .body(JSON.readValue((String) first.get("body"), Map.class));
+                .body(answers.readValue((String) first.get("body"), answer));
     }
 
     private static String hash(String endpoint, Object request) {

@@ -26,7 +26,7 @@ public final class Write {
 
     private final List<Part> parts = new ArrayList<>();
     private final List<TaskRequested> tasks = new ArrayList<>();
-    private Map<String, Object> answer = Map.of();
+    private Object answer = Map.of();
 
     /** Adds a part named {@code name} ({@code WITH name AS (sql)}). */
     public Write part(String name, String sql, Object... args) {
@@ -44,13 +44,16 @@ public final class Write {
         return task.taskId();
     }
 
-    /** The answer the request gives once the write is committed (and, with a key, the one a retry replays). */
-    public Write answer(Map<String, Object> answer) {
+    /**
+     * The answer the request gives once the write is committed (and, with a key, the one a retry replays): a record
+     * of the endpoint's, so the API document shows it.
+     */
+    public Write answer(Object answer) {
         this.answer = answer;
         return this;
     }
 
-    public Map<String, Object> answer() {
+    public Object answer() {
         return answer;
     }
 

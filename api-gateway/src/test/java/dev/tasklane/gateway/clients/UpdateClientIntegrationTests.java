@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.tasklane.auth.Caller;
+import dev.tasklane.auth.Role;
 import dev.tasklane.events.TaskRequested;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.events.TaskTypes;
@@ -18,11 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.IllegalTransactionStateException;
 import tools.jackson.databind.JsonNode;
 
 import static dev.tasklane.gateway.GatewayRequests.body;
 import static dev.tasklane.gateway.GatewayRequests.queued;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** An update queues exactly what the change needs. */
 @GatewayIntegrationTest
@@ -161,5 +165,17 @@ class UpdateClientIntegrationTests {
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.body().get("fields").has("client_id")).isTrue();
         assertThat(blankName.body().get("fields").get("name").asString()).isEqualTo("is required");
+    }
+
+    @Autowired
+    ClientService clients;
+
+    @Test
+    void anUpdateRefusesToRunOutsideTheTransactionThatCommitsItsWrite() {
+        // its FOR UPDATE lock would be released at once in autocommit, and two updates could both read the old client
+        Caller caller = new Caller(UUID.randomUUID(), Role.USER, "Ada Admin");
+        ClientRequest rename =
+                new ClientRequest(UUID.randomUUID().toString(), "New Name", null, null, null, null, null);
+        assertThatThrownBy(() -> clients.update(caller, rename)).isInstanceOf(IllegalTransactionStateException.class);
     }
 }
