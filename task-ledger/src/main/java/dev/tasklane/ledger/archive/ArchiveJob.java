@@ -5,11 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import dev.tasklane.ledger.projection.FailureInbox;
 import dev.tasklane.ledger.system.LedgerProperties;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,6 +37,7 @@ public class ArchiveJob {
     private final LedgerProperties.Archive settings;
     private final SlackNotifier slack;
     private final Counter archived;
+    private final AtomicLong lastSuccess = new AtomicLong(Instant.now().getEpochSecond());
     private final FailureInbox inbox;
     private final TransactionTemplate transactions;
 
@@ -51,6 +55,12 @@ public class ArchiveJob {
         this.slack = slack;
         this.archived = Counter.builder("tasklane.ledger.archived")
                 .description("Tasks moved to the archive")
+                .register(meters);
+        Gauge.builder("tasklane.ledger.archive.last.success", lastSuccess, AtomicLong::get)
+                .description(
+                        "When this instance last ran the archive to the end (epoch seconds; its start until then): "
+                                + "the alert TasklaneArchiveNotRun watches the newest of every instance's")
+                .baseUnit("seconds")
                 .register(meters);
     }
 
@@ -84,6 +94,7 @@ public class ArchiveJob {
                 LOG.info("Archived " + moved + " background tasks finished more than 7 days ago");
                 slack.post("Tasklane archived " + moved + " background task" + (moved == 1 ? "" : "s")
                         + " finished more than 7 days ago.");
+                lastSuccess.set(Instant.now().getEpochSecond());
                 return new Outcome(true, moved);
             } finally {
                 advisoryLock(connection, "pg_advisory_unlock");

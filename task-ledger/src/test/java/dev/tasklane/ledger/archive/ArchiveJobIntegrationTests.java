@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 @LedgerIntegrationTest
 class ArchiveJobIntegrationTests {
@@ -134,6 +137,35 @@ class ArchiveJobIntegrationTests {
                 .as("the lock is free again once the other run ends")
                 .isTrue();
         assertThat(archived(old)).isEqualTo(5);
+    }
+
+    @Test
+    void itsLastSuccessMovesWhenARunEndsNotWhenItIsSkipped() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ArchiveJob instance = new ArchiveJob(
+                dataSource,
+                properties,
+                new SlackNotifier(properties, RestClient.builder()),
+                meters,
+                inbox,
+                transactions);
+        long started = lastSuccess(meters);
+        assertThat(started)
+                .as("its start, before any run")
+                .isCloseTo(Instant.now().getEpochSecond(), within(5L));
+        await().until(() -> Instant.now().getEpochSecond() > started);
+
+        try (Connection other = anotherInstanceRunning()) {
+            assertThat(instance.run().ran()).isFalse();
+        }
+        assertThat(lastSuccess(meters)).as("a skipped run is not a success").isEqualTo(started);
+
+        assertThat(instance.run().ran()).isTrue();
+        assertThat(lastSuccess(meters)).isGreaterThan(started);
+    }
+
+    private static long lastSuccess(SimpleMeterRegistry meters) {
+        return (long) meters.get("tasklane.ledger.archive.last.success").gauge().value();
     }
 
     @Test
