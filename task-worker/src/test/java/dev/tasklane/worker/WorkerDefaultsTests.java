@@ -4,8 +4,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,5 +55,28 @@ class WorkerDefaultsTests {
         assertThat(environment.getProperty("tasklane.worker.instance-id")).isEmpty();
         assertThat(environment.getProperty("spring.kafka.producer.properties.enable.idempotence"))
                 .isEqualTo("true");
+    }
+
+    @Test
+    void theTopicAndWorkerSettingsBindFromTheirEnvironmentVariables() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "variables",
+                        Map.of(
+                                "TASKLANE_TOPICS_REPLICATION_FACTOR", "3",
+                                "TASKLANE_TOPICS_MIN_INSYNC_REPLICAS", "2",
+                                "TASKLANE_WORKER_RECOVERY_PAUSE", "2s")));
+        Binder binder = new Binder(ConfigurationPropertySources.get(environment));
+
+        TopicsProperties topics = binder.bindOrCreate("tasklane.topics", TopicsProperties.class);
+        WorkerProperties worker = binder.bindOrCreate("tasklane.worker", WorkerProperties.class);
+
+        assertThat(topics.replicationFactor()).isEqualTo((short) 3);
+        assertThat(topics.minInsyncReplicas()).isEqualTo(2);
+        assertThat(topics.partitions()).isEqualTo(6);
+        assertThat(worker.recoveryPause()).hasSeconds(2);
+        assertThat(worker.waitDeadline()).hasMinutes(30);
     }
 }
