@@ -9,17 +9,22 @@
  * event on window (not one per request) until a call succeeds again.
  *
  * It also holds what both components share, so neither copies it: the words for tasks and people (TasklaneApi.words)
- * and the DOM helpers that only ever insert server text as text (TasklaneApi.dom).
+ * and the DOM helpers that only ever insert server text as text (TasklaneApi.dom). The words for each task type come
+ * from the gateway (GET /task-types, Tasklane's registry of task types), loaded once before the first call; a page's
+ * TasklaneConfig.labels wins over them, and while they cannot be loaded a type is named by its name in words
+ * ("Calculate drive times") and the next call tries again.
  */
 (function (global) {
     'use strict';
 
     var TOKEN_KEY = 'tasklane.token';
-    /** Task types in the business's words; a page adds or changes them with TasklaneConfig.labels. */
-    var LABELS = { calculate_drive_times: 'Drive times', sync_quo: 'Quo contact sync' };
+    /** How long the first call waits for the words of the task types before it goes ahead without them. */
+    var TASK_TYPES_TIMEOUT_MS = 3000;
+    /** Task types in the business's words, from GET /task-types; a page adds or changes them with TasklaneConfig.labels. */
+    var LABELS = {};
     /** What finished tasks of a type achieved, for "Google Maps answers again: 12 drive times computed". */
-    var DONE = { calculate_drive_times: ['drive time computed', 'drive times computed'],
-        sync_quo: ['contact synced to Quo', 'contacts synced to Quo'] };
+    var DONE = {};
+    var taskTypesLoad = null;
     var NAMELESS = 'someone without a name in their sign-in';
     var settings = { baseUrl: '', getToken: null, labels: {} };
     var sessionExpired = false;
@@ -36,7 +41,11 @@
     function configure(options) {
         options = options || {};
         if (options.baseUrl !== undefined) {
-            settings.baseUrl = String(options.baseUrl).replace(/\/+$/, '');
+            var baseUrl = String(options.baseUrl).replace(/\/+$/, '');
+            if (baseUrl !== settings.baseUrl) {
+                taskTypesLoad = null;
+            }
+            settings.baseUrl = baseUrl;
         }
         if (options.getToken !== undefined) {
             settings.getToken = options.getToken;
@@ -131,9 +140,40 @@
         }
     }
 
+    /**
+     * Loads the words of the task types from the gateway once; never rejects. If they cannot be loaded (or take longer
+     * than TASK_TYPES_TIMEOUT_MS), the next call tries again.
+     */
+    function loadTaskTypes() {
+        if (taskTypesLoad) {
+            return taskTypesLoad;
+        }
+        var load = global.fetch(settings.baseUrl + '/task-types', { headers: { 'Accept': 'application/json' } })
+            .then(function (response) {
+                if (!response.ok) {
+                    throw new Error('HTTP ' + response.status);
+                }
+                return response.json();
+            })
+            .then(function (json) {
+                (json.task_types || []).forEach(function (type) {
+                    LABELS[type.task_type] = type.label;
+                    DONE[type.task_type] = type.done;
+                });
+            });
+        var timeout = new Promise(function (resolve, reject) {
+            global.setTimeout(function () { reject(new Error('timeout')); }, TASK_TYPES_TIMEOUT_MS);
+        });
+        taskTypesLoad = Promise.race([load, timeout]).then(function () { return true; }, function () {
+            taskTypesLoad = null;
+            return false;
+        });
+        return taskTypesLoad;
+    }
+
     /** Calls the gateway; resolves with the JSON answer, rejects with a TasklaneApiError. */
     function request(method, path, body, headers) {
-        return token().then(function (jwt) {
+        return loadTaskTypes().then(token).then(function (jwt) {
             var init = { method: method, headers: { 'Accept': 'application/json' } };
             if (jwt) {
                 init.headers.Authorization = 'Bearer ' + jwt;
@@ -289,6 +329,8 @@
 
     var api = {
         configure: configure,
+        /** Resolves (true, or false when they could not be loaded) once the words of the task types are loaded. */
+        taskTypes: loadTaskTypes,
         taskLabel: taskLabel,
         words: words,
         dom: dom,

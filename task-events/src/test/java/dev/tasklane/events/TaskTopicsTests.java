@@ -57,7 +57,7 @@ class TaskTopicsTests {
 
     @Test
     void declarationsCoverEachRequestTopicTheStatusTopicAndTheirDeadLetterTopics() {
-        var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1, 1);
+        var declarations = TaskTopics.declarations(TaskTypes.names(), 6, (short) 1, 1);
 
         assertThat(declarations)
                 .extracting(org.apache.kafka.clients.admin.NewTopic::name)
@@ -77,7 +77,7 @@ class TaskTopicsTests {
 
     @Test
     void onAClusterEveryTopicHasThreeReplicasAndRefusesWritesHeldByFewerThanTwo() {
-        var declarations = TaskTopics.declarations(TaskTypes.ALL, 6, (short) 3, 2);
+        var declarations = TaskTopics.declarations(TaskTypes.names(), 6, (short) 3, 2);
 
         assertThat(declarations).allSatisfy(topic -> {
             assertThat(topic.replicationFactor()).isEqualTo((short) 3);
@@ -87,7 +87,7 @@ class TaskTopicsTests {
 
     @Test
     void moreInSyncReplicasThanCopiesAreRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> TaskTopics.declarations(TaskTypes.ALL, 6, (short) 1, 2))
+        assertThatThrownBy(() -> TaskTopics.declarations(TaskTypes.names(), 6, (short) 1, 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tasklane.topics.min-insync-replicas");
     }

@@ -7,10 +7,13 @@ import java.util.function.Consumer;
 
 import dev.tasklane.events.TaskRequested;
 
-/** The work of one task type. */
+/**
+ * The work of one task type. A worker declares one bean per task type it runs; task-worker starts a listener for each
+ * ({@link TaskListeners}).
+ */
 public interface TaskHandler {
 
-    /** The task type whose requests this handler runs. */
+    /** The task type whose requests this handler runs: one registered in {@code TaskTypes}, one handler per type. */
     String taskType();
 
     /**

@@ -11,17 +11,19 @@ import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventSerializer;
 import dev.tasklane.events.TaskTopics;
+import dev.tasklane.events.TaskType;
 import dev.tasklane.schema.SchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -31,38 +33,46 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * What every worker shares: its topics (from {@code tasklane.worker.task-type}), the schema check, the producer of its
- * status events, the {@link TaskRunner}, and the error handler of its listener. A request that cannot be read, or is not a request of the worker's type, goes to {@code <topic>-dlt} at
+ * What every worker shares: a listener per {@link TaskHandler} bean ({@link TaskListeners}), the topics of their task
+ * types, the schema check, the producer of its status events, the {@link TaskRunner}, and the error handler of its
+ * listeners. A request that cannot be read, or is not a request of its listener's type, goes to {@code <topic>-dlt} at
  * once. {@link WaitForRecovery} pauses the record for {@code tasklane.worker.recovery-pause} and tries again, without
  * end, so tasks wait out an outage (announced by the {@link TaskRunner}, failed for a person after
- * {@code tasklane.worker.wait-deadline}, and still run when the API answers). Anything else (the database or Kafka unreachable) retries with backoff up to 30 s,
- * also without end: a valid task is never dead-lettered.
+ * {@code tasklane.worker.wait-deadline}, and still run when the API answers). Anything else (the database or Kafka
+ * unreachable) retries with backoff up to 30 s, also without end: a valid task is never dead-lettered. The Kafka client
+ * settings every worker shares are in {@code tasklane-worker-defaults.yml} ({@link WorkerDefaults}).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({WorkerProperties.class, TopicsProperties.class})
 public class WorkerKafkaConfiguration {
 
-    /** This worker's request topic and task.status, each with its dead-letter topic. */
+    /** The request topic of each handler's task type and task.status, each with its dead-letter topic. */
     @Bean
-    KafkaAdmin.NewTopics taskTopics(
-            @Value("${tasklane.worker.task-type}") String taskType,
-            @Value("${tasklane.topics.partitions:6}") int partitions,
-            @Value("${tasklane.topics.replication-factor:1}") short replicationFactor,
-            @Value("${tasklane.topics.min-insync-replicas:1}") int minInsyncReplicas) {
-        return new KafkaAdmin.NewTopics(
-                TaskTopics.declarations(List.of(taskType), partitions, replicationFactor, minInsyncReplicas)
-                        .toArray(NewTopic[]::new));
+    KafkaAdmin.NewTopics taskTopics(List<TaskHandler> handlers, TopicsProperties topics) {
+        List<String> taskTypes =
+                TaskListeners.taskTypes(handlers).stream().map(TaskType::name).toList();
+        return new KafkaAdmin.NewTopics(TaskTopics.declarations(
+                        taskTypes, topics.partitions(), topics.replicationFactor(), topics.minInsyncReplicas())
+                .toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    TaskListeners taskListeners(
+            List<TaskHandler> handlers, TaskRunner runner, WorkerProperties properties, Environment environment) {
+        return new TaskListeners(handlers, runner, properties, application(environment));
     }
 
     /**
      * Static group membership when {@code tasklane.kafka.instance-id} ({@code TASKLANE_INSTANCE_ID}) is set: the
      * instance restarted under the same id after a crash takes its partitions back as soon as it joins, instead of
-     * after the dead member's session timeout. Each listener thread gets the id with {@code -0}, {@code -1}, … added.
+     * after the dead member's session timeout. Each listener thread gets the id with {@code -0}, {@code -1}, … added;
+     * each task type has a consumer group of its own, so the ids of two types' threads never meet in one group.
      */
     @Bean
-    DefaultKafkaConsumerFactoryCustomizer staticMembership(@Value("${tasklane.kafka.instance-id:}") String instanceId) {
+    DefaultKafkaConsumerFactoryCustomizer staticMembership(WorkerProperties properties) {
         return factory -> {
-            if (!instanceId.isBlank()) {
-                factory.updateConfigs(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip()));
+            if (!properties.instanceId().isEmpty()) {
+                factory.updateConfigs(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, properties.instanceId()));
             }
         };
     }
@@ -87,23 +97,27 @@ public class WorkerKafkaConfiguration {
     TaskRunner taskRunner(
             KafkaTemplate<String, TaskEvent> taskEventTemplate,
             MeterRegistry meters,
-            @Value("${spring.application.name:worker}") String application,
-            @Value("${tasklane.worker.wait-deadline:${TASKLANE_WAIT_DEADLINE:30m}}") java.time.Duration waitDeadline) {
-        return new TaskRunner(taskEventTemplate, workerId(application), meters, waitDeadline);
+            WorkerProperties properties,
+            Environment environment) {
+        return new TaskRunner(taskEventTemplate, workerId(application(environment)), meters, properties.waitDeadline());
     }
 
     @Bean
-    DefaultErrorHandler workerErrorHandler(
-            KafkaProperties kafka, @Value("${tasklane.worker.recovery-pause:5s}") java.time.Duration recoveryPause) {
+    DefaultErrorHandler workerErrorHandler(KafkaProperties kafka, WorkerProperties properties) {
         DeadLetterPublishingRecoverer recoverer = DeadLetters.recoverer(kafka.buildProducerProperties());
         ExponentialBackOff transientFailures = new ExponentialBackOff(1000, 2.0);
         transientFailures.setMaxInterval(30_000);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, transientFailures);
+        long recoveryPause = properties.recoveryPause().toMillis();
         handler.setBackOffFunction((record, failure) -> WaitForRecovery.in(failure) != null
-                ? new FixedBackOff(recoveryPause.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)
+                ? new FixedBackOff(recoveryPause, FixedBackOff.UNLIMITED_ATTEMPTS)
                 : null);
         handler.addNotRetryableExceptions(TaskRunner.UnexpectedEventException.class);
         return handler;
+    }
+
+    private static String application(Environment environment) {
+        return environment.getProperty("spring.application.name", "worker");
     }
 
     /** {@code <application>-<host>-<random>}: tells instances apart in events and logs. */

@@ -20,6 +20,7 @@ import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpMethod;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -48,6 +49,8 @@ class GatewayConfiguration {
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                         .permitAll()
                         .requestMatchers("/", "/*.html", "/js/**", "/css/**", "/images/**", "/favicon.ico")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/task-types")
                         .permitAll()
                         .requestMatchers("/actuator/**")
                         .hasRole("ADMIN")

@@ -51,7 +51,10 @@ import static org.awaitility.Awaitility.await;
  */
 @DriveTimeWorkerTest
 @TestPropertySource(
-        properties = {"tasklane.drive-times.google.quota-per-second=10", "tasklane.drive-times.consumers=2"})
+        properties = {
+            "tasklane.drive-times.google.quota-per-second=10",
+            "tasklane.worker.task-types[calculate_drive_times].consumers=2"
+        })
 class DriveTimeScalingIntegrationTests {
 
     private static final int QUOTA = 10;
@@ -104,7 +107,7 @@ class DriveTimeScalingIntegrationTests {
                 "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
                 "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
                 "tasklane.drive-times.google.quota-per-second=" + QUOTA,
-                "tasklane.drive-times.consumers=2");
+                "tasklane.worker.task-types[calculate_drive_times].consumers=2");
     }
 
     @Test
@@ -202,7 +205,7 @@ class DriveTimeScalingIntegrationTests {
                     environment,
                     "tasklane.drive-times.google.base-url=" + SIMULATOR.baseUrl(),
                     "tasklane.drive-times.google.api-key=" + DistanceMatrixSimulatorHolder.KEY,
-                    "tasklane.drive-times.consumers=3",
+                    "tasklane.worker.task-types[calculate_drive_times].consumers=3",
                     "tasklane.kafka.instance-id=drive-time-b")) {
                 ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("drive-time-worker"))
                         .all()

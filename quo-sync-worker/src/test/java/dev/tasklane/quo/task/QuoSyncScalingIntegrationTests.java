@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * Two consumers each, so three instances still each get some of the topic's 6 partitions.
  */
 @QuoWorkerTest
-@TestPropertySource(properties = {"tasklane.quo.quota-per-second=10", "tasklane.quo.consumers=2"})
+@TestPropertySource(
+        properties = {"tasklane.quo.quota-per-second=10", "tasklane.worker.task-types[sync_quo].consumers=2"})
 class QuoSyncScalingIntegrationTests {
 
     /** 60 in the build, to keep CI inside its time; -Dtasklane.test.scale-clients=300 runs the full 300. */
@@ -59,7 +60,7 @@ class QuoSyncScalingIntegrationTests {
                 "tasklane.quo.base-url=" + SIMULATOR.baseUrl(),
                 "tasklane.quo.api-key=" + QuoSimulatorHolder.KEY,
                 "tasklane.quo.quota-per-second=10",
-                "tasklane.quo.consumers=2");
+                "tasklane.worker.task-types[sync_quo].consumers=2");
     }
 
     @Test

@@ -7,10 +7,6 @@ import dev.tasklane.events.TaskTypes;
 /** Tasks, records and services named in business words: "Drive times for client Jane Doe", "Google Maps". */
 public final class TaskWords {
 
-    private static final Map<String, String> LABELS = Map.of(
-            TaskTypes.CALCULATE_DRIVE_TIMES, "Drive times",
-            TaskTypes.SYNC_QUO, "Quo contact sync");
-
     private static final Map<String, String> SERVICES = Map.of(
             "google_maps", "Google Maps",
             "quo", "Quo",
@@ -18,11 +14,11 @@ public final class TaskWords {
 
     private TaskWords() {}
 
-    /** What a task of {@code taskType} does, as a noun: "Drive times". */
+    /** What a task of {@code taskType} does, as a noun: its label in {@link TaskTypes} ("Drive times"), else its name in words. */
     public static String label(String taskType) {
-        String known = LABELS.get(taskType);
-        if (known != null) {
-            return known;
+        var registered = TaskTypes.find(taskType);
+        if (registered.isPresent()) {
+            return registered.get().label();
         }
         String words = taskType.replace('_', ' ');
         return Character.toUpperCase(words.charAt(0)) + words.substring(1);

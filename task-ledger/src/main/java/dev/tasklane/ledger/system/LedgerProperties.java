@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import dev.tasklane.events.TaskTypes;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,15 +12,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The ledger's settings ({@code tasklane.ledger.*}).
  *
  * @param retryableTaskTypes task types a person may retry: those a worker consumes (a retry of any other would wait
- *                           forever)
+ *                           forever); by default those registered as retryable in {@link TaskTypes}, a setting may
+ *                           narrow it (an empty value: none)
  * @param publishTimeout     how long dismiss and retry wait for Kafka to acknowledge their event before answering 503
  */
 @ConfigurationProperties("tasklane.ledger")
 public record LedgerProperties(
         @DefaultValue Archive archive,
         @DefaultValue Stream stream,
-        @DefaultValue({"calculate_drive_times", "sync_quo"}) List<String> retryableTaskTypes,
+        List<String> retryableTaskTypes,
         @DefaultValue("10s") Duration publishTimeout) {
+
+    public LedgerProperties {
+        retryableTaskTypes = retryableTaskTypes == null ? TaskTypes.retryable() : List.copyOf(retryableTaskTypes);
+    }
 
     /**
      * The daily archive job.
