@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,8 +29,12 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    /** A recoverer that publishes with producers built from {@code producerProperties}. */
-    public static DeadLetterPublishingRecoverer recoverer(Map<String, Object> producerProperties) {
+    /**
+     * A recoverer that publishes with producers built from {@code producerProperties} and runs {@code afterEach} once
+     * each record is on its dead-letter topic (the services count them: {@code tasklane_kafka_dead_lettered_total},
+     * which the TasklaneDeadLetters alert watches).
+     */
+    public static DeadLetterPublishingRecoverer recoverer(Map<String, Object> producerProperties, Runnable afterEach) {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
         templates.put(
                 TaskEvent.class,
@@ -38,8 +44,15 @@ public final class DeadLetters {
                 byte[].class,
                 new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
                         producerProperties, new StringSerializer(), new ByteArraySerializer())));
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(
-                templates, (record, failure) -> new TopicPartition(TaskTopics.deadLetter(record.topic()), -1));
+        DeadLetterPublishingRecoverer recoverer =
+                new DeadLetterPublishingRecoverer(
+                        templates, (record, failure) -> new TopicPartition(TaskTopics.deadLetter(record.topic()), -1)) {
+                    @Override
+                    public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+                        super.accept(record, consumer, exception);
+                        afterEach.run();
+                    }
+                };
         recoverer.addHeadersFunction((record, failure) ->
                 new RecordHeaders().add(REASON_HEADER, reason(failure).getBytes(StandardCharsets.UTF_8)));
         return recoverer;

@@ -13,6 +13,7 @@ import dev.tasklane.events.TaskEventSerializer;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.events.TaskType;
 import dev.tasklane.schema.SchemaCheck;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -103,8 +104,9 @@ public class WorkerKafkaConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler workerErrorHandler(KafkaProperties kafka, WorkerProperties properties) {
-        DeadLetterPublishingRecoverer recoverer = DeadLetters.recoverer(kafka.buildProducerProperties());
+    DefaultErrorHandler workerErrorHandler(KafkaProperties kafka, WorkerProperties properties, MeterRegistry meters) {
+        DeadLetterPublishingRecoverer recoverer =
+                DeadLetters.recoverer(kafka.buildProducerProperties(), deadLettered(meters)::increment);
         ExponentialBackOff transientFailures = new ExponentialBackOff(1000, 2.0);
         transientFailures.setMaxInterval(30_000);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, transientFailures);
@@ -114,6 +116,13 @@ public class WorkerKafkaConfiguration {
                 : null);
         handler.addNotRetryableExceptions(TaskRunner.UnexpectedEventException.class);
         return handler;
+    }
+
+    /** Records this service set aside to a {@code -dlt} topic (the TasklaneDeadLetters alert watches it). */
+    public static Counter deadLettered(MeterRegistry meters) {
+        return Counter.builder("tasklane.kafka.dead.lettered")
+                .description("Records set aside to a -dlt topic: unreadable, or not what the topic carries")
+                .register(meters);
     }
 
     private static String application(Environment environment) {

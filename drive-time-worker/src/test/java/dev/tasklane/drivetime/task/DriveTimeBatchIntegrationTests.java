@@ -21,6 +21,7 @@ import dev.tasklane.events.TaskTopics;
 import dev.tasklane.events.TaskTypes;
 import dev.tasklane.testsupport.TestKafka;
 import dev.tasklane.testsupport.TestTopics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,6 +55,9 @@ class DriveTimeBatchIntegrationTests {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aPollOfGoodFailingAndPoisonRecordsRunsEachOnceAndDeadLettersOnlyThePoison() throws Exception {
@@ -109,6 +113,9 @@ class DriveTimeBatchIntegrationTests {
                                         .value(),
                                 StandardCharsets.UTF_8))
                         .contains("failed to deserialize"));
+        assertThat(meters.counter("tasklane.kafka.dead.lettered").count())
+                .as("counted for the TasklaneDeadLetters alert")
+                .isEqualTo(1);
         assertThat(deadLetters)
                 .as("only the unreadable record is dead-lettered")
                 .noneMatch(record -> List.of(first, ghost, appointment, afterThePoison, forADriver).stream()

@@ -5,6 +5,8 @@ import java.util.Map;
 import dev.tasklane.events.DeadLetters;
 import dev.tasklane.events.TaskTopics;
 import dev.tasklane.ledger.projection.ContractViolationException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -44,11 +46,14 @@ class KafkaConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler projectionErrorHandler(KafkaProperties kafka) {
+    DefaultErrorHandler projectionErrorHandler(KafkaProperties kafka, MeterRegistry meters) {
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
-        DefaultErrorHandler handler =
-                new DefaultErrorHandler(DeadLetters.recoverer(kafka.buildProducerProperties()), backOff);
+        Counter deadLettered = Counter.builder("tasklane.kafka.dead.lettered")
+                .description("Records set aside to a -dlt topic: unreadable, or breaking the event contract")
+                .register(meters);
+        DefaultErrorHandler handler = new DefaultErrorHandler(
+                DeadLetters.recoverer(kafka.buildProducerProperties(), deadLettered::increment), backOff);
         handler.addNotRetryableExceptions(ContractViolationException.class);
         return handler;
     }

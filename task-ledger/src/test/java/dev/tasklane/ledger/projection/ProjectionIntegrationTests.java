@@ -16,6 +16,7 @@ import dev.tasklane.ledger.LedgerFixture;
 import dev.tasklane.ledger.LedgerIntegrationTest;
 import dev.tasklane.ledger.TaskEvents;
 import dev.tasklane.testsupport.TestKafka;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,6 +51,9 @@ class ProjectionIntegrationTests {
 
     @Value("${tasklane.test.database-name}")
     String databaseName;
+
+    @Autowired
+    MeterRegistry meters;
 
     private LedgerFixture ledger() {
         return new LedgerFixture(kafka, jdbc);
@@ -117,6 +121,8 @@ class ProjectionIntegrationTests {
     void aRecordThatCannotBeReadGoesToTheDeadLetterTopicAndLaterRecordsStillProject() {
         TaskEvents task = aTask(OWNER);
         String key = task.id().toString();
+        double deadLetteredBefore =
+                meters.counter("tasklane.kafka.dead.lettered").count();
 
         sendRaw(TaskTopics.STATUS, key, "{\"event_type\": \"TaskStarted\", \"task_id\": ");
         ledger().publish(task.requested(Instant.now()), task.started(Instant.now()));
@@ -128,6 +134,9 @@ class ProjectionIntegrationTests {
                 .contains("failed to deserialize")
                 .contains("end-of-input");
         assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo(TaskTopics.STATUS);
+        assertThat(meters.counter("tasklane.kafka.dead.lettered").count())
+                .as("counted for the TasklaneDeadLetters alert")
+                .isGreaterThan(deadLetteredBefore);
     }
 
     @Test
