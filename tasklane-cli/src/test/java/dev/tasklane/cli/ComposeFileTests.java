@@ -148,10 +148,18 @@ class ComposeFileTests {
         for (String tasklane : TASKLANE) {
             String configuration =
                     Files.readString(ROOT.resolve(tasklane).resolve("src/main/resources/application.yml"));
+            if (tasklane.endsWith("-worker")) {
+                // a worker also reads the settings every worker shares, from task-worker's defaults
+                configuration +=
+                        Files.readString(ROOT.resolve("task-worker/src/main/resources/tasklane-worker-defaults.yml"));
+            }
             for (String variable : map(services.get(tasklane), "environment").keySet()) {
                 if (variable.equals("TASKLANE_TOPICS_REPLICATION_FACTOR")
                         || variable.equals("TASKLANE_TOPICS_MIN_INSYNC_REPLICAS")) {
                     continue; // bound by name to tasklane.topics.replication-factor / .min-insync-replicas
+                }
+                if (variable.equals("JAVA_TOOL_OPTIONS")) {
+                    continue; // read by the JVM itself (the gateway's collector and heap)
                 }
                 assertThat(configuration).as(tasklane + " reads " + variable).contains("${" + variable + ":");
             }
