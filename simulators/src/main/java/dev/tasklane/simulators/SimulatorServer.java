@@ -136,6 +136,14 @@ public abstract class SimulatorServer implements AutoCloseable {
     }
 
     /**
+     * The mode now, without counting a request against it: for a mode that only some endpoints act on, so that the
+     * other endpoints' requests leave its {@code count} alone.
+     */
+    protected synchronized String currentMode() {
+        return mode;
+    }
+
+    /**
      * Whether a request with {@code key} now would make more than {@code perSecond} accepted requests of that key in the
      * last second, a sliding window as the real APIs count; if not, it is counted as accepted.
      */
