@@ -287,7 +287,12 @@ public abstract class SimulatorServer implements AutoCloseable {
         return parameters;
     }
 
-    private static void sleep(long millis) {
+    /** How long the {@code slow} mode waits ({@code slow_ms}). */
+    protected synchronized long slowMillis() {
+        return slowMillis;
+    }
+
+    protected static void sleep(long millis) {
         if (millis <= 0) {
             return;
         }

@@ -147,7 +147,7 @@ class AppointmentTextIntegrationTests {
     void aSendThatTimedOutAfterQuoTookItIsNotSentTwice() {
         UUID appointment = anAppointmentOf("Tim Eout", "+12175550104");
         // Quo takes the text but answers after the worker's 2 s timeout: the worker cannot know it went out
-        Clients.mode("{\"mode\": \"slow\", \"count\": 1, \"slow_ms\": 3000}");
+        Clients.mode("{\"mode\": \"sent_slow\", \"count\": 1, \"slow_ms\": 3000}");
 
         TaskCompleted done = TestTopics.awaitCompleted(clients.text(appointment, 1, "Tim Eout"));
 

@@ -36,7 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Modes ({@code POST /_sim/mode}): {@code ok}, {@code rate_limited} (429), {@code server_error} (500),
  * {@code unauthorized} (401), {@code forbidden} (403, "Not Phone Number User"), {@code slow}, and, for sending a text
  * only (other calls neither see them nor use up their count), {@code invalid_number}, {@code landline},
- * {@code opted_out}: the spec's only documented 400 for messages, whose message says which. Extra control:
+ * {@code opted_out}: the spec's only documented 400 for messages, whose message says which, and {@code sent_slow}: the
+ * text is sent, and the answer comes {@code slow_ms} later. Extra control:
  * {@code GET /_sim/contacts}, {@code GET /_sim/messages}, {@code POST /_sim/custom-fields} (the workspace's custom
  * fields).
  */
@@ -48,7 +49,7 @@ public class QuoSimulator extends SimulatorServer {
 
     public static final String PHONE_NUMBER = "+13125550100";
     /** The modes that act on sending a text ({@code POST /v1/messages}) only. */
-    static final Set<String> TEXT_MODES = Set.of("invalid_number", "landline", "opted_out");
+    static final Set<String> TEXT_MODES = Set.of("invalid_number", "landline", "opted_out", "sent_slow");
 
     private static final int REQUESTS_PER_SECOND = 10;
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
@@ -112,8 +113,10 @@ public class QuoSimulator extends SimulatorServer {
 
     @Override
     protected Set<String> modes() {
-        return Set.of(
-                "rate_limited", "server_error", "unauthorized", "forbidden", "invalid_number", "landline", "opted_out");
+        Set<String> modes =
+                new java.util.HashSet<>(Set.of("rate_limited", "server_error", "unauthorized", "forbidden"));
+        modes.addAll(TEXT_MODES);
+        return modes;
     }
 
     @Override
@@ -308,6 +311,10 @@ public class QuoSimulator extends SimulatorServer {
                 body.get("content").asString(),
                 Instant.now());
         texts.add(text);
+        if (mode.equals("sent_slow")) {
+            // Quo has the text, but its answer comes late: a client that gives up cannot know it went out
+            sleep(slowMillis());
+        }
         return new Answer(202, Map.of("data", message(text)));
     }
 

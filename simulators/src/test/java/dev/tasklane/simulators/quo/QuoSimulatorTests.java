@@ -344,6 +344,22 @@ class QuoSimulatorTests {
     }
 
     @Test
+    void aTextSentSlowIsKeptBeforeItsLateAnswer() throws Exception {
+        call("POST", "/_sim/mode", "{\"mode\": \"sent_slow\", \"count\": 1, \"slow_ms\": 300}");
+        HttpClient http = HttpClient.newBuilder().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(quo.baseUrl() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString(text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Hi")))
+                .header("Authorization", QuoSimulator.DEFAULT_KEY)
+                .timeout(java.time.Duration.ofMillis(100))
+                .build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        assertThat(quo.texts()).as("sent, though the caller gave up").hasSize(1);
+    }
+
+    @Test
     void textsAreListedByNumberParticipantAndTime() throws Exception {
         call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "First"));
         String between = quo.texts().get(0).sentAt().toString();
