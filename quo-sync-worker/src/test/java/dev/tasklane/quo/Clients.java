@@ -60,6 +60,43 @@ public final class Clients {
                 dropoff);
     }
 
+    /** Saves a change of {@code appointment} as the gateway does: the values, and one revision more; returns it. */
+    public int change(UUID appointment, String set, Object... values) {
+        Object[] parameters = java.util.Arrays.copyOf(values, values.length + 1);
+        parameters[values.length] = appointment;
+        return jdbc.queryForObject(
+                "UPDATE appointments SET " + set + ", revision = revision + 1 WHERE id = ? RETURNING revision",
+                Integer.class,
+                parameters);
+    }
+
+    /** Publishes a {@code send_appointment_text} request for {@code revision} of {@code appointment}. */
+    public TaskRequested text(UUID appointment, int revision, String name) {
+        TaskRequested request = TaskRequested.of(
+                TaskRef.newTask(
+                        TaskTypes.SEND_APPOINTMENT_TEXT, EntityTypes.APPOINTMENT, appointment, name, UUID.randomUUID()),
+                Map.of("appointment_id", appointment.toString(), "revision", revision));
+        send(request);
+        return request;
+    }
+
+    /** The texts Quo sent to {@code phone}, oldest first. */
+    public static List<QuoSimulator.Text> textsTo(String phone) {
+        return SIMULATOR.texts().stream()
+                .filter(text -> text.to().equals(phone))
+                .toList();
+    }
+
+    /** What someone texting from Quo's app does: a text from the workspace's number. */
+    public void textInQuo(String to, String content) {
+        call(
+                "POST",
+                "/v1/messages",
+                JSON_TEXT.formatted(QuoSimulator.PHONE_NUMBER_ID, to, content.replace("\"", "\\\"")));
+    }
+
+    private static final String JSON_TEXT = "{\"from\": \"%s\", \"to\": [\"%s\"], \"content\": \"%s\"}";
+
     public String quoContactId(UUID client) {
         return jdbc.queryForObject("SELECT quo_contact_id FROM clients WHERE id = ?", String.class, client);
     }
@@ -86,7 +123,7 @@ public final class Clients {
     public int send(TaskRequested request, Integer partition) {
         try {
             return kafka.send(
-                            TaskTopics.requested(TaskTypes.SYNC_QUO),
+                            TaskTopics.requested(request.taskType()),
                             partition,
                             request.taskId().toString(),
                             request)

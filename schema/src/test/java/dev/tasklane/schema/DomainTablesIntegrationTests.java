@@ -172,6 +172,71 @@ class DomainTablesIntegrationTests {
         assertThat(running).isNotNull();
     }
 
+    private UUID anAppointment() {
+        return (UUID) sql.value(
+                "INSERT INTO appointments (client_id, scheduled_at) VALUES (?, now()) RETURNING id", aClient());
+    }
+
+    private static final String CLAIM_TEXT = "INSERT INTO appointment_texts (appointment_id, revision, kind, task_id) "
+            + "VALUES (?, ?, 'confirmation', gen_random_uuid()) ON CONFLICT DO NOTHING";
+
+    @Test
+    void anAppointmentStartsAtRevisionOneAndEachRevisionIsTextedOnce() {
+        UUID appointment = anAppointment();
+
+        sql.execute(CLAIM_TEXT, appointment, 1);
+        sql.execute(CLAIM_TEXT, appointment, 1);
+        sql.execute(CLAIM_TEXT, appointment, 2);
+
+        assertThat(sql.value("SELECT revision FROM appointments WHERE id = ?", appointment))
+                .isEqualTo(1);
+        assertThat(sql.value("SELECT count(*) FROM appointment_texts WHERE appointment_id = ?", appointment))
+                .as("one claim per revision")
+                .isEqualTo(2L);
+    }
+
+    @Test
+    void aTextIsSentOnlyWithQuosMessageIdAndAtMost1600Characters() {
+        UUID appointment = anAppointment();
+        sql.execute(CLAIM_TEXT, appointment, 1);
+
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute(
+                                        "UPDATE appointment_texts SET status = 'sent', sent_at = now() "
+                                                + "WHERE appointment_id = ?",
+                                        appointment))
+                        .sqlState())
+                .isEqualTo("23514");
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute(
+                                        "UPDATE appointment_texts SET content = repeat('x', 1601) "
+                                                + "WHERE appointment_id = ?",
+                                        appointment))
+                        .sqlState())
+                .isEqualTo("23514");
+        assertThat(catchThrowableOfType(
+                                Sql.SqlFailure.class,
+                                () -> sql.execute("UPDATE appointments SET revision = 0 WHERE id = ?", appointment))
+                        .sqlState())
+                .isEqualTo("23514");
+    }
+
+    @Test
+    void noSignedInCallerReadsTheTexts() {
+        UUID appointment = anAppointment();
+        sql.execute(CLAIM_TEXT, appointment, 1);
+
+        Sql.SqlFailure failure = catchThrowableOfType(
+                Sql.SqlFailure.class,
+                () -> sql.callerValue(UUID.randomUUID(), "admin", "SELECT count(*) FROM appointment_texts"));
+
+        assertThat(failure.sqlState()).as("no grant: only the services read it").isEqualTo("42501");
+        assertThat(sql.value("SELECT relrowsecurity FROM pg_class WHERE relname = 'appointment_texts'"))
+                .isEqualTo(true);
+    }
+
     private UUID aTaskOf(String entityType, UUID entityId, String taskType) {
         return (UUID)
                 sql.value("SELECT create_background_task(?, ?, 'Jane Doe', ?, NULL)", entityType, entityId, taskType);

@@ -136,6 +136,14 @@ public abstract class SimulatorServer implements AutoCloseable {
     }
 
     /**
+     * The mode now, without counting a request against it: for a mode that only some endpoints act on, so that the
+     * other endpoints' requests leave its {@code count} alone.
+     */
+    protected synchronized String currentMode() {
+        return mode;
+    }
+
+    /**
      * Whether a request with {@code key} now would make more than {@code perSecond} accepted requests of that key in the
      * last second, a sliding window as the real APIs count; if not, it is counted as accepted.
      */
@@ -279,7 +287,12 @@ public abstract class SimulatorServer implements AutoCloseable {
         return parameters;
     }
 
-    private static void sleep(long millis) {
+    /** How long the {@code slow} mode waits ({@code slow_ms}). */
+    protected synchronized long slowMillis() {
+        return slowMillis;
+    }
+
+    protected static void sleep(long millis) {
         if (millis <= 0) {
             return;
         }

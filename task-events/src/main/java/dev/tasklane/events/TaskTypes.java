@@ -17,6 +17,13 @@ public final class TaskTypes {
     /** Create or update a client's contact in Quo (formerly OpenPhone). */
     public static final String SYNC_QUO = "sync_quo";
 
+    /**
+     * Text an appointment's client its confirmation (or cancellation) through Quo's messages API. Not in {@link #ALL}
+     * yet: the task type's registration (its topics in the gateway and the ledger, its listener) comes with the task
+     * type registry.
+     */
+    public static final String SEND_APPOINTMENT_TEXT = "send_appointment_text";
+
     /** Every task type Tasklane runs, in the order they are shown. */
     public static final List<TaskType> ALL = List.of(
             new TaskType(

@@ -138,4 +138,139 @@ class AppointmentIntegrationTests {
                 .containsExactlyInAnyOrder("client_id", "scheduled_at", "status");
         assertThat(response.body().toString()).hasSizeLessThan(1_500);
     }
+
+    private int revision(String appointmentId) {
+        return jdbc.queryForObject(
+                "SELECT revision FROM appointments WHERE id = ?::uuid", Integer.class, appointmentId);
+    }
+
+    private static TaskRequested queuedText(JsonNode answer) {
+        return TestTopics.awaitEvent(
+                TaskTopics.requested("send_appointment_text"),
+                UUID.fromString(
+                        answer.get("task_ids").get("send_appointment_text").asString()),
+                TaskRequested.class);
+    }
+
+    @Test
+    void aNewAppointmentQueuesItsClientsTextOfRevisionOne() {
+        GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
+        String clientId = gateway.aClient("Tex", "9 Main St").get("client_id").asString();
+
+        JsonNode answer = gateway.post(
+                        "/save-appointment", body("client_id", clientId, "scheduled_at", "2026-12-03T10:00:00Z"))
+                .body();
+
+        String appointmentId = answer.get("appointment_id").asString();
+        TaskRequested text = queuedText(answer);
+        assertThat(text.entityType()).isEqualTo("appointment");
+        assertThat(text.entityId().toString()).isEqualTo(appointmentId);
+        assertThat(text.payload())
+                .containsEntry("appointment_id", appointmentId)
+                .containsEntry("revision", 1);
+        assertThat(answer.get("task_ids").has("sync_quo"))
+                .as("the contact sync stays")
+                .isTrue();
+        assertThat(revision(appointmentId)).isEqualTo(1);
+    }
+
+    @Test
+    void savingWithNothingChangedOrOnlyNotesQueuesNoText() {
+        GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
+        String clientId = gateway.aClient("Nat", "10 Main St").get("client_id").asString();
+        String appointmentId = gateway.post(
+                        "/save-appointment",
+                        body("client_id", clientId, "scheduled_at", "2026-12-04T10:00:00Z", "pickup_address", "A"))
+                .body()
+                .get("appointment_id")
+                .asString();
+
+        JsonNode same = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "appointment_id",
+                                appointmentId,
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-04T04:00:00-06:00",
+                                "pickup_address",
+                                "A"))
+                .body();
+        JsonNode notes = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "appointment_id",
+                                appointmentId,
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-04T10:00:00Z",
+                                "pickup_address",
+                                "A",
+                                "notes",
+                                "wheelchair"))
+                .body();
+
+        assertThat(same.get("task_ids").has("send_appointment_text")).isFalse();
+        assertThat(notes.get("task_ids").has("send_appointment_text")).isFalse();
+        assertThat(revision(appointmentId)).isEqualTo(1);
+    }
+
+    @Test
+    void aMoveACancellationAndACompletionEachBumpTheRevisionAndOnlyTheFirstTwoText() {
+        GatewayRequests gateway = new GatewayRequests(port, UUID.randomUUID());
+        String clientId = gateway.aClient("Mo", "11 Main St").get("client_id").asString();
+        String appointmentId = gateway.post(
+                        "/save-appointment", body("client_id", clientId, "scheduled_at", "2026-12-05T10:00:00Z"))
+                .body()
+                .get("appointment_id")
+                .asString();
+
+        JsonNode moved = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "appointment_id",
+                                appointmentId,
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-05T10:00:00Z",
+                                "dropoff_address",
+                                "City Clinic"))
+                .body();
+        JsonNode cancelled = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "appointment_id",
+                                appointmentId,
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-05T10:00:00Z",
+                                "dropoff_address",
+                                "City Clinic",
+                                "status",
+                                "cancelled"))
+                .body();
+        JsonNode completed = gateway.post(
+                        "/save-appointment",
+                        body(
+                                "appointment_id",
+                                appointmentId,
+                                "client_id",
+                                clientId,
+                                "scheduled_at",
+                                "2026-12-05T10:00:00Z",
+                                "dropoff_address",
+                                "City Clinic",
+                                "status",
+                                "completed"))
+                .body();
+
+        assertThat(queuedText(moved).payload()).containsEntry("revision", 2);
+        assertThat(queuedText(cancelled).payload()).containsEntry("revision", 3);
+        assertThat(completed.get("task_ids").has("send_appointment_text")).isFalse();
+        assertThat(revision(appointmentId)).isEqualTo(4);
+    }
 }

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Quo's public API v1 contact endpoints, as its OpenAPI document describes them: {@code Authorization: <key>} (no
+ * Quo's public API v1 contact and message endpoints, as its OpenAPI document describes them: {@code Authorization: <key>} (no
  * "Bearer"), JSON bodies, the spec's error body. Each call passes, from the outside in, resilience4j's retry (backoff
  * with jitter, for 429, 5xx, timeouts and dropped connections), circuit breaker, the key's {@link RateBudget} (shared
  * by every thread of every instance: each call waits for its moment, spaced so that all instances together stay within
@@ -36,6 +36,7 @@ public class QuoClient {
 
     public static final String RESILIENCE = "quo";
     static final int MAX_RESULTS = 10;
+    static final int MESSAGES_PAGE = 100;
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -117,11 +118,69 @@ public class QuoClient {
         return fields;
     }
 
+    /** A text Quo accepted or lists: its id ({@code AC…}), recipients, content and direction. */
+    public record Message(String id, List<String> to, String text, String direction) {}
+
+    /**
+     * Sends a text, once: no retry here, because a send that timed out may have gone out and sending it again could
+     * text twice; the caller retries ({@link #retrying}) and looks the text up first after such a failure.
+     */
+    public Message sendText(String from, String to, String content) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("from", from);
+        body.putArray("to").add(to);
+        body.put("content", content);
+        return JSON.treeToValue(callOnce(HttpMethod.POST, "/v1/messages", body).path("data"), Message.class);
+    }
+
+    /**
+     * The texts between the workspace's number {@code phoneNumberId} and {@code participant} since {@code after} (the
+     * first 100). One attempt: run it within {@link #retrying}.
+     */
+    public List<Message> texts(String phoneNumberId, String participant, java.time.Instant after) {
+        JsonNode page = callOnce(
+                HttpMethod.GET,
+                "/v1/messages?phoneNumberId={id}&participants={participant}&createdAfter={after}&maxResults={max}",
+                null,
+                phoneNumberId,
+                participant,
+                after.toString(),
+                MESSAGES_PAGE);
+        List<Message> found = new ArrayList<>();
+        for (JsonNode item : page.path("data")) {
+            found.add(JSON.treeToValue(item, Message.class));
+        }
+        return found;
+    }
+
+    /**
+     * The id ({@code PN…}) of the workspace's phone number {@code number} (E.164); empty when it has none. One attempt:
+     * run it within {@link #retrying}.
+     */
+    public Optional<String> phoneNumberId(String number) {
+        for (JsonNode item : callOnce(HttpMethod.GET, "/v1/phone-numbers", null).path("data")) {
+            if (number.equals(item.path("number").asString(null))) {
+                return Optional.of(item.path("id").asString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Runs {@code calls} made with the single-attempt methods under the same retry as every other call. */
+    public <T> T retrying(Supplier<T> calls) {
+        return Retry.decorateSupplier(retry, calls).get();
+    }
+
     private static Contact contact(JsonNode answer) {
         return JSON.treeToValue(answer.path("data"), Contact.class);
     }
 
     private JsonNode call(HttpMethod method, String uri, ObjectNode body, Object... variables) {
+        return retrying(() -> callOnce(method, uri, body, variables));
+    }
+
+    /** One attempt, through the circuit breaker and the key's budget. */
+    private JsonNode callOnce(HttpMethod method, String uri, ObjectNode body, Object... variables) {
         String operation = method.name() + " " + uri.replaceAll("\\?.*", "");
         Supplier<JsonNode> once = () -> {
             RestClient.RequestBodySpec request = http.method(method).uri(uri, variables);
@@ -139,8 +198,7 @@ public class QuoClient {
                 throw error(operation, status, text);
             });
         };
-        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuitBreaker, once))
-                .get();
+        return CircuitBreaker.decorateSupplier(circuitBreaker, once).get();
     }
 
     /** The spec's error body {@code {message, code, status, docs, title, errors: [{path, message, value}]}}. */

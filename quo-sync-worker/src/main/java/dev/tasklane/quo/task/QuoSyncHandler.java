@@ -16,19 +16,14 @@ import dev.tasklane.events.TaskTypes;
 import dev.tasklane.quo.contacts.ContactSync;
 import dev.tasklane.quo.contacts.CustomFieldCatalog;
 import dev.tasklane.quo.contacts.QuoApiException;
-import dev.tasklane.quo.contacts.QuoClient;
 import dev.tasklane.quo.contacts.WantedContact;
+import dev.tasklane.quo.system.QuoFailures;
 import dev.tasklane.quo.system.QuoProperties;
-import dev.tasklane.worker.RateBudget;
 import dev.tasklane.worker.TaskFailure;
 import dev.tasklane.worker.TaskHandler;
-import dev.tasklane.worker.WaitForRecovery;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.retry.RetryRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.client.ResourceAccessException;
 
 /**
  * {@code sync_quo}: for a client, its Quo contact; for an appointment, its client's contact with the client's next
@@ -40,15 +35,12 @@ import org.springframework.web.client.ResourceAccessException;
 @Component
 class QuoSyncHandler implements TaskHandler {
 
-    private static final String SOURCE = "quo";
-    private static final String SERVICE = "Quo";
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final ContactSync contacts;
     private final CustomFieldCatalog catalog;
     private final QuoProperties properties;
-    private final int attempts;
+    private final QuoFailures failures;
 
     QuoSyncHandler(
             JdbcTemplate jdbc,
@@ -56,13 +48,13 @@ class QuoSyncHandler implements TaskHandler {
             ContactSync contacts,
             CustomFieldCatalog catalog,
             QuoProperties properties,
-            RetryRegistry retries) {
+            QuoFailures failures) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.contacts = contacts;
         this.catalog = catalog;
         this.properties = properties;
-        this.attempts = retries.retry(QuoClient.RESILIENCE).getRetryConfig().getMaxAttempts();
+        this.failures = failures;
     }
 
     @Override
@@ -210,25 +202,7 @@ class QuoSyncHandler implements TaskHandler {
     /** Runs Quo calls for {@code subject}, turning what can go wrong into a wait or a failure a person can act on. */
     private <T> T quo(Supplier<T> calls, String subject) {
         try {
-            return calls.get();
-        } catch (CallNotPermittedException open) {
-            throw new WaitForRecovery(
-                    SOURCE,
-                    SERVICE,
-                    SERVICE + " is not answering, so Tasklane paused calls to it; " + "syncing " + subject
-                            + " resumes by itself when it answers again.",
-                    "check Quo's status page " + "and the worker's network connection to Quo (TASKLANE_QUO_BASE_URL)",
-                    open);
-        } catch (RateBudget.UsedUp busy) {
-            throw new WaitForRecovery(
-                    SOURCE,
-                    SERVICE,
-                    "The Quo rate limit, shared by every Quo worker, is used up for " + "the moment, so syncing "
-                            + subject + " waits its turn and runs by itself shortly.",
-                    "check "
-                            + "whether a flood of Quo sync tasks is queued, and that TASKLANE_QUO_QUOTA_PER_SECOND is the key's "
-                            + "whole quota (Quo allows 10 requests per second per key), not a share of it",
-                    busy);
+            return failures.run(calls, "syncing " + subject, e -> failure(e, subject));
         } catch (CustomFieldCatalog.MisconfiguredFieldException e) {
             throw failure(
                     "Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "
@@ -236,32 +210,10 @@ class QuoSyncHandler implements TaskHandler {
                             + "field (an empty value leaves it out), restart quo-sync-worker, then retry the task.",
                     "CUSTOM_FIELD_MISSING",
                     false);
-        } catch (QuoApiException e) {
-            throw failure(e, subject);
-        } catch (ResourceAccessException e) {
-            if (QuoClient.isTimeout(e)) {
-                throw failure(
-                        "The Quo API did not answer within "
-                                + properties.readTimeout().toSeconds() + " s while "
-                                + "syncing " + subject + "; Tasklane tried " + attempts
-                                + " times with growing pauses. Retry the "
-                                + "task later; if it keeps happening, check Quo's status page and the worker's network.",
-                        "TIMEOUT",
-                        true);
-            }
-            Throwable cause = e.getMostSpecificCause();
-            throw failure(
-                    "The Quo API at " + properties.baseUrl() + " could not be reached ("
-                            + cause.getClass().getSimpleName()
-                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ") while "
-                            + "syncing " + subject + "; Tasklane tried " + attempts
-                            + " times. Retry the task later; if it "
-                            + "keeps failing, check the worker's network and TASKLANE_QUO_BASE_URL.",
-                    "NETWORK",
-                    true);
         }
     }
 
+    /** The answer to the errors only a contact sync gets; null leaves the others to {@link QuoFailures}. */
     private TaskFailure failure(QuoApiException e, String subject) {
         String said = e.getMessage();
         if (e.status() == 400 && e.problems().stream().anyMatch(problem -> problem.startsWith("/customFields"))) {
@@ -281,19 +233,6 @@ class QuoSyncHandler implements TaskHandler {
                                 + "syncs the contact again.",
                         "INVALID_REQUEST",
                         false);
-            case 401 ->
-                failure(
-                        "The Quo API key was rejected (" + said + ") while syncing " + subject + ": create a "
-                                + "new key in Quo settings → API, set QUO_API_KEY and restart quo-sync-worker, then retry the task.",
-                        "UNAUTHORIZED",
-                        false);
-            case 403 ->
-                failure(
-                        "Quo refused access (" + said + ") while syncing " + subject + ": the key works but may "
-                                + "not do this. Check in Quo settings → API that the key belongs to the workspace whose contacts "
-                                + "Tasklane syncs and that its plan includes API access, then retry the task.",
-                        "FORBIDDEN",
-                        false);
             case 404 ->
                 failure(
                         "Quo has no such contact (" + said + ") while syncing " + subject + ": it was deleted "
@@ -307,34 +246,11 @@ class QuoSyncHandler implements TaskHandler {
                                 + "external id or the duplicate.",
                         "CONFLICT",
                         true);
-            case 429 ->
-                failure(
-                        "Quo kept answering 429 Too Many Requests (" + said + ") while syncing " + subject
-                                + "; Tasklane tried " + attempts
-                                + " times with growing pauses. Retry the task in a few minutes; "
-                                + "if it keeps happening, something else shares the key's 10 requests per second: give Tasklane a "
-                                + "key of its own or lower TASKLANE_QUO_QUOTA_PER_SECOND.",
-                        "RATE_LIMITED",
-                        true);
-            default ->
-                e.isTransient()
-                        ? failure(
-                                "The Quo API failed (" + said + ") while syncing " + subject + "; Tasklane tried "
-                                        + attempts
-                                        + " times with growing pauses. Retry the task later; if it keeps failing, check "
-                                        + "Quo's status page.",
-                                "SERVER_ERROR",
-                                true)
-                        : failure(
-                                "Quo refused a call (" + said + ") while syncing " + subject
-                                        + ". Retry the task; if it "
-                                        + "keeps failing, report it with this message: Tasklane may be using the API wrongly.",
-                                "HTTP_" + e.status(),
-                                false);
+            default -> null;
         };
     }
 
     private TaskFailure failure(String message, String code, boolean retryable) {
-        return new TaskFailure(properties.redact(message), code, SOURCE, retryable);
+        return failures.failure(message, code, retryable);
     }
 }

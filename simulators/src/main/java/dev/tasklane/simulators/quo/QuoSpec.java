@@ -32,7 +32,25 @@ public final class QuoSpec {
 
     /** What is wrong with a request body of {@code method path}, by the spec; empty when it conforms. */
     public static List<String> requestProblems(String method, String path, JsonNode body) {
-        return problems(pointer(path, method) + "/requestBody/content/application~1json/schema", body);
+        return errors(pointer(path, method) + "/requestBody/content/application~1json/schema", body).stream()
+                .map(Error::toString)
+                .toList();
+    }
+
+    /** One thing wrong with a request body: where (a JSON pointer, {@code /to/0}), what, and the value found there. */
+    public record Problem(String path, String message, JsonNode value) {}
+
+    /** What is wrong with a request body of {@code method path}, field by field, as Quo's error body lists it. */
+    public static List<Problem> requestFieldProblems(String method, String path, JsonNode body) {
+        return errors(pointer(path, method) + "/requestBody/content/application~1json/schema", body).stream()
+                .map(error -> {
+                    StringBuilder pointer = new StringBuilder();
+                    for (int i = 0; i < error.getInstanceLocation().getNameCount(); i++) {
+                        pointer.append('/').append(error.getInstanceLocation().getElement(i));
+                    }
+                    return new Problem(pointer.toString(), error.getMessage(), error.getInstanceNode());
+                })
+                .toList();
     }
 
     /**
@@ -55,11 +73,12 @@ public final class QuoSpec {
     }
 
     private static List<String> problems(String pointer, JsonNode json) {
+        return errors(pointer, json).stream().map(Error::toString).toList();
+    }
+
+    private static List<Error> errors(String pointer, JsonNode json) {
         Schema schema = SCHEMAS.computeIfAbsent(pointer, p -> REGISTRY.getSchema(SchemaLocation.of(DOCUMENT + p)));
-        return schema
-                .validate(json, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)))
-                .stream()
-                .map(Error::toString)
-                .toList();
+        return schema.validate(
+                json, context -> context.executionConfig(config -> config.formatAssertionsEnabled(true)));
     }
 }

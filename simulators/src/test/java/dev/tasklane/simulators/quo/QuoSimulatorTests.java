@@ -246,4 +246,163 @@ class QuoSimulatorTests {
                     .isEmpty();
         }
     }
+
+    private static String text(String from, String to, String content) {
+        return "{\"from\": \"" + from + "\", \"to\": [\"" + to + "\"], \"content\": \"" + content + "\"}";
+    }
+
+    private void everyExchangeConformsToTheSpec() {
+        for (QuoSimulator.Exchange exchange : quo.exchanges()) {
+            if (exchange.request() != null && exchange.status() < 400) {
+                assertThat(QuoSpec.requestProblems(exchange.method(), exchange.path(), exchange.request()))
+                        .as("request of " + exchange.method() + " " + exchange.path())
+                        .isEmpty();
+            }
+            assertThat(QuoSpec.responseProblems(
+                            exchange.method(), exchange.path(), exchange.status(), exchange.response()))
+                    .as(exchange.method() + " " + exchange.path() + " " + exchange.status())
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aTextIsAccepted202AsTheSpecSaysAndKept() throws Exception {
+        String body = text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "See you at 9:30");
+        assertThat(QuoSpec.requestProblems("POST", "/v1/messages", JSON.readTree(body)))
+                .isEmpty();
+
+        Answer sent = call("POST", "/v1/messages", body);
+        Answer fromTheNumber =
+                call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER, "+12175550100", "And bring the form"));
+
+        assertThat(sent.status()).isEqualTo(202);
+        assertThat(sent.body().at("/data/id").asString()).startsWith("AC");
+        assertThat(sent.body().at("/data/text").asString()).isEqualTo("See you at 9:30");
+        assertThat(sent.body().at("/data/from").asString()).isEqualTo(QuoSimulator.PHONE_NUMBER);
+        assertThat(fromTheNumber.status()).isEqualTo(202);
+        assertThat(quo.texts())
+                .extracting(QuoSimulator.Text::to, QuoSimulator.Text::content)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("+12175550100", "See you at 9:30"),
+                        org.assertj.core.groups.Tuple.tuple("+12175550100", "And bring the form"));
+        everyExchangeConformsToTheSpec();
+    }
+
+    @Test
+    void aTextTheSpecRefusesIsA400NamingTheFieldAndIsNotSent() throws Exception {
+        Answer notE164 = call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "217-555-0100", "Hi"));
+        Answer blank = call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "   "));
+        Answer tooLong =
+                call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "x".repeat(1601)));
+        Answer strangeFrom = call("POST", "/v1/messages", text("PNsomeoneelse", "+12175550100", "Hi"));
+
+        assertThat(notE164.status()).isEqualTo(400);
+        assertThat(notE164.body().get("errors").findValuesAsString("path")).contains("/to/0");
+        assertThat(blank.status()).isEqualTo(400);
+        assertThat(blank.body().get("errors").findValuesAsString("path")).contains("/content");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(strangeFrom.status()).as("not the workspace's number").isEqualTo(404);
+        assertThat(quo.texts()).isEmpty();
+        everyExchangeConformsToTheSpec();
+    }
+
+    @Test
+    void eachTextModeIsTheSpecsErrorAndSaysWhy() throws Exception {
+        String body = text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Hi");
+        java.util.Map<String, Answer> answers = new java.util.LinkedHashMap<>();
+        for (String mode : java.util.List.of(
+                "invalid_number", "landline", "opted_out", "unauthorized", "rate_limited", "server_error")) {
+            call("POST", "/_sim/mode", "{\"mode\": \"" + mode + "\", \"count\": 1}");
+            answers.put(mode, call("POST", "/v1/messages", body));
+        }
+
+        assertThat(answers.get("invalid_number").status()).isEqualTo(400);
+        assertThat(answers.get("invalid_number").body().get("message").asString())
+                .contains("Invalid phone number");
+        assertThat(answers.get("landline").body().get("message").asString()).contains("landline");
+        assertThat(answers.get("opted_out").body().get("message").asString()).contains("opted out");
+        assertThat(answers.get("opted_out").body().get("code").asString()).isEqualTo("0206400");
+        assertThat(answers.get("unauthorized").status()).isEqualTo(401);
+        assertThat(answers.get("unauthorized").body().get("code").asString()).isEqualTo("0200401");
+        assertThat(answers.get("rate_limited").status()).isEqualTo(429);
+        assertThat(answers.get("server_error").status()).isEqualTo(500);
+        assertThat(quo.texts()).isEmpty();
+        everyExchangeConformsToTheSpec();
+    }
+
+    @Test
+    void aTextModeLeavesOtherCallsAloneAndWaitsForTheNextText() throws Exception {
+        call("POST", "/_sim/mode", "{\"mode\": \"landline\", \"count\": 1}");
+
+        Answer lookup = call("GET", "/v1/contacts?externalIds=a&maxResults=1", null);
+        Answer refused = call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Hi"));
+        Answer next = call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Hi"));
+
+        assertThat(lookup.status()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(next.status()).isEqualTo(202);
+    }
+
+    @Test
+    void aTextSentSlowIsKeptBeforeItsLateAnswer() throws Exception {
+        call("POST", "/_sim/mode", "{\"mode\": \"sent_slow\", \"count\": 1, \"slow_ms\": 300}");
+        HttpClient http = HttpClient.newBuilder().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(quo.baseUrl() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString(text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Hi")))
+                .header("Authorization", QuoSimulator.DEFAULT_KEY)
+                .timeout(java.time.Duration.ofMillis(100))
+                .build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        assertThat(quo.texts()).as("sent, though the caller gave up").hasSize(1);
+    }
+
+    @Test
+    void textsAreListedByNumberParticipantAndTime() throws Exception {
+        call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "First"));
+        String between = quo.texts().get(0).sentAt().toString();
+        call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Second"));
+        call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550199", "Someone else"));
+
+        Answer all = call(
+                "GET",
+                "/v1/messages?phoneNumberId=" + QuoSimulator.PHONE_NUMBER_ID
+                        + "&participants=%2B12175550100&maxResults=10",
+                null);
+        Answer later = call(
+                "GET",
+                "/v1/messages?phoneNumberId=" + QuoSimulator.PHONE_NUMBER_ID
+                        + "&participants=%2B12175550100&maxResults=10&createdAfter=" + between,
+                null);
+        Answer noNumber = call("GET", "/v1/messages?participants=%2B12175550100&maxResults=10", null);
+        Answer numbers = call("GET", "/v1/phone-numbers", null);
+
+        assertThat(all.body().get("data").findValuesAsString("text")).containsExactly("First", "Second");
+        assertThat(later.body().get("data").findValuesAsString("text")).containsExactly("Second");
+        assertThat(noNumber.status()).isEqualTo(400);
+        assertThat(noNumber.body().get("errors").findValuesAsString("path")).contains("/phoneNumberId");
+        assertThat(numbers.body().at("/data/0/id").asString()).isEqualTo(QuoSimulator.PHONE_NUMBER_ID);
+        assertThat(numbers.body().at("/data/0/number").asString()).isEqualTo(QuoSimulator.PHONE_NUMBER);
+        everyExchangeConformsToTheSpec();
+    }
+
+    @Test
+    void textsAndContactsShareTheKeysTenRequestsASecond() throws Exception {
+        int limited = 0;
+        for (int i = 0; i < 6; i++) {
+            limited += call("GET", "/v1/contact-custom-fields", null).status() == 429 ? 1 : 0;
+        }
+        for (int i = 0; i < 5; i++) {
+            limited += call("POST", "/v1/messages", text(QuoSimulator.PHONE_NUMBER_ID, "+12175550100", "Hi " + i))
+                                    .status()
+                            == 429
+                    ? 1
+                    : 0;
+        }
+
+        assertThat(limited).isEqualTo(1);
+        assertThat(quo.texts()).hasSize(4);
+    }
 }

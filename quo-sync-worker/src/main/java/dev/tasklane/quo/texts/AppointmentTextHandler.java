@@ -1,0 +1,275 @@
+package dev.tasklane.quo.texts;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.tasklane.events.TaskRequested;
+import dev.tasklane.events.TaskTypes;
+import dev.tasklane.quo.contacts.QuoApiException;
+import dev.tasklane.quo.contacts.QuoClient;
+import dev.tasklane.quo.system.QuoFailures;
+import dev.tasklane.worker.RateBudget;
+import dev.tasklane.worker.TaskHandler;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * {@code send_appointment_text}: texts an appointment's client the confirmation of the revision the task names (or its
+ * cancellation) through Quo, exactly once in effect.
+ *
+ * <ul>
+ *   <li>A task whose appointment changed again before it ran sends nothing: the newer revision's own task texts the
+ *       client, and this one completes saying so.
+ *   <li>The revision's row in {@code appointment_texts} is claimed, with the moment the send begins, and committed
+ *       before Quo is called, and marked sent after; a sent revision is never texted again.
+ *   <li>A claimed revision whose send may have gone out (a crash between the call and the mark, a timeout, a 5xx) is
+ *       first looked up among the texts Quo sent to that number since then; only when Quo has none is it sent.
+ *   <li>Texts of one appointment run one at a time (a PostgreSQL advisory lock, across instances), so two revisions'
+ *       texts never cross.
+ * </ul>
+ *
+ * The calls go through the worker's Quo client: the same key, rate budget, retry and circuit breaker as the contact
+ * syncs.
+ */
+@Component
+class AppointmentTextHandler implements TaskHandler {
+
+    /** How much earlier than the claimed moment Quo's sent texts are searched: the two clocks may differ. */
+    private static final Duration CLOCK_MARGIN = Duration.ofMinutes(2);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final TransactionTemplate claims;
+    private final QuoClient quo;
+    private final QuoFailures failures;
+    private final TextProperties properties;
+    private volatile String phoneNumberId;
+
+    AppointmentTextHandler(
+            JdbcTemplate jdbc,
+            PlatformTransactionManager transactionManager,
+            QuoClient quo,
+            QuoFailures failures,
+            TextProperties properties) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.claims = new TransactionTemplate(transactionManager);
+        this.claims.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.quo = quo;
+        this.failures = failures;
+        this.properties = properties;
+    }
+
+    @Override
+    public String taskType() {
+        return TaskTypes.SEND_APPOINTMENT_TEXT;
+    }
+
+    private record Appointment(
+            int revision, String status, Instant at, String pickup, String dropoff, String client, String phone) {}
+
+    private record Claim(String status, String to, String content, Instant sendStartedAt, String quoMessageId) {}
+
+    @Override
+    public Map<String, Object> handle(TaskRequested request) {
+        Object revision = request.payload().get("revision");
+        if (!(revision instanceof Number number)) {
+            throw TextFailures.noRevision(request.entityName());
+        }
+        return transactions.execute(status -> text(request, number.intValue()));
+    }
+
+    private Map<String, Object> text(TaskRequested request, int revision) {
+        UUID id = request.entityId();
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "tasklane.text:" + id);
+        List<Appointment> found = jdbc.query(
+                """
+                SELECT a.revision, a.status, a.scheduled_at, coalesce(a.pickup_address, c.address), a.dropoff_address,
+                       c.name, c.phone
+                FROM appointments a JOIN clients c ON c.id = a.client_id WHERE a.id = ?""",
+                (row, n) -> new Appointment(
+                        row.getInt(1),
+                        row.getString(2),
+                        row.getObject(3, OffsetDateTime.class).toInstant(),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getString(7)),
+                id);
+        if (found.isEmpty()) {
+            throw TextFailures.appointmentNotFound(request.entityName());
+        }
+        Appointment appointment = found.get(0);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("revision", revision);
+        if (appointment.revision() > revision) {
+            result.put("outcome", "superseded");
+            result.put("current_revision", appointment.revision());
+            result.put(
+                    "note",
+                    "The appointment changed again (change " + appointment.revision() + ") before this text went "
+                            + "out; the newer change's text replaces it.");
+            return result;
+        }
+        if (appointment.revision() < revision) {
+            throw TextFailures.unknownRevision(request.entityName(), revision, appointment.revision());
+        }
+        TextKind kind = switch (appointment.status()) {
+            case "scheduled" -> TextKind.CONFIRMATION;
+            case "cancelled" -> TextKind.CANCELLATION;
+            default -> null;
+        };
+        if (kind == null) {
+            result.put("outcome", "not_sent");
+            result.put("note", "The appointment is " + appointment.status() + ": there is nothing to text the client.");
+            return result;
+        }
+        result.put("kind", kind.value());
+        Claim claim = claim(id, revision);
+        if (claim != null && claim.status().equals("sent")) {
+            result.put("outcome", "already_sent");
+            result.put("quo_message_id", claim.quoMessageId());
+            return result;
+        }
+        TextTemplate template = properties.template(kind);
+        String when = template.when(appointment.at());
+        if (appointment.phone() == null) {
+            throw TextFailures.noPhone(appointment.client(), when);
+        }
+        if (properties.fromNumber() == null) {
+            throw TextFailures.notConfigured(appointment.client());
+        }
+        String content =
+                template.render(appointment.client(), appointment.at(), appointment.pickup(), appointment.dropoff());
+        if (content.isBlank() || content.length() > TextTemplate.MAX_LENGTH) {
+            throw TextFailures.badText(appointment.client(), kind.value(), content.length(), template.setting());
+        }
+        String phone = appointment.phone();
+        return failures.run(
+                () -> {
+                    Optional<QuoClient.Message> earlier = claim == null || claim.sendStartedAt() == null
+                            ? Optional.empty()
+                            : quo.retrying(() -> alreadySent(claim.to(), claim.content(), claim.sendStartedAt(), id));
+                    if (earlier.isPresent()) {
+                        result.put("recovered", true);
+                    }
+                    QuoClient.Message message = earlier.orElseGet(() -> {
+                        Instant started = startSending(id, revision, kind, request.taskId(), phone, content);
+                        return send(phone, content, started, id);
+                    });
+                    jdbc.update(
+                            "UPDATE appointment_texts SET status = 'sent', quo_message_id = ?, sent_at = now() "
+                                    + "WHERE appointment_id = ? AND revision = ?",
+                            message.id(),
+                            id,
+                            revision);
+                    result.put("outcome", "sent");
+                    result.put("quo_message_id", message.id());
+                    return result;
+                },
+                TextFailures.doing(appointment.client(), when),
+                e -> TextFailures.quoAnswer(e, failures, appointment.client(), phone, when, properties.fromNumber()));
+    }
+
+    private Claim claim(UUID id, int revision) {
+        List<Claim> claims = jdbc.query(
+                "SELECT status, to_number, content, send_started_at, quo_message_id FROM appointment_texts "
+                        + "WHERE appointment_id = ? AND revision = ?",
+                (row, n) -> new Claim(
+                        row.getString(1),
+                        row.getString(2),
+                        row.getString(3),
+                        Optional.ofNullable(row.getTimestamp(4))
+                                .map(Timestamp::toInstant)
+                                .orElse(null),
+                        row.getString(5)),
+                id,
+                revision);
+        return claims.isEmpty() ? null : claims.get(0);
+    }
+
+    /** Claims the revision with what is about to be sent, committed before the call; returns the claim's moment. */
+    private Instant startSending(UUID id, int revision, TextKind kind, UUID taskId, String to, String content) {
+        return claims.execute(status ->
+                        jdbc.queryForObject("""
+                INSERT INTO appointment_texts (appointment_id, revision, kind, task_id, to_number, content,
+                                               send_started_at)
+                VALUES (?, ?, ?, ?, ?, ?, now())
+                ON CONFLICT (appointment_id, revision) DO UPDATE
+                    SET task_id = excluded.task_id, to_number = excluded.to_number, content = excluded.content,
+                        send_started_at = excluded.send_started_at
+                RETURNING send_started_at""", Timestamp.class, id, revision, kind.value(), taskId, to, content))
+                .toInstant();
+    }
+
+    /**
+     * Sends the text, retrying as every Quo call does; after a failure that may hide a sent text (a timeout, a dropped
+     * connection, a 5xx) the next attempt first asks Quo whether it went out.
+     */
+    private QuoClient.Message send(String to, String content, Instant started, UUID appointment) {
+        boolean[] mayHaveGoneOut = {false};
+        return quo.retrying(() -> {
+            if (mayHaveGoneOut[0]) {
+                Optional<QuoClient.Message> sent = alreadySent(to, content, started, appointment);
+                if (sent.isPresent()) {
+                    return sent.get();
+                }
+            }
+            try {
+                return quo.sendText(properties.fromNumber(), to, content);
+            } catch (QuoApiException e) {
+                mayHaveGoneOut[0] |= e.status() >= 500;
+                throw e;
+            } catch (CallNotPermittedException | RateBudget.UsedUp notCalled) {
+                throw notCalled;
+            } catch (RuntimeException e) {
+                mayHaveGoneOut[0] = true;
+                throw e;
+            }
+        });
+    }
+
+    /** The text Quo sent to {@code to} with {@code content} since about {@code since}, not yet another revision's. */
+    private Optional<QuoClient.Message> alreadySent(String to, String content, Instant since, UUID appointment) {
+        Set<String> others = Set.copyOf(jdbc.queryForList(
+                "SELECT quo_message_id FROM appointment_texts WHERE appointment_id = ? AND quo_message_id IS NOT NULL",
+                String.class,
+                appointment));
+        return quo.texts(phoneNumberId(), to, since.minus(CLOCK_MARGIN)).stream()
+                .filter(message -> "outgoing".equals(message.direction()))
+                .filter(message -> content.equals(message.text()) && !others.contains(message.id()))
+                .findFirst();
+    }
+
+    /** The sending number's id, which Quo's list of texts needs: the setting, or looked up once by the number. */
+    private String phoneNumberId() {
+        if (properties.fromIsPhoneNumberId()) {
+            return properties.fromNumber();
+        }
+        String known = phoneNumberId;
+        if (known == null) {
+            known = quo.phoneNumberId(properties.fromNumber())
+                    .orElseThrow(() -> failures.failure(
+                            "Quo has no phone number " + properties.fromNumber() + " in this workspace, so Tasklane "
+                                    + "cannot check whether a text went out. Set TASKLANE_QUO_FROM_NUMBER to one of the "
+                                    + "workspace's numbers (its PN… id or the number in E.164), restart "
+                                    + "quo-sync-worker, then retry the task.",
+                            "FROM_NUMBER_UNKNOWN",
+                            false));
+            phoneNumberId = known;
+        }
+        return known;
+    }
+}
