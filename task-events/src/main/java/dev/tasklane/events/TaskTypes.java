@@ -17,11 +17,7 @@ public final class TaskTypes {
     /** Create or update a client's contact in Quo (formerly OpenPhone). */
     public static final String SYNC_QUO = "sync_quo";
 
-    /**
-     * Text an appointment's client its confirmation (or cancellation) through Quo's messages API. Not in {@link #ALL}
-     * yet: the task type's registration (its topics in the gateway and the ledger, its listener) comes with the task
-     * type registry.
-     */
+    /** Text an appointment's client its confirmation (or cancellation) through Quo's messages API. */
     public static final String SEND_APPOINTMENT_TEXT = "send_appointment_text";
 
     /** Every task type Tasklane runs, in the order they are shown. */
@@ -39,7 +35,14 @@ public final class TaskTypes {
                     "contact synced to Quo",
                     "contacts synced to Quo",
                     true,
-                    List.of(EntityTypes.CLIENT, EntityTypes.APPOINTMENT)));
+                    List.of(EntityTypes.CLIENT, EntityTypes.APPOINTMENT)),
+            new TaskType(
+                    SEND_APPOINTMENT_TEXT,
+                    "Appointment text",
+                    "appointment text sent",
+                    "appointment texts sent",
+                    true,
+                    List.of(EntityTypes.APPOINTMENT)));
 
     private TaskTypes() {}
 

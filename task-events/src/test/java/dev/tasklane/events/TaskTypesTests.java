@@ -16,6 +16,7 @@ class TaskTypesTests {
             # name                | topic                                | label            | retryable | 1 done                     | 12 done                      | entity types
             calculate_drive_times | task.requested.calculate_drive_times | Drive times      | true      | 1 drive time computed      | 12 drive times computed      | client driver
             sync_quo              | task.requested.sync_quo              | Quo contact sync | true      | 1 contact synced to Quo    | 12 contacts synced to Quo    | client appointment
+            send_appointment_text | task.requested.send_appointment_text | Appointment text | true      | 1 appointment text sent    | 12 appointment texts sent    | appointment
             """)
     void eachRegisteredTypeHasItsTopicWordsAndRetryRule(
             String name,
@@ -38,7 +39,8 @@ class TaskTypesTests {
     @Test
     void theTableAboveCoversEveryRegisteredTypeOnce() {
         // a type added to the registry must be added to the table above, with its words checked
-        assertThat(TaskTypes.names()).containsExactly(TaskTypes.CALCULATE_DRIVE_TIMES, TaskTypes.SYNC_QUO);
+        assertThat(TaskTypes.names())
+                .containsExactly(TaskTypes.CALCULATE_DRIVE_TIMES, TaskTypes.SYNC_QUO, TaskTypes.SEND_APPOINTMENT_TEXT);
         assertThat(TaskTypes.names()).doesNotHaveDuplicates();
     }
 

@@ -24,7 +24,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param confirmationFile     a file holding it instead ({@code TASKLANE_TEXT_CONFIRMATION_TEMPLATE_FILE})
  * @param cancellationTemplate the cancellation's text ({@code TASKLANE_TEXT_CANCELLATION_TEMPLATE})
  * @param cancellationFile     a file holding it instead ({@code TASKLANE_TEXT_CANCELLATION_TEMPLATE_FILE})
- * @param consumers            the consumer threads of the text tasks ({@code TASKLANE_QUO_TEXT_CONSUMERS})
  */
 @ConfigurationProperties("tasklane.quo.texts")
 public record TextProperties(
@@ -33,8 +32,7 @@ public record TextProperties(
         String confirmationTemplate,
         String confirmationFile,
         String cancellationTemplate,
-        String cancellationFile,
-        @DefaultValue("1") int consumers) {
+        String cancellationFile) {
 
     static final String CONFIRMATION = "Hi {client_name}, your ride is confirmed for {date} at {time}. Pickup: "
             + "{pickup_address}. Reply to this text if anything changes.";

@@ -16,7 +16,7 @@ class TextPropertiesTests {
     private static final Instant DEC_1_1530_UTC = Instant.parse("2026-12-01T15:30:00Z");
 
     private static TextProperties with(String from, String confirmation, String confirmationFile) {
-        return new TextProperties(from, ZoneId.of("America/Chicago"), confirmation, confirmationFile, null, null, 1);
+        return new TextProperties(from, ZoneId.of("America/Chicago"), confirmation, confirmationFile, null, null);
     }
 
     @Test
@@ -36,8 +36,7 @@ class TextPropertiesTests {
                         "{date} {time} {dropoff_address}",
                         null,
                         null,
-                        null,
-                        1)
+                        null)
                 .template(TextKind.CONFIRMATION);
 
         assertThat(july.render("A", Instant.parse("2026-07-04T02:00:00Z"), null, "City Clinic"))
