@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * One Tasklane service run from its jar in a process of its own: its output goes to the console, each line prefixed
  * with the service's name, and to {@code .tasklane/logs/<name>.log}.
  */
-final class ServiceProcess {
+public final class ServiceProcess {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -118,19 +118,19 @@ final class ServiceProcess {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
@@ -162,7 +162,7 @@ final class ServiceProcess {
     }
 
     /** Kills the service (SIGKILL), as a crash would, and waits until it is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -172,13 +172,13 @@ final class ServiceProcess {
     }
 
     /** Asks the service to stop (SIGTERM: Boot shuts down gracefully) without waiting. */
-    void requestStop() {
+    public void requestStop() {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
     }
 
     /** Waits up to {@code timeout} for the process to end, then kills it and whatever it started. */
-    void awaitStop(Duration timeout) {
+    public void awaitStop(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);

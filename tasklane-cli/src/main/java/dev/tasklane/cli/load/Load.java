@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.load;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -10,16 +10,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tasklane.cli.stack.ScratchStack;
+
 /** An open-loop load of add-clients: requests go out on schedule whether or not the earlier ones were answered. */
-final class Load {
+public final class Load {
 
     /** What a load step achieved, its latencies in nanoseconds (from when each request was due) and its errors. */
-    record Result(double achieved, long p50, long p95, long p99, int errors) {}
+    public record Result(double achieved, long p50, long p95, long p99, int errors) {}
 
     private Load() {}
 
     /** {@code rate} add-clients a second for {@code seconds}, as the scratch stack's demo user. */
-    static Result addClients(ScratchStack scratch, int rate, int seconds) throws Exception {
+    public static Result addClients(ScratchStack scratch, int rate, int seconds) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<?>> calls = new ArrayList<>();
@@ -65,7 +67,7 @@ final class Load {
                 errors.get());
     }
 
-    static long percentile(long[] sorted, int p) {
+    public static long percentile(long[] sorted, int p) {
         if (sorted.length == 0) {
             return 0;
         }

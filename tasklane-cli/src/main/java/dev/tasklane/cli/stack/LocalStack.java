@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import dev.tasklane.cli.CliException;
 import dev.tasklane.localkafka.KafkaCluster;
 import dev.tasklane.schema.SchemaMigrator;
 import dev.tasklane.simulators.SimulatorServer;
@@ -31,7 +32,7 @@ import dev.tasklane.simulators.quo.QuoSimulator;
  * {@code ./tasklane up} runs one in the foreground; {@code ./tasklane bench} runs one of its own, quietly, and adds
  * worker instances to it.
  */
-final class LocalStack implements AutoCloseable {
+public final class LocalStack implements AutoCloseable {
 
     private static final String[] COLORS = {"\u001b[36m", "\u001b[35m", "\u001b[33m", "\u001b[32m"};
 
@@ -148,7 +149,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** Starts one more instance of {@code service} on {@code port} (a worker scales this way) and waits for it. */
-    ServiceProcess startService(Settings.Port service, int port, String name, Map<String, String> overrides)
+    public ServiceProcess startService(Settings.Port service, int port, String name, Map<String, String> overrides)
             throws IOException {
         Map<String, String> own = new LinkedHashMap<>(environment);
         own.put(service.variable(), String.valueOf(port));
@@ -169,7 +170,7 @@ final class LocalStack implements AutoCloseable {
         return process;
     }
 
-    void awaitHealthy(List<ServiceProcess> starting, Duration timeout) {
+    public void awaitHealthy(List<ServiceProcess> starting, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         List<ServiceProcess> waiting = new ArrayList<>(starting);
         while (!waiting.isEmpty()) {
@@ -197,7 +198,7 @@ final class LocalStack implements AutoCloseable {
         return settings;
     }
 
-    String secret() {
+    public String secret() {
         return secret;
     }
 
@@ -205,7 +206,7 @@ final class LocalStack implements AutoCloseable {
         return simulators;
     }
 
-    List<ServiceProcess> services() {
+    public List<ServiceProcess> services() {
         return services;
     }
 
@@ -214,7 +215,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** The running instance called {@code name} ({@code drive-time-worker}, {@code drive-time-worker-2}, …). */
-    ServiceProcess service(String name) {
+    public ServiceProcess service(String name) {
         return services.stream()
                 .filter(service -> service.name().equals(name) && service.alive())
                 .reduce((a, b) -> b)
@@ -222,12 +223,12 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** The stack's Kafka (its one broker, or its cluster), for {@code ./tasklane chaos} to kill and start again. */
-    KafkaCluster kafka() {
+    public KafkaCluster kafka() {
         return kafka;
     }
 
     /** Stops the stack's own PostgreSQL (fast shutdown: open connections are cut) and keeps its data. */
-    void stopPostgres() throws IOException {
+    public void stopPostgres() throws IOException {
         if (postgres == null) {
             throw new CliException("this stack uses an external database (TASKLANE_DB_URL); it cannot stop it");
         }
@@ -236,7 +237,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** Starts the stack's PostgreSQL again on its port, with the data it had. */
-    void startPostgres() throws IOException, SQLException {
+    public void startPostgres() throws IOException, SQLException {
         postgres = LocalPostgres.start(settings.home(), settings.port(Settings.POSTGRES), postgresSettings);
         watchdog.adopt(postgres.pid(), "PostgreSQL", true);
     }
@@ -294,7 +295,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** Each service's jar, built by {@code ./mvnw package}. */
-    static Map<String, Path> jars(Path root) throws IOException {
+    public static Map<String, Path> jars(Path root) throws IOException {
         Map<String, Path> jars = new LinkedHashMap<>();
         for (Settings.Port service : Settings.SERVICES) {
             Path target = root.resolve(service.part()).resolve("target");

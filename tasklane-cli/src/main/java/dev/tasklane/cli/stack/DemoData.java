@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -9,6 +9,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Http;
 
 /** A few demo drivers on the first start, added through the gateway like any driver, so drive times have origins. */
 final class DemoData {

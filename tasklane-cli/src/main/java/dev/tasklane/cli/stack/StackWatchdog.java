@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.tasklane.cli.CliException;
 
 /**
  * Nothing a stack starts outlives the command that started it, even a command killed with SIGKILL (which gives it no

@@ -1,8 +1,9 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.tasklane.cli.CliException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.chaos;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tasklane.cli.RunningStack;
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.events.TaskError;
 import dev.tasklane.events.TaskEvent;
 import dev.tasklane.events.TaskEventSerializer;

@@ -1,9 +1,10 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
+import dev.tasklane.cli.CliException;
 import picocli.CommandLine.Option;
 
 /** {@code --brokers} of the commands that start a stack: one Kafka broker, or a KRaft cluster of three. */
-final class BrokersOption {
+public final class BrokersOption {
 
     @Option(
             names = "--brokers",
@@ -13,7 +14,7 @@ final class BrokersOption {
     Integer brokers;
 
     /** The number given, or {@code fallback} when none was; 1 or 3, anything else refused with what to give. */
-    int orElse(int fallback) {
+    public int orElse(int fallback) {
         int value = brokers == null ? fallback : brokers;
         if (value != 1 && value != 3) {
             throw new CliException("--brokers takes 1 or 3 (a KRaft cluster needs an odd number of controllers, and "

@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.tasklane.cli.Tokens;
 import dev.tasklane.simulators.SimulatorServer;
 import dev.tasklane.simulators.quo.QuoSimulator;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
             "on 9094 and 9096 (TASKLANE_KAFKA_2_PORT, TASKLANE_KAFKA_3_PORT; controllers 9095 and 9097), data in",
             ".tasklane/kafka-cluster/, topics with 3 replicas and min.insync.replicas=2."
         })
-final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer> {
 
     @Option(
             names = "--timeout",

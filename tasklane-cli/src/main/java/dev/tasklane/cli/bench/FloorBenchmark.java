@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -23,6 +23,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.stack.ScratchStack;
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.events.EntityTypes;
 import dev.tasklane.events.TaskCompleted;
 import dev.tasklane.events.TaskEvent;

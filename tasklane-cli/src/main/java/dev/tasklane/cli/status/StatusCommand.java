@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.status;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.tasklane.cli.Http;
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.localkafka.KafkaCluster;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Command;
             "",
             "Reads the ports of the last ./tasklane up (.tasklane/stack.properties); the same variables override them."
         })
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
 
@@ -127,7 +129,7 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    static Map<String, Map<String, Long>> lag(String bootstrap) throws Exception {
+    public static Map<String, Map<String, Long>> lag(String bootstrap) throws Exception {
         try (AdminClient admin = AdminClient.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,

@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.stack;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -25,6 +25,9 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Http;
+import dev.tasklane.cli.Tokens;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,21 +36,27 @@ import tools.jackson.databind.JsonNode;
  * key variables; with what those commands need to drive it (a user's token, a database connection, the simulators'
  * controls, test data).
  */
-final class ScratchStack implements AutoCloseable {
+public final class ScratchStack implements AutoCloseable {
 
-    static final HttpClient HTTP = HttpClient.newBuilder()
+    public static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .executor(Executors.newFixedThreadPool(32))
             .build();
 
+    /**
+     * Prefix of the queries a bench or chaos run makes itself (its polling): the bench's statement figures leave them
+     * out, being about Tasklane.
+     */
+    public static final String OWN_QUERY = "/* bench */ ";
+
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
-    final Settings settings;
-    final LocalStack stack;
-    final String gateway;
-    final String user;
-    final Connection db;
+    public final Settings settings;
+    public final LocalStack stack;
+    public final String gateway;
+    public final String user;
+    public final Connection db;
 
     private ScratchStack(Settings settings, LocalStack stack, String gateway, String user, Connection db) {
         this.settings = settings;
@@ -61,13 +70,13 @@ final class ScratchStack implements AutoCloseable {
      * Starts the stack with {@code brokers} Kafka brokers (1 or 3) and {@code overrides} in every service's environment,
      * and waits until it is healthy.
      */
-    static ScratchStack start(String name, int brokers, Map<String, String> overrides)
+    public static ScratchStack start(String name, int brokers, Map<String, String> overrides)
             throws IOException, SQLException {
         return start(name, brokers, overrides, Map.of());
     }
 
     /** As {@link #start(String, int, Map)}, with {@code postgresSettings} given to its PostgreSQL server. */
-    static ScratchStack start(
+    public static ScratchStack start(
             String name, int brokers, Map<String, String> overrides, Map<String, String> postgresSettings)
             throws IOException, SQLException {
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -108,13 +117,13 @@ final class ScratchStack implements AutoCloseable {
         }
     }
 
-    static Connection connect(Settings settings) throws SQLException {
+    public static Connection connect(Settings settings) throws SQLException {
         return DriverManager.getConnection(
                 settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
     }
 
     /** Calls a simulator's control API ({@code /_sim/mode}, {@code stats}, {@code reset}, {@code contacts}). */
-    JsonNode simulator(Settings.Port simulator, String action, String body) throws IOException {
+    public JsonNode simulator(Settings.Port simulator, String action, String body) throws IOException {
         String url = settings.url(simulator) + "/_sim/" + action;
         Http.Answer answer = body == null && (action.equals("stats") || action.equals("contacts"))
                 ? Http.get(url, null)
@@ -123,7 +132,7 @@ final class ScratchStack implements AutoCloseable {
     }
 
     /** Makes exactly {@code count} drivers active, adding bench drivers as needed; returns their home addresses. */
-    List<String> activeDrivers(int count) throws SQLException {
+    public List<String> activeDrivers(int count) throws SQLException {
         try (Statement statement = db.createStatement()) {
             statement.executeUpdate("UPDATE drivers SET active = false");
             statement.executeUpdate(
@@ -144,7 +153,7 @@ final class ScratchStack implements AutoCloseable {
     }
 
     /** Inserts clients straight into the table (no tasks): the subjects of later address changes. */
-    List<UUID> insertClients(int count) throws SQLException {
+    public List<UUID> insertClients(int count) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         try (PreparedStatement insert =
                 db.prepareStatement("INSERT INTO clients (id, name, address, created_by) VALUES (?, ?, ?, ?)")) {
@@ -162,26 +171,26 @@ final class ScratchStack implements AutoCloseable {
         return ids;
     }
 
-    OffsetDateTime now() throws SQLException {
+    public OffsetDateTime now() throws SQLException {
         return now(db);
     }
 
     /** The database's clock: the times tasks carry are compared with it. */
-    static OffsetDateTime now(Connection db) throws SQLException {
+    public static OffsetDateTime now(Connection db) throws SQLException {
         try (Statement statement = db.createStatement();
-                ResultSet now = statement.executeQuery(PgStatements.BENCH + "SELECT now()")) {
+                ResultSet now = statement.executeQuery(OWN_QUERY + "SELECT now()")) {
             now.next();
             return now.getObject(1, OffsetDateTime.class);
         }
     }
 
     /** {@code POST /add-client} as the demo user, with a phone number so the Quo sync has work to do. */
-    HttpRequest addClientRequest(String name, String address) {
+    public HttpRequest addClientRequest(String name, String address) {
         return addClientRequest(user, name, address);
     }
 
     /** {@code POST /add-client} as the holder of {@code token}. */
-    HttpRequest addClientRequest(String token, String name, String address) {
+    public HttpRequest addClientRequest(String token, String name, String address) {
         return HttpRequest.newBuilder(URI.create(gateway + "/add-client"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token)
@@ -191,7 +200,7 @@ final class ScratchStack implements AutoCloseable {
                 .build();
     }
 
-    JsonNode addClient(String name, String address) throws IOException, InterruptedException {
+    public JsonNode addClient(String name, String address) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 HTTP.send(addClientRequest(name, address), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -200,11 +209,11 @@ final class ScratchStack implements AutoCloseable {
         return Http.JSON.readTree(response.body());
     }
 
-    static String address() {
+    public static String address() {
         return ADDRESSES.incrementAndGet() + " Bench St, Springfield, IL";
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.chaos;
 
 import java.io.IOException;
 import java.sql.Array;
@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.tasklane.cli.Http;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

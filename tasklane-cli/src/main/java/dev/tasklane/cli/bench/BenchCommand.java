@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,6 +32,16 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Http;
+import dev.tasklane.cli.Tokens;
+import dev.tasklane.cli.load.Load;
+import dev.tasklane.cli.stack.BrokersOption;
+import dev.tasklane.cli.stack.LocalStack;
+import dev.tasklane.cli.stack.ScratchStack;
+import dev.tasklane.cli.stack.ServiceProcess;
+import dev.tasklane.cli.stack.Settings;
+import dev.tasklane.cli.status.StatusCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -56,7 +66,7 @@ import tools.jackson.databind.JsonNode;
             "records and bytes per task. The figures go into docs/benchmarks.md with the date and the machine.",
             "A short run: --only floor,pipeline --tasks 500 --burst 0 --floor-tasks 5000."
         })
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     /**
      * In the order they run, whatever order --only names them: the floor first, while the stack is idle (later ones
@@ -902,7 +912,7 @@ final class BenchCommand implements Callable<Integer> {
         while (Instant.now().isBefore(deadline)) {
             try (Statement statement = db.createStatement();
                     ResultSet count = statement.executeQuery(
-                            PgStatements.BENCH + "SELECT count(*) FROM background_tasks WHERE status IN "
+                            ScratchStack.OWN_QUERY + "SELECT count(*) FROM background_tasks WHERE status IN "
                                     + "('completed', 'failed') AND " + where)) {
                 count.next();
                 if (count.getInt(1) >= expected) {
@@ -919,7 +929,7 @@ final class BenchCommand implements Callable<Integer> {
     private Instant lastCompletion(OffsetDateTime from) throws SQLException {
         try (Statement statement = db.createStatement();
                 ResultSet last = statement.executeQuery(
-                        PgStatements.BENCH + "SELECT max(updated_at) FROM background_tasks WHERE task_type = "
+                        ScratchStack.OWN_QUERY + "SELECT max(updated_at) FROM background_tasks WHERE task_type = "
                                 + "'calculate_drive_times' AND created_at >= '" + from + "'")) {
             last.next();
             return last.getObject(1, OffsetDateTime.class).toInstant();

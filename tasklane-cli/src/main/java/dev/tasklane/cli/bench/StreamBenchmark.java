@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +17,12 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.DoubleStream;
+
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Tokens;
+import dev.tasklane.cli.load.Load;
+import dev.tasklane.cli.stack.ScratchStack;
+import dev.tasklane.cli.stack.Settings;
 
 /**
  * {@code ./tasklane bench --only streams}: {@code --streams} open dashboards (ten per person, the most the gateway

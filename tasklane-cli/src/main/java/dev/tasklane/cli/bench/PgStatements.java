@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.bench;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,14 +9,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
+import dev.tasklane.cli.stack.ScratchStack;
+
 /**
  * The statements PostgreSQL spent its execution time on during a benchmark run ({@code pg_stat_statements}), printed
  * per task: which of them the work per task goes to, read against the total.
  */
 final class PgStatements {
-
-    /** Prefix of the bench's own queries (its polling): left out of the figures, which are about Tasklane. */
-    static final String BENCH = "/* bench */ ";
 
     static final int TOP = 10;
 
@@ -44,7 +43,7 @@ final class PgStatements {
         List<Row> rows = new ArrayList<>();
         try (Statement statement = db.createStatement();
                 ResultSet found = statement.executeQuery(
-                        BENCH + "SELECT query, calls, total_exec_time, rows FROM "
+                        ScratchStack.OWN_QUERY + "SELECT query, calls, total_exec_time, rows FROM "
                                 + "pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
             while (found.next()) {
                 rows.add(new Row(found.getString(1), found.getLong(2), found.getDouble(3), found.getLong(4)));
@@ -105,6 +104,6 @@ final class PgStatements {
     }
 
     private static boolean ours(String query) {
-        return query.startsWith(BENCH.strip()) || query.contains("pg_stat_statements");
+        return query.startsWith(ScratchStack.OWN_QUERY.strip()) || query.contains("pg_stat_statements");
     }
 }

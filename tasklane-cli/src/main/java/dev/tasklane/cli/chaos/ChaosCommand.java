@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.chaos;
 
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -25,6 +25,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Http;
+import dev.tasklane.cli.load.Load;
+import dev.tasklane.cli.stack.BrokersOption;
+import dev.tasklane.cli.stack.ScratchStack;
+import dev.tasklane.cli.stack.ServiceProcess;
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.localkafka.KafkaCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +59,7 @@ import tools.jackson.databind.JsonNode;
             "Quo contacts, one drive-time row per driver and client. Exit code 1 if any check failed.",
             "The figures go into docs/benchmarks.md."
         })
-final class ChaosCommand implements Callable<Integer> {
+public final class ChaosCommand implements Callable<Integer> {
 
     private static final Set<String> SCENARIOS = Set.of("broker", "broker-of-three", "postgres", "storms", "workers");
     /** Seconds a broker of three stays down before it is started again. */
@@ -219,7 +226,7 @@ final class ChaosCommand implements Callable<Integer> {
                                     + " after its start"
                             : "NOT back in every ISR within 3 min",
                     during.length,
-                    milliseconds(BenchCommand.percentile(during, 99)),
+                    milliseconds(Load.percentile(during, 99)),
                     milliseconds(during.length == 0 ? 0 : during[during.length - 1]));
             say("broker-of-three: " + note);
             notes.add("- " + note);
@@ -240,7 +247,7 @@ final class ChaosCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "The other %d add-clients, due while all three brokers ran: p99 %s.",
                 otherwise.length,
-                milliseconds(BenchCommand.percentile(otherwise, 99)));
+                milliseconds(Load.percentile(otherwise, 99)));
         say("broker-of-three: " + baseline);
         notes.add("- " + baseline);
         if (answers.stream().anyMatch(answer -> answer.status() != 200)) {

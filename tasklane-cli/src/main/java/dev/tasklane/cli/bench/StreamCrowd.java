@@ -1,4 +1,4 @@
-package dev.tasklane.cli;
+package dev.tasklane.cli.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +17,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Http;
 import tools.jackson.databind.JsonNode;
 
 /**
