@@ -5,14 +5,17 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.tasklane.cli.CliException;
+import dev.tasklane.cli.Tokens;
 import dev.tasklane.cli.stack.ScratchStack;
 import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.events.EntityTypes;
@@ -84,11 +88,145 @@ final class FloorBenchmark {
         double run() throws Exception;
     }
 
+    private final BenchRun run;
+    private final ScratchStack scratch;
     private final Settings settings;
+    private final Connection db;
+    private final int floorTasks;
     private int round;
 
-    FloorBenchmark(Settings settings) {
-        this.settings = settings;
+    FloorBenchmark(BenchRun run, int floorTasks) {
+        this.run = run;
+        this.scratch = run.scratch;
+        this.settings = run.scratch.settings;
+        this.db = run.db;
+        this.floorTasks = floorTasks;
+    }
+
+    /** Runs the floor's rounds and prints their figures; returns the combined floor, in tasks a second. */
+    double run() throws Exception {
+        List<UUID> drivers = driverIds(scratch.activeDrivers(3).size());
+        List<UUID> clients = scratch.insertClients(floorTasks);
+        UUID user = Tokens.DEMO_USERS.get("user");
+        awaitIdle();
+        run.say("");
+        run.say(
+                "### Floor: the pipeline's Kafka records and database rows per drive-time task, without Tasklane's services "
+                        + "(rest of the stack idle)");
+        run.say("| floor | tasks | seconds | tasks/s | CPU per task |");
+        run.say("|---|---|---|---|---|");
+        List<UUID> warmUp = clients.subList(0, Math.min(2000, clients.size()));
+        // a round of each first: the JIT compilers of the bench, the broker and the JDBC driver warm up
+        runFloor(null, kafka(tasks(warmUp, user)));
+        runFloor(null, jdbc(tasks(warmUp, user), drivers));
+
+        BenchRun.Measured kafkaRun = run.startMeasuring();
+        double kafka = runFloor(
+                "Kafka: 1 request + 2 status records per task, produced once, read by a worker "
+                        + "consumer (requests) and a ledger consumer (both)",
+                kafka(tasks(clients, user)));
+        List<String> kafkaWork = run.traffic("the Kafka floor", kafkaRun, clients.size(), "task");
+        run.startMeasuring();
+        double jdbc = runFloor(
+                "PostgreSQL: per task 1 client update, 1 outbox insert + delete, 1 task insert + 2 "
+                        + "updates, 3 drive-time upserts; batches of 500, one connection per CPU",
+                jdbc(tasks(clients, user), drivers));
+        List<String> jdbcWork = run.statements("the PostgreSQL floor", clients.size(), "task");
+
+        // the pipeline does both on the same CPUs at the same time: the floor that compares with it is both at once
+        List<FloorTask> both = tasks(clients, user);
+        double combined;
+        try (Prepared kafkaPart = kafka(both);
+                Prepared jdbcPart = jdbc(both, drivers)) {
+            Map<String, Long> cpuBefore = run.parts.cpu();
+            CompletableFuture<Double> onKafka = CompletableFuture.supplyAsync(() -> timed(kafkaPart));
+            CompletableFuture<Double> onPostgres = CompletableFuture.supplyAsync(() -> timed(jdbcPart));
+            combined = Math.max(onKafka.get(10, TimeUnit.MINUTES), onPostgres.get(10, TimeUnit.MINUTES));
+            // before the connections close: a backend's CPU time is counted only while it runs
+            floorRow(
+                    "both at once (the combined floor)",
+                    clients.size(),
+                    combined,
+                    PartUsage.spent(cpuBefore, run.parts.cpu()));
+        }
+        dropTopics();
+        double floorRate = clients.size() / combined;
+        run.say(String.format(
+                Locale.ROOT,
+                "Combined floor: %.0f tasks/s, Kafka and PostgreSQL work run at once on the "
+                        + "same CPUs, as in the pipeline (alone: Kafka %.0f, PostgreSQL %.0f tasks/s; the slower of the two "
+                        + "alone would overstate it, each having had every CPU to itself).",
+                floorRate,
+                clients.size() / kafka,
+                clients.size() / jdbc));
+        kafkaWork.forEach(run::say);
+        jdbcWork.forEach(run::say);
+        return floorRate;
+    }
+
+    /** Runs a prepared floor and prints its row, unless {@code name} is null (a warm-up); returns its seconds. */
+    private double runFloor(String name, Prepared prepared) throws Exception {
+        try (prepared) {
+            Map<String, Long> before = run.parts.cpu();
+            double seconds = prepared.run();
+            Map<String, Long> after = run.parts.cpu();
+            if (name != null) {
+                floorRow(name, floorTasks, seconds, PartUsage.spent(before, after));
+            }
+            return seconds;
+        }
+    }
+
+    private void floorRow(String name, int count, double seconds, Map<String, Long> spent) {
+        spent.values().removeIf(used -> used / 1e6 / count < 0.05);
+        run.say(String.format(
+                Locale.ROOT,
+                "| %s | %d | %.2f | %.0f | %s; total %.2f ms |",
+                name,
+                count,
+                seconds,
+                count / seconds,
+                PartUsage.perTaskList(spent, count).replace(" ms", ""),
+                spent.values().stream().mapToLong(Long::longValue).sum() / 1e6 / count));
+    }
+
+    private static double timed(Prepared prepared) {
+        try {
+            return prepared.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("a floor run failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<UUID> driverIds(int count) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (Statement statement = db.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT id FROM drivers WHERE active ORDER BY id")) {
+            while (rows.next()) {
+                ids.add(rows.getObject(1, UUID.class));
+            }
+        }
+        if (ids.size() != count) {
+            throw new CliException("expected " + count + " active drivers, found " + ids.size());
+        }
+        return ids;
+    }
+
+    /** The floor runs with the rest of the stack idle: every consumer group has read everything first. */
+    private void awaitIdle() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
+        while (Instant.now().isBefore(deadline)) {
+            long lag = run.lag().values().stream()
+                    .flatMap(topics -> topics.values().stream())
+                    .mapToLong(Long::longValue)
+                    .sum();
+            if (lag == 0) {
+                return;
+            }
+            System.err.println("bench             | waiting for " + lag + " earlier records to be consumed");
+            Thread.sleep(2000);
+        }
+        throw new CliException("earlier tasks were still queued after 15 minutes");
     }
 
     /** One task per client with fresh ids, its events built with the records the services use. */

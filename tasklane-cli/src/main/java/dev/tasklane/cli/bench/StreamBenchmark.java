@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,9 +39,9 @@ final class StreamBenchmark {
     private final int streams;
     private final int seconds;
 
-    StreamBenchmark(ScratchStack scratch, Consumer<String> say, int streams, int seconds) {
-        this.scratch = scratch;
-        this.say = say;
+    StreamBenchmark(BenchRun run, int streams, int seconds) {
+        this.scratch = run.scratch;
+        this.say = run::say;
         this.streams = streams;
         this.seconds = seconds;
     }
@@ -116,20 +115,12 @@ final class StreamBenchmark {
         Metrics sentBefore = Metrics.scrape(ledger);
         scratch.simulator(Settings.DISTANCE_MATRIX_SIMULATOR, "mode", "{\"mode\": \"request_denied\"}");
         try {
-            List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
-            long interval = 1_000_000_000L / 100;
-            long start = System.nanoTime();
-            for (int person = 0; person < personTokens.size(); person++) {
-                long wait = start + person * interval - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-                calls.add(ScratchStack.HTTP.sendAsync(
-                        scratch.addClientRequest(
-                                personTokens.get(person), "Stream client " + person, ScratchStack.address()),
-                        HttpResponse.BodyHandlers.discarding()));
-            }
-            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get();
+            Load.send(
+                            personTokens.size(),
+                            100,
+                            person -> scratch.addClientRequest(
+                                    personTokens.get(person), "Stream client " + person, ScratchStack.address()))
+                    .get();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (crowd.failuresSeen() < crowd.ready() && System.nanoTime() < deadline) {
                 Thread.sleep(200);
@@ -238,11 +229,11 @@ final class StreamBenchmark {
                 Locale.ROOT,
                 "| %s | %s | %s | %s | %d | %s |",
                 label,
-                BenchCommand.ms(result.p50()),
-                BenchCommand.ms(result.p95()),
-                BenchCommand.ms(result.p99()),
+                BenchRun.ms(result.p50()),
+                BenchRun.ms(result.p95()),
+                BenchRun.ms(result.p99()),
                 result.errors(),
-                BenchCommand.ms(healthNanos));
+                BenchRun.ms(healthNanos));
     }
 
     /** The slowest of ten health checks, or a very long time if one did not answer 200. */
@@ -266,7 +257,7 @@ final class StreamBenchmark {
     private long gatewayResidentMegabytes() {
         return scratch.stack.services().stream()
                 .filter(service -> service.name().equals("api-gateway"))
-                .mapToLong(service -> BenchCommand.residentMegabytes(service.handle()))
+                .mapToLong(service -> PartUsage.residentMegabytes(service.handle()))
                 .sum();
     }
 

@@ -200,6 +200,16 @@ public final class ScratchStack implements AutoCloseable {
                 .build();
     }
 
+    /** {@code POST /update-client} as the demo user: a new address queues a drive-time task for the client. */
+    public HttpRequest updateClientRequest(UUID client, String address) {
+        return HttpRequest.newBuilder(URI.create(gateway + "/update-client"))
+                .header("Authorization", "Bearer " + user)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"client_id\": \"" + client + "\", \"address\": \"" + address + "\"}"))
+                .build();
+    }
+
     public JsonNode addClient(String name, String address) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 HTTP.send(addClientRequest(name, address), HttpResponse.BodyHandlers.ofString());
