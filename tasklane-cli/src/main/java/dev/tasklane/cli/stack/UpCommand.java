@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
             "on 9094 and 9096 (TASKLANE_KAFKA_2_PORT, TASKLANE_KAFKA_3_PORT; controllers 9095 and 9097), data in",
             ".tasklane/kafka-cluster/, topics with 3 replicas and min.insync.replicas=2."
         })
+/** {@code ./tasklane up}: the whole stack in the foreground, with its URLs and demo tokens, until Ctrl-C. */
 public final class UpCommand implements Callable<Integer> {
 
     @Option(

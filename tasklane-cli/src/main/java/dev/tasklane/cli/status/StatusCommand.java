@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
             "",
             "Reads the ports of the last ./tasklane up (.tasklane/stack.properties); the same variables override them."
         })
+/** {@code ./tasklane status}: each component's health, consumer lag, the outbox backlog and open failures. */
 public final class StatusCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
