@@ -11,23 +11,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The few HTTP calls the commands make: JSON in, JSON out, a clear error when nothing answers. */
-final class Http {
+public final class Http {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body) {
 
-        boolean ok() {
+        public boolean ok() {
             return status >= 200 && status < 300;
         }
 
         /** The service's own explanation of a failed call ({@code message} of Tasklane's error shape). */
-        String message() {
+        public String message() {
             String message = body.path("message").asString("");
             return message.isEmpty() ? "HTTP " + status : message;
         }
@@ -35,11 +35,11 @@ final class Http {
 
     private Http() {}
 
-    static Answer get(String url, String token) throws IOException {
+    public static Answer get(String url, String token) throws IOException {
         return send(request(url, token).GET().build());
     }
 
-    static Answer post(String url, String token, Object body) throws IOException {
+    public static Answer post(String url, String token, Object body) throws IOException {
         return send(request(url, token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.tasklane.cli.stack.LocalStack;
+import dev.tasklane.cli.stack.Settings;
 import picocli.CommandLine.Command;
 
 @Command(

@@ -2,6 +2,10 @@ package dev.tasklane.cli;
 
 import java.io.PrintWriter;
 
+import dev.tasklane.cli.bench.BenchCommand;
+import dev.tasklane.cli.chaos.ChaosCommand;
+import dev.tasklane.cli.stack.UpCommand;
+import dev.tasklane.cli.status.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import dev.tasklane.cli.stack.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

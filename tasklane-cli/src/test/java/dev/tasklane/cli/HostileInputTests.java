@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.testsupport.HttpJson;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

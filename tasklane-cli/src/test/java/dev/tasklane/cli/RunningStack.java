@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.tasklane.cli.stack.LocalStack;
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.testsupport.HttpJson;
 
 import static org.awaitility.Awaitility.await;
@@ -26,17 +28,17 @@ import static org.awaitility.Awaitility.await;
  * {@code ./tasklane up} run as a process, exactly as a newcomer runs it, on free ports and with its data in
  * {@code target/}: started once per test JVM and driven over HTTP only.
  */
-final class RunningStack {
+public final class RunningStack {
 
     private static final Pattern TOKEN = Pattern.compile("^\\s{4}(user|supervisor|admin)\\s+(\\S+)$");
     private static RunningStack instance;
 
     final Path root = Path.of("..").toAbsolutePath().normalize();
-    final Path home;
-    final Map<String, String> environment = new LinkedHashMap<>();
-    final Map<String, String> tokens = new LinkedHashMap<>();
-    final List<String> output = new CopyOnWriteArrayList<>();
-    volatile Process process;
+    public final Path home;
+    public final Map<String, String> environment = new LinkedHashMap<>();
+    public final Map<String, String> tokens = new LinkedHashMap<>();
+    public final List<String> output = new CopyOnWriteArrayList<>();
+    public volatile Process process;
 
     private RunningStack() throws IOException {
         home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tasklane-home-");
@@ -62,7 +64,7 @@ final class RunningStack {
      * Runs {@code ./tasklane up} again, on the same data and ports, after the last one ended (killed, say), and waits
      * until it is running.
      */
-    void upAgain() throws IOException {
+    public void upAgain() throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("./tasklane up is still running");
         }
@@ -97,7 +99,7 @@ final class RunningStack {
         }
     }
 
-    static synchronized RunningStack get() {
+    public static synchronized RunningStack get() {
         if (instance == null) {
             try {
                 instance = new RunningStack();
@@ -123,11 +125,11 @@ final class RunningStack {
         }
     }
 
-    int port(Settings.Port port) {
+    public int port(Settings.Port port) {
         return Integer.parseInt(environment.get(port.variable()));
     }
 
-    HttpJson gateway() {
+    public HttpJson gateway() {
         return new HttpJson(port(Settings.GATEWAY));
     }
 
@@ -162,7 +164,7 @@ final class RunningStack {
     record Result(int exitCode, String output) {}
 
     /** The stack's PostgreSQL, as the services see it. */
-    java.sql.Connection database() throws java.sql.SQLException {
+    public java.sql.Connection database() throws java.sql.SQLException {
         return java.sql.DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + port(Settings.POSTGRES) + "/tasklane", "postgres", "");
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.testsupport.HttpJson;
 import dev.tasklane.testsupport.SseClient;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.testsupport.HttpJson;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
