@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import dev.tasklane.cli.stack.Settings;
@@ -302,6 +303,43 @@ class BrowserTests {
                 .extracting(BrowserTests::describe)
                 .as("this browser has shown that incident")
                 .isEmpty();
+    }
+
+    @Test
+    void aTextThatCannotBeSentIsAToastInBusinessWords() {
+        openAs(user, "dashboard.html");
+        HttpJson.Response client = gateway.post(
+                "/add-client",
+                user,
+                "{\"name\": \"Lana Landline\", \"phone\": \"+12175550188\", \"address\": \"9 Elm St, Springfield, IL\"}");
+        assertThat(client.status()).as(client.body().toString()).isEqualTo(200);
+        stack.quoSimulator().post("/_sim/mode", null, "{\"mode\": \"landline\"}");
+        try {
+            HttpJson.Response saved = gateway.post(
+                    "/save-appointment",
+                    user,
+                    "{\"client_id\": \"" + client.body().path("client_id").asString()
+                            + "\", \"scheduled_at\": \"2030-07-04T15:30:00Z\", \"pickup_address\": \"9 Elm St, "
+                            + "Springfield, IL\"}");
+            assertThat(saved.status()).as(saved.body().toString()).isEqualTo(200);
+            String textTask =
+                    saved.body().path("task_ids").path("send_appointment_text").asString();
+            assertThat(textTask).as("the save queued the client's text").isNotBlank();
+
+            String incident = await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> incidentOf(user, textTask), Objects::nonNull);
+            WebElement toast = incidentToast(incident, 5);
+            assertThat(toast.getText())
+                    .as(describe(toast))
+                    .contains("Some clients' numbers are landlines", "Appointment text for appointment Lana Landline")
+                    .doesNotContain(textTask, "send_appointment_text", "LANDLINE");
+            assertThat(toast.findElement(By.cssSelector(".tl-toast__message")).getText())
+                    .as("what to do")
+                    .contains("Put a mobile number on each client listed");
+        } finally {
+            stack.quoSimulator().post("/_sim/mode", null, "{\"mode\": \"ok\"}");
+        }
     }
 
     @Test

@@ -137,6 +137,10 @@ public final class RunningStack {
         return new HttpJson(port(Settings.DISTANCE_MATRIX_SIMULATOR));
     }
 
+    HttpJson quoSimulator() {
+        return new HttpJson(port(Settings.QUO_SIMULATOR));
+    }
+
     /** Runs another {@code ./tasklane} command against this stack and returns its exit code and output. */
     Result command(String... args) throws IOException, InterruptedException {
         return command(Map.of(), args);

@@ -76,6 +76,45 @@ public final class IncidentCatalog {
                             "Press Retry all in a few minutes. If it keeps failing, an administrator should check the Quo "
                                     + "worker's internet connection and TASKLANE_QUO_BASE_URL.")),
             Map.entry(
+                    "quo/LANDLINE",
+                    new Words(
+                            "Some clients' numbers are landlines, which cannot receive texts",
+                            "Put a mobile number on each client listed and save it, then press Retry all; or call them "
+                                    + "about their appointment instead and dismiss these.")),
+            Map.entry(
+                    "quo/OPTED_OUT",
+                    new Words(
+                            "Some clients have opted out of texts from you",
+                            "Call the clients listed about their appointment instead, then dismiss these. Do not retry: "
+                                    + "Quo will refuse again until the client texts you START.")),
+            Map.entry(
+                    "quo/INVALID_NUMBER",
+                    new Words(
+                            "Quo could not text some clients' numbers",
+                            "Correct the phone number of each client listed and save it, then press Retry all.")),
+            Map.entry(
+                    "quo/NO_CREDITS",
+                    new Words(
+                            "Quo has no credit left to send texts",
+                            "An administrator should add credit in Quo's billing settings, then press Retry all.")),
+            Map.entry(
+                    "quo/FROM_NUMBER_UNKNOWN",
+                    new Words(
+                            "Quo does not know the number texts are sent from",
+                            "An administrator should set TASKLANE_QUO_FROM_NUMBER to a number of the Quo workspace and "
+                                    + "restart quo-sync-worker, then press Retry all.")),
+            Map.entry(
+                    "worker/TEXT_NOT_CONFIGURED",
+                    new Words(
+                            "Appointment texts are not set up",
+                            "An administrator should set TASKLANE_QUO_FROM_NUMBER (the Quo number texts are sent from) "
+                                    + "and restart quo-sync-worker, then press Retry all.")),
+            Map.entry(
+                    "worker/NO_PHONE",
+                    new Words(
+                            "Clients without a phone number",
+                            "Add a mobile number to each client listed and save it, then press Retry all.")),
+            Map.entry(
                     "worker/NO_ADDRESS",
                     new Words(
                             "Records without an address",

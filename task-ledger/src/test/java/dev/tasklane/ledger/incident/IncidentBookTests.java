@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tasklane.events.TaskTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -112,6 +113,23 @@ class IncidentBookTests {
         copy.sort(java.util.Comparator.comparing(IncidentBook.Failure::failedAt)
                 .thenComparing(IncidentBook.Failure::taskId));
         return copy;
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            # source | code                | title                                                              | advice names
+            quo      | LANDLINE            | Some clients' numbers are landlines, which cannot receive texts    | mobile number
+            quo      | OPTED_OUT           | Some clients have opted out of texts from you                      | Call the clients
+            quo      | INVALID_NUMBER      | Quo could not text some clients' numbers                           | phone number
+            quo      | NO_CREDITS          | Quo has no credit left to send texts                               | billing
+            quo      | FROM_NUMBER_UNKNOWN | Quo does not know the number texts are sent from                   | TASKLANE_QUO_FROM_NUMBER
+            worker   | TEXT_NOT_CONFIGURED | Appointment texts are not set up                                   | TASKLANE_QUO_FROM_NUMBER
+            worker   | NO_PHONE            | Clients without a phone number                                     | mobile number
+            """)
+    void aTextThatCannotBeSentIsAnIncidentInBusinessWords(String source, String code, String title, String advice) {
+        IncidentCatalog.Words words = IncidentCatalog.of(TaskTypes.SEND_APPOINTMENT_TEXT, source, code);
+        assertThat(words.title()).isEqualTo(title);
+        assertThat(words.advice()).contains(advice);
     }
 
     @Test

@@ -93,6 +93,8 @@ public final class LocalStack implements AutoCloseable {
             simulators.add(quo);
             environment.put("QUO_API_KEY", Settings.QUO_SIMULATOR_KEY);
             environment.put("TASKLANE_QUO_BASE_URL", quo.baseUrl());
+            // appointment texts go out from the simulator's one number unless the caller chose another
+            environment.putIfAbsent("TASKLANE_QUO_FROM_NUMBER", QuoSimulator.PHONE_NUMBER_ID);
             say.accept("Quo simulator on " + quo.baseUrl() + " (QUO_API_KEY is not set)");
         }
         if (!settings.usesExternalDatabase()) {
