@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What an operator and an integrator see: the OpenAPI description, Swagger UI, health and metrics. */
 @GatewayIntegrationTest
@@ -72,10 +74,14 @@ class GatewayOperationsIntegrationTests {
         String metrics = text("/actuator/prometheus");
 
         assertThat(metrics).containsPattern("http_server_requests_seconds_bucket\\{.*uri=\"/add-client\".*le=\"");
-        assertThat(metrics)
-                .contains("tasklane_outbox_backlog")
-                .contains("tasklane_outbox_oldest_age_seconds")
-                .contains("tasklane_outbox_published_total");
+        assertThat(metrics).contains("tasklane_outbox_backlog").contains("tasklane_outbox_oldest_age_seconds");
+        // the tasks requested, per task type: the dashboard's "requested" rate
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> text("/actuator/prometheus"),
+                        text -> text.contains(
+                                        "tasklane_outbox_published_total{topic=\"task.requested.calculate_drive_times\"}")
+                                && text.contains("tasklane_outbox_published_total{topic=\"task.requested.sync_quo\"}"));
     }
 
     @Test

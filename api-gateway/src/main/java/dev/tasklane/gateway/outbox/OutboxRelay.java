@@ -4,7 +4,9 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.tasklane.events.TaskEvent;
@@ -43,7 +45,10 @@ class OutboxRelay implements SmartLifecycle {
     private final OutboxSignal signal;
     private final GatewayProperties.Outbox settings;
     private final PgNotificationListener notifications;
-    private final Counter published;
+    private final MeterRegistry meters;
+    /** Events published, by topic: the requests of each task type, and the status events. */
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
+
     private final Counter failedAttempts;
     private final Counter deadLettered;
     private volatile boolean running;
@@ -70,9 +75,7 @@ class OutboxRelay implements SmartLifecycle {
                         database.determineUrl(), database.determineUsername(), database.determinePassword()),
                 payloads -> signal.wake(),
                 signal::wake);
-        this.published = Counter.builder("tasklane.outbox.published")
-                .description("Outbox events published to Kafka")
-                .register(meters);
+        this.meters = meters;
         this.failedAttempts = Counter.builder("tasklane.outbox.publish.failures")
                 .description("Batches Kafka did not acknowledge (the rows stay queued)")
                 .register(meters);
@@ -147,6 +150,16 @@ class OutboxRelay implements SmartLifecycle {
     /** The outcome of one batch: rows published, and the failure if Kafka did not acknowledge them all. */
     private record Batch(int handled, Exception failure) {}
 
+    private Counter published(String topic) {
+        return published.computeIfAbsent(
+                topic,
+                name -> Counter.builder("tasklane.outbox.published")
+                        .description(
+                                "Outbox events published to Kafka, by topic (task.requested.<type>: the tasks requested)")
+                        .tag("topic", name)
+                        .register(meters));
+    }
+
     /**
      * Publishes up to one batch in one transaction and returns how many rows it handled. Rows Kafka acknowledged are
      * deleted; the others stay, with their attempt counted, and the failure is thrown after the commit.
@@ -180,10 +193,12 @@ class OutboxRelay implements SmartLifecycle {
             for (int i = 0; i < rows.size(); i++) {
                 boolean acked = sends.get(i).isDone() && !sends.get(i).isCompletedExceptionally();
                 (acked ? acknowledged : waiting).add(rows.get(i).id());
+                if (acked) {
+                    published(rows.get(i).topic()).increment();
+                }
             }
             String error = waiting.isEmpty() ? null : failure == null ? "not acknowledged" : rootMessage(failure);
             finish(acknowledged, waiting, error);
-            published.increment(acknowledged.size());
             if (!waiting.isEmpty()) {
                 failedAttempts.increment();
             }
