@@ -66,6 +66,8 @@ class TaskTopicsTests {
                         "task.requested.calculate_drive_times-dlt",
                         "task.requested.sync_quo",
                         "task.requested.sync_quo-dlt",
+                        "task.requested.send_appointment_text",
+                        "task.requested.send_appointment_text-dlt",
                         "task.status",
                         "task.status-dlt");
         assertThat(declarations)

@@ -26,7 +26,8 @@ class TaskTypeDefaultsTests {
     void theTypesRegisteredAsRetryableMayBeRetriedByDefault() {
         assertThat(bind("tasklane.ledger", LedgerProperties.class, Map.of()).retryableTaskTypes())
                 .containsExactlyElementsOf(TaskTypes.retryable())
-                .containsExactlyInAnyOrder(TaskTypes.CALCULATE_DRIVE_TIMES, TaskTypes.SYNC_QUO);
+                .containsExactlyInAnyOrder(
+                        TaskTypes.CALCULATE_DRIVE_TIMES, TaskTypes.SYNC_QUO, TaskTypes.SEND_APPOINTMENT_TEXT);
     }
 
     @Test
