@@ -30,7 +30,8 @@ class ComposeFileTests {
     private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
     private static final List<String> TASKLANE =
             List.of("task-ledger", "api-gateway", "drive-time-worker", "quo-sync-worker");
-    private static final Set<String> SECRETS = Set.of("POSTGRES_PASSWORD", "GOOGLE_MAPS_API_KEY", "QUO_API_KEY");
+    private static final Set<String> SECRETS =
+            Set.of("POSTGRES_PASSWORD", "GOOGLE_MAPS_API_KEY", "QUO_API_KEY", "TASKLANE_GRAFANA_ADMIN_PASSWORD");
 
     private static String text;
     private static Map<String, Map<String, Object>> services;

@@ -53,6 +53,31 @@ class PrometheusRulesTests {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyDashboardQueryIsPromQlThatPromtoolAccepts() throws Exception {
+        // promtool checks a query only inside a rules file: each panel's queries become recording rules of a scratch
+        // one
+        Map<String, Object> dashboard = new tools.jackson.databind.json.JsonMapper()
+                .readValue(
+                        ROOT.resolve("compose/grafana/dashboards/tasklane.json").toFile(), Map.class);
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int queries = 0;
+        for (Map<String, Object> panel : (List<Map<String, Object>>) dashboard.get("panels")) {
+            for (Map<String, Object> target : (List<Map<String, Object>>) panel.get("targets")) {
+                rules.append("      - record: dashboard:query")
+                        .append(++queries)
+                        .append("\n        expr: '")
+                        .append(((String) target.get("expr")).replace("'", "''"))
+                        .append("'\n");
+            }
+        }
+        assertThat(queries).isGreaterThanOrEqualTo(9);
+        Path scratch = Files.createTempFile(Path.of("target").toAbsolutePath(), "dashboard-queries", ".yml");
+        Files.writeString(scratch, rules);
+        assertThat(promtool("check", "rules", scratch.toString())).contains("SUCCESS: " + queries + " rules found");
+    }
+
     /** How a Markdown heading becomes an anchor: lower case, spaces to hyphens, punctuation dropped. */
     private static String anchor(String heading) {
         return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 -]", "").replace(' ', '-');
