@@ -67,15 +67,7 @@ class QuoSyncHandler implements TaskHandler {
         return switch (request.entityType()) {
             case EntityTypes.CLIENT -> sync(request.entityId(), request.entityName(), false);
             case EntityTypes.APPOINTMENT -> forAppointment(request);
-            default ->
-                throw new TaskFailure(
-                        "Quo contacts are synced for a client or an appointment, but this task is "
-                                + "about a " + request.entityType() + " (" + request.entityName()
-                                + "). Dismiss it; if it keeps "
-                                + "coming, report it: whatever queued it has a bug.",
-                        "UNSUPPORTED_ENTITY",
-                        "worker",
-                        false);
+            default -> throw ContactFailures.unsupportedEntity(request);
         };
     }
 
@@ -83,14 +75,9 @@ class QuoSyncHandler implements TaskHandler {
         List<UUID> client =
                 jdbc.queryForList("SELECT client_id FROM appointments WHERE id = ?", UUID.class, request.entityId());
         if (client.isEmpty()) {
-            throw new TaskFailure(
-                    "Cannot put the appointment " + request.entityName() + " on its client's Quo contact: "
-                            + "the appointment no longer exists (deleted after the task was queued). Dismiss this task.",
-                    "APPOINTMENT_NOT_FOUND",
-                    "worker",
-                    false);
+            throw ContactFailures.appointmentNotFound(request.entityName());
         }
-        String subject = "the appointment " + request.entityName();
+        String subject = ContactFailures.appointment(request.entityName());
         List<CustomFieldCatalog.Use> uses = customFieldUses();
         if (!uses.isEmpty()) {
             quo(
@@ -114,12 +101,7 @@ class QuoSyncHandler implements TaskHandler {
                             row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5)),
                     clientId);
             if (found.isEmpty()) {
-                throw new TaskFailure(
-                        "Cannot sync the Quo contact of " + entityName + ": the client no longer exists "
-                                + "(deleted after the task was queued). Dismiss this task.",
-                        "CLIENT_NOT_FOUND",
-                        "worker",
-                        false);
+                throw ContactFailures.clientNotFound(entityName);
             }
             Client client = found.get(0);
             Map<String, Object> appointment = new LinkedHashMap<>();
@@ -128,7 +110,7 @@ class QuoSyncHandler implements TaskHandler {
             WantedContact wanted = WantedContact.ofClient(
                     clientId.toString(), client.name(), client.phone(), client.email(), customFields);
             ContactSync.Synced synced =
-                    quo(() -> contacts.sync(wanted, client.quoContactId()), "the Quo contact of " + client.name());
+                    quo(() -> contacts.sync(wanted, client.quoContactId()), ContactFailures.contactOf(client.name()));
             if (!synced.contactId().equals(client.quoContactId())) {
                 jdbc.update("UPDATE clients SET quo_contact_id = ? WHERE id = ?", synced.contactId(), clientId);
             }
@@ -202,55 +184,20 @@ class QuoSyncHandler implements TaskHandler {
     /** Runs Quo calls for {@code subject}, turning what can go wrong into a wait or a failure a person can act on. */
     private <T> T quo(Supplier<T> calls, String subject) {
         try {
-            return failures.run(calls, "syncing " + subject, e -> failure(e, subject));
+            return failures.run(calls, ContactFailures.doing(subject), e -> failure(e, subject));
         } catch (CustomFieldCatalog.MisconfiguredFieldException e) {
-            throw failure(
-                    "Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "
-                            + "field in Quo (Settings → Contacts → custom properties) or point the setting at an existing "
-                            + "field (an empty value leaves it out), restart quo-sync-worker, then retry the task.",
-                    "CUSTOM_FIELD_MISSING",
-                    false);
+            throw ContactFailures.customFieldMissing(e, failures, subject);
         }
     }
 
-    /** The answer to the errors only a contact sync gets; null leaves the others to {@link QuoFailures}. */
+    /**
+     * The answer to the errors only a contact sync gets (null leaves the others to {@link QuoFailures}); Quo rejecting
+     * the custom fields first forgets the workspace's fields, so a retry checks them again.
+     */
     private TaskFailure failure(QuoApiException e, String subject) {
-        String said = e.getMessage();
-        if (e.status() == 400 && e.problems().stream().anyMatch(problem -> problem.startsWith("/customFields"))) {
+        if (ContactFailures.aboutCustomFields(e)) {
             catalog.forget();
-            return failure(
-                    "Quo rejected the appointment fields of " + subject + ": " + said + ". The workspace's "
-                            + "contact custom fields changed since Tasklane last looked. Retry the task: it checks the fields "
-                            + "again and says which setting to correct.",
-                    "CUSTOM_FIELD_MISSING",
-                    true);
         }
-        return switch (e.status()) {
-            case 400 ->
-                failure(
-                        "Quo rejected " + subject + " as invalid: " + said + ". Correct the client's details "
-                                + "in Tasklane (phone in E.164 such as +15551234567, a valid email) and save the client; saving "
-                                + "syncs the contact again.",
-                        "INVALID_REQUEST",
-                        false);
-            case 404 ->
-                failure(
-                        "Quo has no such contact (" + said + ") while syncing " + subject + ": it was deleted "
-                                + "in Quo during the sync. Retry the task: it finds or creates the contact again.",
-                        "NOT_FOUND",
-                        true);
-            case 409 ->
-                failure(
-                        "Quo refused to create " + subject + " as a conflict (" + said + "). Retry the task; "
-                                + "if it keeps failing, look in Quo for a contact with this client's details and remove its "
-                                + "external id or the duplicate.",
-                        "CONFLICT",
-                        true);
-            default -> null;
-        };
-    }
-
-    private TaskFailure failure(String message, String code, boolean retryable) {
-        return failures.failure(message, code, retryable);
+        return ContactFailures.quoAnswer(e, failures, subject);
     }
 }
