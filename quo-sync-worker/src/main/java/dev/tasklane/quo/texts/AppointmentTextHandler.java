@@ -261,13 +261,7 @@ class AppointmentTextHandler implements TaskHandler {
         String known = phoneNumberId;
         if (known == null) {
             known = quo.phoneNumberId(properties.fromNumber())
-                    .orElseThrow(() -> failures.failure(
-                            "Quo has no phone number " + properties.fromNumber() + " in this workspace, so Tasklane "
-                                    + "cannot check whether a text went out. Set TASKLANE_QUO_FROM_NUMBER to one of the "
-                                    + "workspace's numbers (its PN… id or the number in E.164), restart "
-                                    + "quo-sync-worker, then retry the task.",
-                            "FROM_NUMBER_UNKNOWN",
-                            false));
+                    .orElseThrow(() -> TextFailures.fromNumberUnknown(failures, properties.fromNumber()));
             phoneNumberId = known;
         }
         return known;
