@@ -1,6 +1,5 @@
 package dev.tasklane.quo.task;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +18,10 @@ import dev.tasklane.quo.contacts.QuoApiException;
 import dev.tasklane.quo.contacts.WantedContact;
 import dev.tasklane.quo.system.QuoFailures;
 import dev.tasklane.quo.system.QuoProperties;
+import dev.tasklane.quo.task.ContactRows.Client;
+import dev.tasklane.quo.task.ContactRows.NextAppointment;
 import dev.tasklane.worker.TaskFailure;
 import dev.tasklane.worker.TaskHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,12 +30,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * scheduled appointment in the configured custom fields. Every sync reads the current records, so a repeated, late or
  * out-of-order task leaves the contact as the records say. Syncs of one client are serialized by a PostgreSQL advisory
  * lock, across threads and instances, so two tasks about the same client never race to create a contact or write an
- * older state over a newer one; the Quo contact id is stored on the client in the same transaction.
+ * older state over a newer one; the Quo contact id is stored on the client in the same transaction. Its SQL is in
+ * {@link ContactRows}, its messages to people in {@link ContactFailures}.
  */
 @Component
 class QuoSyncHandler implements TaskHandler {
 
-    private final JdbcTemplate jdbc;
+    private final ContactRows rows;
     private final TransactionTemplate transactions;
     private final ContactSync contacts;
     private final CustomFieldCatalog catalog;
@@ -43,13 +44,13 @@ class QuoSyncHandler implements TaskHandler {
     private final QuoFailures failures;
 
     QuoSyncHandler(
-            JdbcTemplate jdbc,
+            ContactRows rows,
             TransactionTemplate transactions,
             ContactSync contacts,
             CustomFieldCatalog catalog,
             QuoProperties properties,
             QuoFailures failures) {
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.transactions = transactions;
         this.contacts = contacts;
         this.catalog = catalog;
@@ -67,30 +68,14 @@ class QuoSyncHandler implements TaskHandler {
         return switch (request.entityType()) {
             case EntityTypes.CLIENT -> sync(request.entityId(), request.entityName(), false);
             case EntityTypes.APPOINTMENT -> forAppointment(request);
-            default ->
-                throw new TaskFailure(
-                        "Quo contacts are synced for a client or an appointment, but this task is "
-                                + "about a " + request.entityType() + " (" + request.entityName()
-                                + "). Dismiss it; if it keeps "
-                                + "coming, report it: whatever queued it has a bug.",
-                        "UNSUPPORTED_ENTITY",
-                        "worker",
-                        false);
+            default -> throw ContactFailures.unsupportedEntity(request);
         };
     }
 
     private Map<String, Object> forAppointment(TaskRequested request) {
-        List<UUID> client =
-                jdbc.queryForList("SELECT client_id FROM appointments WHERE id = ?", UUID.class, request.entityId());
-        if (client.isEmpty()) {
-            throw new TaskFailure(
-                    "Cannot put the appointment " + request.entityName() + " on its client's Quo contact: "
-                            + "the appointment no longer exists (deleted after the task was queued). Dismiss this task.",
-                    "APPOINTMENT_NOT_FOUND",
-                    "worker",
-                    false);
-        }
-        String subject = "the appointment " + request.entityName();
+        UUID clientId = rows.clientOf(request.entityId())
+                .orElseThrow(() -> ContactFailures.appointmentNotFound(request.entityName()));
+        String subject = ContactFailures.appointment(request.entityName());
         List<CustomFieldCatalog.Use> uses = customFieldUses();
         if (!uses.isEmpty()) {
             quo(
@@ -100,37 +85,22 @@ class QuoSyncHandler implements TaskHandler {
                     },
                     subject);
         }
-        return sync(client.get(0), request.entityName(), true);
+        return sync(clientId, request.entityName(), true);
     }
-
-    private record Client(String name, String phone, String email, String address, String quoContactId) {}
 
     private Map<String, Object> sync(UUID clientId, String entityName, boolean withAppointment) {
         return transactions.execute(status -> {
-            jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "tasklane.quo:" + clientId);
-            List<Client> found = jdbc.query(
-                    "SELECT name, phone, email, address, quo_contact_id FROM clients WHERE id = ?",
-                    (row, n) -> new Client(
-                            row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5)),
-                    clientId);
-            if (found.isEmpty()) {
-                throw new TaskFailure(
-                        "Cannot sync the Quo contact of " + entityName + ": the client no longer exists "
-                                + "(deleted after the task was queued). Dismiss this task.",
-                        "CLIENT_NOT_FOUND",
-                        "worker",
-                        false);
-            }
-            Client client = found.get(0);
+            rows.lockClient(clientId);
+            Client client = rows.client(clientId).orElseThrow(() -> ContactFailures.clientNotFound(entityName));
             Map<String, Object> appointment = new LinkedHashMap<>();
             Map<String, String> customFields =
                     withAppointment ? nextAppointment(clientId, client, appointment) : Map.of();
             WantedContact wanted = WantedContact.ofClient(
                     clientId.toString(), client.name(), client.phone(), client.email(), customFields);
             ContactSync.Synced synced =
-                    quo(() -> contacts.sync(wanted, client.quoContactId()), "the Quo contact of " + client.name());
+                    quo(() -> contacts.sync(wanted, client.quoContactId()), ContactFailures.contactOf(client.name()));
             if (!synced.contactId().equals(client.quoContactId())) {
-                jdbc.update("UPDATE clients SET quo_contact_id = ? WHERE id = ?", synced.contactId(), clientId);
+                rows.storeContactId(clientId, synced.contactId());
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("contact_id", synced.contactId());
@@ -142,27 +112,20 @@ class QuoSyncHandler implements TaskHandler {
 
     /** The client's next scheduled appointment, as the configured custom fields (null values clear them). */
     private Map<String, String> nextAppointment(UUID clientId, Client client, Map<String, Object> summary) {
-        List<String[]> next = jdbc.query(
-                """
-                SELECT scheduled_at, coalesce(pickup_address, ?), dropoff_address FROM appointments
-                WHERE client_id = ? AND status = 'scheduled' AND scheduled_at >= now()
-                ORDER BY scheduled_at, id LIMIT 1""",
-                (row, n) -> new String[] {
-                    row.getObject(1, OffsetDateTime.class).toInstant().toString(), row.getString(2), row.getString(3)
-                },
-                client.address(),
-                clientId);
-        String[] values = next.isEmpty() ? new String[3] : next.get(0);
-        summary.put("next_appointment", next.isEmpty() ? "none scheduled" : values[0]);
-        if (!next.isEmpty()) {
-            summary.put("pickup_address", values[1]);
-            summary.put("dropoff_address", values[2]);
+        NextAppointment next = rows.nextAppointment(clientId, client.address()).orElse(null);
+        String at = next == null ? null : next.at().toString();
+        String pickup = next == null ? null : next.pickupAddress();
+        String dropoff = next == null ? null : next.dropoffAddress();
+        summary.put("next_appointment", next == null ? "none scheduled" : at);
+        if (next != null) {
+            summary.put("pickup_address", pickup);
+            summary.put("dropoff_address", dropoff);
         }
         QuoProperties.CustomFieldKeys keys = properties.customFields();
         Map<String, String> fields = new LinkedHashMap<>();
-        put(fields, keys.nextAppointment(), values[0]);
-        put(fields, keys.pickupAddress(), values[1]);
-        put(fields, keys.dropoffAddress(), values[2]);
+        put(fields, keys.nextAppointment(), at);
+        put(fields, keys.pickupAddress(), pickup);
+        put(fields, keys.dropoffAddress(), dropoff);
         return fields;
     }
 
@@ -202,55 +165,20 @@ class QuoSyncHandler implements TaskHandler {
     /** Runs Quo calls for {@code subject}, turning what can go wrong into a wait or a failure a person can act on. */
     private <T> T quo(Supplier<T> calls, String subject) {
         try {
-            return failures.run(calls, "syncing " + subject, e -> failure(e, subject));
+            return failures.run(calls, ContactFailures.doing(subject), e -> failure(e, subject));
         } catch (CustomFieldCatalog.MisconfiguredFieldException e) {
-            throw failure(
-                    "Cannot put " + subject + " on the client's Quo contact: " + e.getMessage() + " Create the "
-                            + "field in Quo (Settings → Contacts → custom properties) or point the setting at an existing "
-                            + "field (an empty value leaves it out), restart quo-sync-worker, then retry the task.",
-                    "CUSTOM_FIELD_MISSING",
-                    false);
+            throw ContactFailures.customFieldMissing(e, failures, subject);
         }
     }
 
-    /** The answer to the errors only a contact sync gets; null leaves the others to {@link QuoFailures}. */
+    /**
+     * The answer to the errors only a contact sync gets (null leaves the others to {@link QuoFailures}); Quo rejecting
+     * the custom fields first forgets the workspace's fields, so a retry checks them again.
+     */
     private TaskFailure failure(QuoApiException e, String subject) {
-        String said = e.getMessage();
-        if (e.status() == 400 && e.problems().stream().anyMatch(problem -> problem.startsWith("/customFields"))) {
+        if (ContactFailures.aboutCustomFields(e)) {
             catalog.forget();
-            return failure(
-                    "Quo rejected the appointment fields of " + subject + ": " + said + ". The workspace's "
-                            + "contact custom fields changed since Tasklane last looked. Retry the task: it checks the fields "
-                            + "again and says which setting to correct.",
-                    "CUSTOM_FIELD_MISSING",
-                    true);
         }
-        return switch (e.status()) {
-            case 400 ->
-                failure(
-                        "Quo rejected " + subject + " as invalid: " + said + ". Correct the client's details "
-                                + "in Tasklane (phone in E.164 such as +15551234567, a valid email) and save the client; saving "
-                                + "syncs the contact again.",
-                        "INVALID_REQUEST",
-                        false);
-            case 404 ->
-                failure(
-                        "Quo has no such contact (" + said + ") while syncing " + subject + ": it was deleted "
-                                + "in Quo during the sync. Retry the task: it finds or creates the contact again.",
-                        "NOT_FOUND",
-                        true);
-            case 409 ->
-                failure(
-                        "Quo refused to create " + subject + " as a conflict (" + said + "). Retry the task; "
-                                + "if it keeps failing, look in Quo for a contact with this client's details and remove its "
-                                + "external id or the duplicate.",
-                        "CONFLICT",
-                        true);
-            default -> null;
-        };
-    }
-
-    private TaskFailure failure(String message, String code, boolean retryable) {
-        return failures.failure(message, code, retryable);
+        return ContactFailures.quoAnswer(e, failures, subject);
     }
 }

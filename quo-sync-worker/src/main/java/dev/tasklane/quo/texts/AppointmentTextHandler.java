@@ -1,11 +1,8 @@
 package dev.tasklane.quo.texts;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,10 +13,11 @@ import dev.tasklane.events.TaskTypes;
 import dev.tasklane.quo.contacts.QuoApiException;
 import dev.tasklane.quo.contacts.QuoClient;
 import dev.tasklane.quo.system.QuoFailures;
+import dev.tasklane.quo.texts.AppointmentTextRows.Appointment;
+import dev.tasklane.quo.texts.AppointmentTextRows.Claim;
 import dev.tasklane.worker.RateBudget;
 import dev.tasklane.worker.TaskHandler;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -41,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * </ul>
  *
  * The calls go through the worker's Quo client: the same key, rate budget, retry and circuit breaker as the contact
- * syncs.
+ * syncs. Its SQL is in {@link AppointmentTextRows}, its messages to people in {@link TextFailures}.
  */
 @Component
 class AppointmentTextHandler implements TaskHandler {
@@ -49,7 +47,7 @@ class AppointmentTextHandler implements TaskHandler {
     /** How much earlier than the claimed moment Quo's sent texts are searched: the two clocks may differ. */
     private static final Duration CLOCK_MARGIN = Duration.ofMinutes(2);
 
-    private final JdbcTemplate jdbc;
+    private final AppointmentTextRows rows;
     private final TransactionTemplate transactions;
     private final TransactionTemplate claims;
     private final QuoClient quo;
@@ -58,12 +56,12 @@ class AppointmentTextHandler implements TaskHandler {
     private volatile String phoneNumberId;
 
     AppointmentTextHandler(
-            JdbcTemplate jdbc,
+            AppointmentTextRows rows,
             PlatformTransactionManager transactionManager,
             QuoClient quo,
             QuoFailures failures,
             TextProperties properties) {
-        this.jdbc = jdbc;
+        this.rows = rows;
         this.transactions = new TransactionTemplate(transactionManager);
         this.claims = new TransactionTemplate(transactionManager);
         this.claims.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -77,11 +75,6 @@ class AppointmentTextHandler implements TaskHandler {
         return TaskTypes.SEND_APPOINTMENT_TEXT;
     }
 
-    private record Appointment(
-            int revision, String status, Instant at, String pickup, String dropoff, String client, String phone) {}
-
-    private record Claim(String status, String to, String content, Instant sendStartedAt, String quoMessageId) {}
-
     @Override
     public Map<String, Object> handle(TaskRequested request) {
         Object revision = request.payload().get("revision");
@@ -93,25 +86,9 @@ class AppointmentTextHandler implements TaskHandler {
 
     private Map<String, Object> text(TaskRequested request, int revision) {
         UUID id = request.entityId();
-        jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "tasklane.text:" + id);
-        List<Appointment> found = jdbc.query(
-                """
-                SELECT a.revision, a.status, a.scheduled_at, coalesce(a.pickup_address, c.address), a.dropoff_address,
-                       c.name, c.phone
-                FROM appointments a JOIN clients c ON c.id = a.client_id WHERE a.id = ?""",
-                (row, n) -> new Appointment(
-                        row.getInt(1),
-                        row.getString(2),
-                        row.getObject(3, OffsetDateTime.class).toInstant(),
-                        row.getString(4),
-                        row.getString(5),
-                        row.getString(6),
-                        row.getString(7)),
-                id);
-        if (found.isEmpty()) {
-            throw TextFailures.appointmentNotFound(request.entityName());
-        }
-        Appointment appointment = found.get(0);
+        rows.lockAppointment(id);
+        Appointment appointment =
+                rows.appointment(id).orElseThrow(() -> TextFailures.appointmentNotFound(request.entityName()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("revision", revision);
         if (appointment.revision() > revision) {
@@ -137,7 +114,7 @@ class AppointmentTextHandler implements TaskHandler {
             return result;
         }
         result.put("kind", kind.value());
-        Claim claim = claim(id, revision);
+        Claim claim = rows.claim(id, revision).orElse(null);
         if (claim != null && claim.status().equals("sent")) {
             result.put("outcome", "already_sent");
             result.put("quo_message_id", claim.quoMessageId());
@@ -169,12 +146,7 @@ class AppointmentTextHandler implements TaskHandler {
                         Instant started = startSending(id, revision, kind, request.taskId(), phone, content);
                         return send(phone, content, started, id);
                     });
-                    jdbc.update(
-                            "UPDATE appointment_texts SET status = 'sent', quo_message_id = ?, sent_at = now() "
-                                    + "WHERE appointment_id = ? AND revision = ?",
-                            message.id(),
-                            id,
-                            revision);
+                    rows.markSent(id, revision, message.id());
                     result.put("outcome", "sent");
                     result.put("quo_message_id", message.id());
                     return result;
@@ -183,35 +155,9 @@ class AppointmentTextHandler implements TaskHandler {
                 e -> TextFailures.quoAnswer(e, failures, appointment.client(), phone, when, properties.fromNumber()));
     }
 
-    private Claim claim(UUID id, int revision) {
-        List<Claim> claims = jdbc.query(
-                "SELECT status, to_number, content, send_started_at, quo_message_id FROM appointment_texts "
-                        + "WHERE appointment_id = ? AND revision = ?",
-                (row, n) -> new Claim(
-                        row.getString(1),
-                        row.getString(2),
-                        row.getString(3),
-                        Optional.ofNullable(row.getTimestamp(4))
-                                .map(Timestamp::toInstant)
-                                .orElse(null),
-                        row.getString(5)),
-                id,
-                revision);
-        return claims.isEmpty() ? null : claims.get(0);
-    }
-
     /** Claims the revision with what is about to be sent, committed before the call; returns the claim's moment. */
     private Instant startSending(UUID id, int revision, TextKind kind, UUID taskId, String to, String content) {
-        return claims.execute(status ->
-                        jdbc.queryForObject("""
-                INSERT INTO appointment_texts (appointment_id, revision, kind, task_id, to_number, content,
-                                               send_started_at)
-                VALUES (?, ?, ?, ?, ?, ?, now())
-                ON CONFLICT (appointment_id, revision) DO UPDATE
-                    SET task_id = excluded.task_id, to_number = excluded.to_number, content = excluded.content,
-                        send_started_at = excluded.send_started_at
-                RETURNING send_started_at""", Timestamp.class, id, revision, kind.value(), taskId, to, content))
-                .toInstant();
+        return claims.execute(status -> rows.startSending(id, revision, kind, taskId, to, content));
     }
 
     /**
@@ -243,10 +189,7 @@ class AppointmentTextHandler implements TaskHandler {
 
     /** The text Quo sent to {@code to} with {@code content} since about {@code since}, not yet another revision's. */
     private Optional<QuoClient.Message> alreadySent(String to, String content, Instant since, UUID appointment) {
-        Set<String> others = Set.copyOf(jdbc.queryForList(
-                "SELECT quo_message_id FROM appointment_texts WHERE appointment_id = ? AND quo_message_id IS NOT NULL",
-                String.class,
-                appointment));
+        Set<String> others = rows.quoMessageIds(appointment);
         return quo.texts(phoneNumberId(), to, since.minus(CLOCK_MARGIN)).stream()
                 .filter(message -> "outgoing".equals(message.direction()))
                 .filter(message -> content.equals(message.text()) && !others.contains(message.id()))
@@ -261,13 +204,7 @@ class AppointmentTextHandler implements TaskHandler {
         String known = phoneNumberId;
         if (known == null) {
             known = quo.phoneNumberId(properties.fromNumber())
-                    .orElseThrow(() -> failures.failure(
-                            "Quo has no phone number " + properties.fromNumber() + " in this workspace, so Tasklane "
-                                    + "cannot check whether a text went out. Set TASKLANE_QUO_FROM_NUMBER to one of the "
-                                    + "workspace's numbers (its PN… id or the number in E.164), restart "
-                                    + "quo-sync-worker, then retry the task.",
-                            "FROM_NUMBER_UNKNOWN",
-                            false));
+                    .orElseThrow(() -> TextFailures.fromNumberUnknown(failures, properties.fromNumber()));
             phoneNumberId = known;
         }
         return known;

@@ -83,6 +83,17 @@ final class TextFailures {
                 false);
     }
 
+    /** The sending number is not the workspace's, found when looking up its id to list the texts Quo sent. */
+    static TaskFailure fromNumberUnknown(QuoFailures failures, String from) {
+        return failures.failure(
+                "Quo has no phone number " + from + " in this workspace, so Tasklane "
+                        + "cannot check whether a text went out. Set TASKLANE_QUO_FROM_NUMBER to one of the "
+                        + "workspace's numbers (its PN… id or the number in E.164), restart "
+                        + "quo-sync-worker, then retry the task.",
+                "FROM_NUMBER_UNKNOWN",
+                false);
+    }
+
     /**
      * The answer to the errors only a text gets (an unusable number, a recipient who opted out, the sending number);
      * a 429 waits; null leaves the rest to {@link QuoFailures}.

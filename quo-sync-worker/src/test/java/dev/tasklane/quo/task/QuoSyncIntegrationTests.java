@@ -29,10 +29,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.transaction.IllegalTransactionStateException;
 import tools.jackson.databind.JsonNode;
 
 import static dev.tasklane.quo.QuoSimulatorHolder.SIMULATOR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Creating, updating and filling in appointments on Quo contacts, exactly once in effect, as Quo's spec says. */
@@ -50,6 +52,9 @@ class QuoSyncIntegrationTests {
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    ContactRows rows;
 
     private Clients clients;
 
@@ -85,6 +90,19 @@ class QuoSyncIntegrationTests {
                 .extracting(exchange -> exchange.method() + " " + exchange.status())
                 .as("looked for an existing contact before creating one")
                 .containsExactly("GET 200", "POST 201");
+    }
+
+    @Test
+    void theClientsLockReadAndWriteRunOnlyInsideTheSyncsTransaction() {
+        UUID anyone = UUID.randomUUID();
+
+        assertThatThrownBy(() -> rows.lockClient(anyone)).isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.client(anyone)).isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.nextAppointment(anyone, null))
+                .isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.storeContactId(anyone, "AC1"))
+                .isInstanceOf(IllegalTransactionStateException.class);
+        assertThat(rows.clientOf(anyone)).isEmpty();
     }
 
     @Test

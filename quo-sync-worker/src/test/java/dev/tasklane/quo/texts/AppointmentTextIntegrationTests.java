@@ -21,9 +21,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.IllegalTransactionStateException;
 
 import static dev.tasklane.quo.QuoSimulatorHolder.SIMULATOR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Appointment texts through the worker, the real broker and database and the Quo simulator: the right words, once,
@@ -41,6 +43,9 @@ class AppointmentTextIntegrationTests {
 
     @Autowired
     KafkaTemplate<String, TaskEvent> kafka;
+
+    @Autowired
+    AppointmentTextRows rows;
 
     private Clients clients;
 
@@ -64,6 +69,19 @@ class AppointmentTextIntegrationTests {
                 "SELECT count(*) FROM appointment_texts WHERE appointment_id = ? AND status = 'sent'",
                 Long.class,
                 appointment);
+    }
+
+    @Test
+    void theTextsLockReadsClaimAndMarkRunOnlyInsideACallersTransaction() {
+        UUID anyone = UUID.randomUUID();
+
+        assertThatThrownBy(() -> rows.lockAppointment(anyone)).isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.appointment(anyone)).isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.claim(anyone, 1)).isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.startSending(anyone, 1, TextKind.CONFIRMATION, anyone, "+12175550100", "Hi"))
+                .isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.markSent(anyone, 1, "AC1")).isInstanceOf(IllegalTransactionStateException.class);
+        assertThatThrownBy(() -> rows.quoMessageIds(anyone)).isInstanceOf(IllegalTransactionStateException.class);
     }
 
     @Test
