@@ -79,6 +79,31 @@ class TasklaneEndToEndTests {
     }
 
     @Test
+    @Order(0)
+    void upSaysWhatItDoesInAFewLinesAndTheBannerStaysLast() {
+        List<String> console = List.copyOf(stack.output);
+        int banner = console.indexOf("Tasklane is running.");
+        assertThat(banner)
+                .as("lines before the banner (was ~2,200 with every service's log):%n%s", String.join("\n", console))
+                .isBetween(5, 59);
+        assertThat(console.subList(0, banner))
+                .as("each service says it is healthy")
+                .anyMatch(line -> line.endsWith("task-ledger is healthy"))
+                .anyMatch(line -> line.endsWith("api-gateway is healthy"))
+                .noneMatch(line -> line.contains("ConsumerConfig values") || line.contains(" INFO "));
+        int bannerEnd = banner;
+        while (bannerEnd < console.size() && !console.get(bannerEnd).startsWith("Press Ctrl-C")) {
+            bannerEnd++;
+        }
+        assertThat(console.get(bannerEnd))
+                .as("the banner says where the logs are")
+                .contains("/logs/<service>.log");
+        assertThat(console.subList(bannerEnd + 1, console.size()))
+                .as("after the banner, only a service's warnings and errors")
+                .allMatch(line -> line.matches("^[a-z0-9-]+\\s*\\| \\S+\\s+(WARN|ERROR) .*"));
+    }
+
+    @Test
     @Order(1)
     void aNewClientIsAnsweredAtOnceAndBothTasksCompleteInTheLedger() {
         String user = stack.tokens.get("user");

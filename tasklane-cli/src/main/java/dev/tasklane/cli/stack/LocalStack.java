@@ -51,9 +51,11 @@ public final class LocalStack implements AutoCloseable {
     private StackWatchdog watchdog;
     private String secret;
     private volatile boolean stopping;
+    private boolean everyLine;
 
     /**
-     * @param console where the services' log lines go, prefixed with their names; {@code null} for the log files only
+     * @param console where the services' warnings and errors (every line: {@link #everyLine}) go, prefixed with their
+     *                names; {@code null} for the log files only
      * @param say     where the stack says what it is doing
      * @param fastStart start the services quickly at the cost of their speed once warm (not for benchmarks)
      */
@@ -63,6 +65,15 @@ public final class LocalStack implements AutoCloseable {
         this.console = console != null ? console : new PrintStream(OutputStream.nullOutputStream());
         this.colors = colors;
         this.say = say;
+    }
+
+    /**
+     * Whether the services' every log line goes to the console ({@code ./tasklane up --verbose}); by default only their
+     * warnings and errors do, and every line goes to their log files.
+     */
+    LocalStack everyLine(boolean everyLine) {
+        this.everyLine = everyLine;
+        return this;
     }
 
     /** Server settings for the stack's own PostgreSQL (its restarts too) on top of zonky's; before {@link #start}. */
@@ -167,13 +178,17 @@ public final class LocalStack implements AutoCloseable {
                 settings.home().resolve("logs"),
                 console,
                 colors ? COLORS[services.size() % COLORS.length] : "",
-                fastStart);
+                fastStart,
+                everyLine);
         services.add(process);
         return process;
     }
 
+    /** Waits until each is healthy, saying so of each, and every 10 s what it still waits for. */
     public void awaitHealthy(List<ServiceProcess> starting, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
+        Instant nextProgress = started.plusSeconds(10);
         List<ServiceProcess> waiting = new ArrayList<>(starting);
         while (!waiting.isEmpty()) {
             for (ServiceProcess service : List.copyOf(waiting)) {
@@ -185,6 +200,15 @@ public final class LocalStack implements AutoCloseable {
                     waiting.remove(service);
                     say.accept(service.name() + " is healthy");
                 }
+            }
+            if (!waiting.isEmpty() && Instant.now().isAfter(nextProgress)) {
+                nextProgress = nextProgress.plusSeconds(10);
+                say.accept("Waiting for "
+                        + String.join(
+                                ", ", waiting.stream().map(ServiceProcess::name).toList())
+                        + " to answer healthy ("
+                        + Duration.between(started, Instant.now()).toSeconds() + " s so far; a service takes 20-40 s "
+                        + "to start here)");
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new CliException("not healthy after " + timeout.toSeconds() + " s: "

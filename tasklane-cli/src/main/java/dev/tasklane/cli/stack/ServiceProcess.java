@@ -20,16 +20,19 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
- * One Tasklane service run from its jar in a process of its own: its output goes to the console, each line prefixed
- * with the service's name, and to {@code .tasklane/logs/<name>.log}.
+ * One Tasklane service run from its jar in a process of its own: its output goes to {@code .tasklane/logs/<name>.log}
+ * and, each line prefixed with the service's name, to the console: every line, or only its warnings and errors.
  */
 public final class ServiceProcess {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final int KEPT_LINES = 40;
+    /** A warning or an error in Spring Boot's console format ({@code 12:00:00.000  WARN logger : message}). */
+    private static final Pattern WARNING = Pattern.compile("^\\S+\\s+(WARN|ERROR)\\s");
 
     private final String name;
     private final int port;
@@ -54,7 +57,8 @@ public final class ServiceProcess {
             Path logs,
             PrintStream console,
             String color,
-            boolean fastStart)
+            boolean fastStart,
+            boolean everyLine)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
@@ -69,7 +73,7 @@ public final class ServiceProcess {
         ServiceProcess service = new ServiceProcess(name, port, process);
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
-        Thread pump = new Thread(() -> service.pump(log, console, color), name + "-output");
+        Thread pump = new Thread(() -> service.pump(log, console, color, everyLine), name + "-output");
         pump.setDaemon(true);
         pump.start();
         return service;
@@ -95,7 +99,8 @@ public final class ServiceProcess {
         return List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC");
     }
 
-    private void pump(Path log, PrintStream console, String color) {
+    /** Copies the output to the log file, and to the console every line or (not {@code everyLine}) warnings and errors. */
+    private void pump(Path log, PrintStream console, String color, boolean everyLine) {
         String prefix =
                 color.isEmpty() ? String.format("%-18s| ", name) : color + String.format("%-18s|", name) + "\u001b[0m ";
         try (BufferedReader lines =
@@ -103,7 +108,9 @@ public final class ServiceProcess {
                 PrintWriter file = new PrintWriter(
                         Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                console.println(prefix + line);
+                if (everyLine || WARNING.matcher(line).find()) {
+                    console.println(prefix + line);
+                }
                 file.println(line);
                 file.flush();
                 synchronized (lastLines) {

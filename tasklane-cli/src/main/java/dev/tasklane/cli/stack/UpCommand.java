@@ -50,6 +50,12 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-seed", description = "do not add the demo drivers on first start")
     boolean noSeed;
 
+    @Option(
+            names = "--verbose",
+            description = "stream every log line of every service to the console (by default only their warnings "
+                    + "and errors; every line is in .tasklane/logs/<service>.log)")
+    boolean verbose;
+
     @Mixin
     BrokersOption brokers = new BrokersOption();
 
@@ -65,7 +71,7 @@ public final class UpCommand implements Callable<Integer> {
                 Settings.KAFKA_BROKERS, String.valueOf(brokers.orElse(new Settings(environment).kafkaBrokers())));
         Settings settings = new Settings(environment);
         boolean colors = System.console() != null && System.getenv("NO_COLOR") == null;
-        LocalStack stack = new LocalStack(settings, out, colors, this::say, true);
+        LocalStack stack = new LocalStack(settings, out, colors, this::say, true).everyLine(verbose);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -122,8 +128,12 @@ public final class UpCommand implements Callable<Integer> {
                 .append("/add-client -H \"Authorization: Bearer <user token>\" ")
                 .append("-H 'Content-Type: application/json' -d '{\"name\":\"Ada Client\",\"phone\":\"+12175550100\",")
                 .append("\"address\":\"1 Main St, Springfield, IL\"}'\n");
-        banner.append("Press Ctrl-C to stop everything. Data and logs: ")
+        banner.append("Press Ctrl-C to stop everything. Data: ")
                 .append(settings.home())
+                .append("; every service's log: ")
+                .append(settings.home().resolve("logs"))
+                .append("/<service>.log")
+                .append(verbose ? "" : " (here: only their warnings and errors; --verbose for every line)")
                 .append('\n');
         out.print(banner);
         out.flush();
