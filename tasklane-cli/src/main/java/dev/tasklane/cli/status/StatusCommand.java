@@ -7,8 +7,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.tasklane.cli.Http;
+import dev.tasklane.cli.Tokens;
 import dev.tasklane.cli.stack.Settings;
 import dev.tasklane.localkafka.KafkaCluster;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -28,25 +31,69 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
-        header = "Health, consumer lag, outbox backlog, failures per type.",
+        header = "Health, consumer lag, outbox backlog, failures per type; --watch for a live view.",
         description = {
             "Shows each component's health, the consumer lag per group and topic, the outbox backlog and the",
             "undismissed failed tasks per type. Exit code 0 when every component is up, 1 otherwise.",
             "",
-            "Reads the ports of the last ./tasklane up (.tasklane/stack.properties); the same variables override them."
+            "Reads the ports of the last ./tasklane up (.tasklane/stack.properties); the same variables override them.",
+            "--watch redraws a live view every 2 s until Ctrl-C; given --gateway-url, --ledger-url, --worker-url,",
+            "--kafka-bootstrap and --token it watches another installation (production) the same way."
         })
 /** {@code ./tasklane status}: each component's health, consumer lag, the outbox backlog and open failures. */
 public final class StatusCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
 
+    @Option(
+            names = "--watch",
+            description = "a live view, redrawn every --interval until Ctrl-C: health, tasks requested, completed and "
+                    + "failed per second per type, consumer lag, the outbox, circuit breakers, dead letters")
+    boolean watch;
+
+    @Option(
+            names = "--interval",
+            paramLabel = "<seconds>",
+            defaultValue = "2",
+            description = "seconds between two frames of --watch (default: ${DEFAULT-VALUE})")
+    int intervalSeconds;
+
+    @Option(
+            names = "--gateway-url",
+            paramLabel = "<url>",
+            description = "with --watch: the gateway of another installation (default: the local stack's)")
+    String gatewayUrl;
+
+    @Option(names = "--ledger-url", paramLabel = "<url>", description = "with --watch: its ledger")
+    String ledgerUrl;
+
+    @Option(
+            names = "--worker-url",
+            paramLabel = "<url>",
+            description = "with --watch: a worker instance; repeat it for each (default: the local two)")
+    List<String> workerUrls;
+
+    @Option(names = "--kafka-bootstrap", paramLabel = "<host:port,…>", description = "with --watch: its Kafka")
+    String kafkaBootstrap;
+
+    @Option(
+            names = "--token",
+            paramLabel = "<jwt>",
+            description = "with --watch: a supervisor's or admin's token for its ledger (default: minted with the "
+                    + "local or TASKLANE_JWT_SECRET secret)")
+    String token;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Settings settings = Settings.fromEnvironment();
+        if (watch) {
+            return watch(settings);
+        }
         boolean allUp = true;
         out.println("Components");
         for (Settings.Port service : Settings.SERVICES) {
@@ -83,6 +130,44 @@ public final class StatusCommand implements Callable<Integer> {
             printLag(lag);
         }
         return allUp ? 0 : 1;
+    }
+
+    /** Redraws the view every interval until Ctrl-C (the JVM's shutdown ends it; nothing to clean up). */
+    private int watch(Settings settings) throws InterruptedException {
+        Map<String, String> services = new LinkedHashMap<>();
+        services.put("api-gateway", gatewayUrl != null ? strip(gatewayUrl) : settings.url(Settings.GATEWAY));
+        services.put("task-ledger", ledgerUrl != null ? strip(ledgerUrl) : settings.url(Settings.LEDGER));
+        if (workerUrls != null && !workerUrls.isEmpty()) {
+            for (int i = 0; i < workerUrls.size(); i++) {
+                services.put("worker-" + (i + 1), strip(workerUrls.get(i)));
+            }
+        } else {
+            services.put("drive-time-worker", settings.url(Settings.DRIVE_TIME_WORKER));
+            services.put("quo-sync-worker", settings.url(Settings.QUO_SYNC_WORKER));
+        }
+        String caller = token != null
+                ? token
+                : Tokens.mint(Tokens.DEMO_USERS.get("admin"), "admin", Duration.ofHours(12), settings.jwtSecret(false));
+        Watch view = new Watch(new Watch.Targets(
+                services,
+                services.get("api-gateway"),
+                services.get("task-ledger"),
+                caller,
+                kafkaBootstrap != null ? kafkaBootstrap : settings.kafkaBootstrap()));
+        boolean terminal = System.console() != null;
+        Watch.Snapshot before = null;
+        while (true) {
+            Watch.Snapshot now = view.take();
+            // a terminal is cleared and redrawn; a pipe (a log, a test) gets one frame after the other
+            out.print((terminal ? "\u001b[H\u001b[2J" : "\n") + Watch.render(before, now));
+            out.flush();
+            before = now;
+            Thread.sleep(Math.max(1, intervalSeconds) * 1000L);
+        }
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Prints a component's line; true when it is up (a cluster short of a broker still serves: "UP (2 of 3 …)"). */
