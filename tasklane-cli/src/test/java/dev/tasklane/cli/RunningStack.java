@@ -44,16 +44,9 @@ public final class RunningStack {
         home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tasklane-home-");
         environment.put("TASKLANE_HOME", home.toString());
         environment.put("NO_COLOR", "1");
-        for (Settings.Port port : List.of(
-                Settings.GATEWAY,
-                Settings.LEDGER,
-                Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER,
-                Settings.DISTANCE_MATRIX_SIMULATOR,
-                Settings.QUO_SIMULATOR,
-                Settings.KAFKA,
-                Settings.KAFKA_CONTROLLER,
-                Settings.POSTGRES)) {
+        List<Settings.Port> ports = new ArrayList<>(Settings.PORTS);
+        ports.addAll(List.of(Settings.KAFKA, Settings.KAFKA_CONTROLLER));
+        for (Settings.Port port : ports) {
             environment.put(port.variable(), String.valueOf(freePort()));
         }
         launch();

@@ -394,14 +394,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void record() {
         Map<String, String> values = new LinkedHashMap<>();
-        for (Settings.Port port : List.of(
-                Settings.GATEWAY,
-                Settings.LEDGER,
-                Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER,
-                Settings.DISTANCE_MATRIX_SIMULATOR,
-                Settings.QUO_SIMULATOR,
-                Settings.POSTGRES)) {
+        for (Settings.Port port : Settings.PORTS) {
             values.put(port.variable(), String.valueOf(settings.port(port)));
         }
         for (Settings.Port port : settings.kafkaPorts()) {

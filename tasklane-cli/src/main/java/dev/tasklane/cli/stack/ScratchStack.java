@@ -87,14 +87,7 @@ public final class ScratchStack implements AutoCloseable {
         Path root = Path.of(env.getOrDefault("TASKLANE_ROOT", ".")).toAbsolutePath();
         Path home = Files.createDirectories(root.resolve("target")).resolve(name + "-" + System.currentTimeMillis());
         env.put("TASKLANE_HOME", home.toString());
-        for (Settings.Port port : List.of(
-                Settings.GATEWAY,
-                Settings.LEDGER,
-                Settings.DRIVE_TIME_WORKER,
-                Settings.QUO_SYNC_WORKER,
-                Settings.DISTANCE_MATRIX_SIMULATOR,
-                Settings.QUO_SIMULATOR,
-                Settings.POSTGRES)) {
+        for (Settings.Port port : Settings.PORTS) {
             env.put(port.variable(), String.valueOf(freePort()));
         }
         env.put(Settings.KAFKA_BROKERS, String.valueOf(brokers));

@@ -54,6 +54,10 @@ public final class Settings {
     /** The services, in the order they start. */
     public static final List<Port> SERVICES = List.of(LEDGER, GATEWAY, DRIVE_TIME_WORKER, QUO_SYNC_WORKER);
 
+    /** The ports of a stack other than Kafka's: the services, the simulators and PostgreSQL. */
+    public static final List<Port> PORTS = List.of(
+            GATEWAY, LEDGER, DRIVE_TIME_WORKER, QUO_SYNC_WORKER, DISTANCE_MATRIX_SIMULATOR, QUO_SIMULATOR, POSTGRES);
+
     /** The local simulators' key for Quo, and a key shaped like Google's for the Distance Matrix simulator. */
     public static final String QUO_SIMULATOR_KEY = "quo-simulator-key";
 
