@@ -55,9 +55,9 @@ class MonitoringMetricsTests {
                     .get("/tasks?entity_type=client&entity_id=" + clientId, user)
                     .body()
                     .path("tasks");
-            return tasks.size() == 2
-                    && tasks.valueStream()
-                            .allMatch(task -> task.path("status").asString().equals("completed"));
+            // a completed task registers the workers' task timer; any will do (Google's breaker may be open)
+            return tasks.valueStream()
+                    .anyMatch(task -> task.path("status").asString().equals("completed"));
         });
 
         Set<String> exposed = new TreeSet<>();
