@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -67,13 +68,26 @@ class ArchiveJobIntegrationTests {
     }
 
     /** Another ledger instance in the middle of its run: it holds the archive's advisory lock. */
-    private Connection anotherInstanceRunning() throws Exception {
+    /**
+     * Holds the archive's lock as another instance would, until closed. The connection comes from the pool, so closing
+     * it would keep the session's lock (it would go back to the pool still locked, and make a later run of another test
+     * answer "running on another instance"): it is unlocked first.
+     */
+    private AutoCloseable anotherInstanceRunning() throws Exception {
         Connection other = dataSource.getConnection();
-        try (var statement = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        lock(other, "pg_advisory_lock");
+        return () -> {
+            try (other) {
+                lock(other, "pg_advisory_unlock");
+            }
+        };
+    }
+
+    private static void lock(Connection connection, String function) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT " + function + "(?)")) {
             statement.setLong(1, ArchiveJob.LOCK_KEY);
             statement.execute();
         }
-        return other;
     }
 
     @Test
@@ -122,7 +136,7 @@ class ArchiveJobIntegrationTests {
     @Test
     void whileAnotherInstanceRunsItThisOneSkipsAndTheAdminIsTold() throws Exception {
         List<UUID> old = finishedDaysAgo(5, 8);
-        try (Connection other = anotherInstanceRunning()) {
+        try (AutoCloseable other = anotherInstanceRunning()) {
 
             ArchiveJob.Outcome outcome = job.run();
             HttpJson.Response response =
@@ -155,7 +169,7 @@ class ArchiveJobIntegrationTests {
                 .isCloseTo(Instant.now().getEpochSecond(), within(5L));
         await().until(() -> Instant.now().getEpochSecond() > started);
 
-        try (Connection other = anotherInstanceRunning()) {
+        try (AutoCloseable other = anotherInstanceRunning()) {
             assertThat(instance.run().ran()).isFalse();
         }
         assertThat(lastSuccess(meters)).as("a skipped run is not a success").isEqualTo(started);
