@@ -176,7 +176,8 @@ public final class StatusCommand implements Callable<Integer> {
         return state.equals("UP") || state.startsWith("UP (");
     }
 
-    private static String health(String url) {
+    /** "UP", or "DOWN" with why: a service's {@code /actuator/health}, or a simulator's stats page. */
+    static String health(String url) {
         try {
             Http.Answer answer = Http.get(url, null);
             if (url.endsWith("/_sim/stats")) {
@@ -329,7 +330,7 @@ public final class StatusCommand implements Callable<Integer> {
         lines.forEach(out::println);
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null) {
             cause = cause.getCause();

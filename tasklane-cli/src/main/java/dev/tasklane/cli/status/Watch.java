@@ -77,7 +77,7 @@ public final class Watch {
         Double backlog = null;
         Double oldest = null;
         for (Map.Entry<String, String> service : targets.services().entrySet()) {
-            health.put(service.getKey(), health(service.getValue()));
+            health.put(service.getKey(), StatusCommand.health(service.getValue() + "/actuator/health"));
             List<Series> metrics = metrics(service.getValue());
             for (Series series : metrics) {
                 switch (series.name()) {
@@ -112,7 +112,8 @@ public final class Watch {
         try {
             lag = StatusCommand.lag(targets.kafkaBootstrap());
         } catch (Exception e) {
-            lagProblem = "Kafka at " + targets.kafkaBootstrap() + " did not answer (" + root(e) + ")";
+            lagProblem =
+                    "Kafka at " + targets.kafkaBootstrap() + " did not answer (" + StatusCommand.rootMessage(e) + ")";
         }
         Map<String, Long> openFailures = new TreeMap<>();
         String failuresProblem = null;
@@ -128,7 +129,7 @@ public final class Watch {
                 failuresProblem = "the ledger answered " + summary.status() + ": " + summary.message();
             }
         } catch (IOException e) {
-            failuresProblem = "the ledger did not answer (" + root(e) + ")";
+            failuresProblem = "the ledger did not answer (" + StatusCommand.rootMessage(e) + ")";
         }
         return new Snapshot(
                 Instant.now(),
@@ -263,15 +264,6 @@ public final class Watch {
                 .append('\n');
     }
 
-    private static String health(String base) {
-        try {
-            Http.Answer answer = Http.get(base + "/actuator/health", null);
-            return answer.body().path("status").asString(answer.ok() ? "UP" : "DOWN");
-        } catch (IOException e) {
-            return "DOWN";
-        }
-    }
-
     /** One series of a Prometheus text page. */
     record Series(String name, Map<String, String> labels, double value) {}
 
@@ -315,13 +307,5 @@ public final class Watch {
                     return new Series(series.group(1), labels, value);
                 })
                 .toList();
-    }
-
-    private static String root(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }
